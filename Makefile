@@ -1,0 +1,75 @@
+# natkeep: `make` builds the module and the userspace programs;
+# `make check` runs every test tier; `make demo` shows it working in a VM.
+# Both install the Debian packages they need (`make deps`, as root).
+
+NK_VERSION := $(shell sed -n 's/^\#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
+
+# The kernel to build against: the running one if it has headers, else the
+# newest Debian amd64 headers installed (this machine's own kernel has none;
+# the module runs in a VM booting that Debian kernel).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
+
+# WERROR=1 (the default in `make check` and CI) makes warnings errors in
+# kernel and userspace code alike.
+WERROR ?=
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(WERROR),NATKEEP_WERROR=1)
+
+DESTDIR ?=
+PREFIX ?= /usr
+
+.PHONY: all module userspace deps check demo bench style dkms-install \
+	install clean help
+
+all: module userspace
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers: install linux-headers-amd64 (make deps) or set KDIR" >&2; exit 1; }
+	$(KMAKE) modules
+
+userspace:
+	$(MAKE) -C agent $(if $(WERROR),WERROR=1)
+
+deps:
+	@tests/deps.sh
+
+check: deps
+	@WERROR=1 KDIR=$(KDIR) tests/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all KDIR=$(KDIR)
+	@tests/vm/run.sh -k $(KVER) -- tests/demo.sh
+
+style:
+	@tests/style.sh
+
+# The module sources as DKMS wants them: a tree that builds alone with
+# `make -C <kernel> M=<tree>`, dkms.conf at its top.
+dkms-install:
+	install -d $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod \
+		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/include/uapi/linux
+	install -m 0644 Kbuild $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/
+	sed 's/@VERSION@/$(NK_VERSION)/' packaging/dkms/dkms.conf \
+		> $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/dkms.conf
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h \
+		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod/
+	install -m 0644 include/uapi/linux/natkeep.h \
+		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/include/uapi/linux/
+
+install: userspace
+	$(MAKE) -C agent install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+clean:
+	-$(KMAKE) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/tests clean 2>/dev/null
+	$(MAKE) -C agent clean
+	$(MAKE) -C tests/unit clean
+
+help:
+	@echo "make            build kmod/natkeep.ko and agent/ (KDIR=$(KDIR))"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make check      every test tier; ends with 'N passed, N failed'"
+	@echo "make demo       boot a VM, load the module, show live flows"
+	@echo "make style      checkpatch on the kernel code"
+	@echo "make dkms-install DESTDIR=...   the module sources for DKMS"

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for natkeep's pure logic: interval randomisation, lateness
+ * histogram, payload templates and the netlink attribute validation. The
+ * code under test is compiled into this module from the module's own files.
+ */
+#include <kunit/test.h>
+#include <linux/socket.h>
+
+#include "../params.c"
+#include "../payload.c"
+#include "../schedule.c"
+#include "../stats.c"
+
+/* Interval randomisation: RFC 5626 asks for 80 % to 100 % of the interval. */
+
+static void nk_test_interval_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, nk_interval_ns(20, false, 0), 20 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, nk_interval_ns(20, false, U32_MAX),
+			20 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, nk_interval_ns(NATKEEP_INTERVAL_MAX_MS, false, 7),
+			(u64)NATKEEP_INTERVAL_MAX_MS * NSEC_PER_MSEC);
+}
+
+static void nk_test_interval_random_bounds(struct kunit *test)
+{
+	static const u32 intervals[] = {
+		NATKEEP_INTERVAL_MIN_MS, 20, 999, 30000, NATKEEP_INTERVAL_MAX_MS,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(intervals); i++) {
+		u64 full = (u64)intervals[i] * NSEC_PER_MSEC;
+
+		/* The extremes of the random input reach the extremes. */
+		KUNIT_EXPECT_EQ(test, nk_interval_ns(intervals[i], true, 0),
+				full * 4 / 5);
+		KUNIT_EXPECT_EQ(test, nk_interval_ns(intervals[i], true, U32_MAX),
+				full);
+	}
+}
+
+static void nk_test_interval_random_spread(struct kunit *test)
+{
+	u64 full = 20000ULL * NSEC_PER_MSEC, lo = full, hi = 0, v;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		v = nk_interval_ns(20000, true, get_random_u32());
+		KUNIT_ASSERT_GE(test, v, full * 4 / 5);
+		KUNIT_ASSERT_LE(test, v, full);
+		lo = min(lo, v);
+		hi = max(hi, v);
+	}
+	/* 10000 draws cover nearly the whole 4 s span. */
+	KUNIT_EXPECT_LT(test, lo, full * 4 / 5 + 10 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_GT(test, hi, full - 10 * NSEC_PER_MSEC);
+}
+
+static struct kunit_case nk_schedule_cases[] = {
+	KUNIT_CASE(nk_test_interval_fixed),
+	KUNIT_CASE(nk_test_interval_random_bounds),
+	KUNIT_CASE(nk_test_interval_random_spread),
+	{}
+};
+
+static struct kunit_suite nk_schedule_suite = {
+	.name = "natkeep_schedule",
+	.test_cases = nk_schedule_cases,
+};
+
+/* Lateness histogram: log2 buckets in ns, as the uapi header documents. */
+
+struct nk_bucket_case {
+	s64 lateness_ns;
+	unsigned int bucket;
+};
+
+static const struct nk_bucket_case nk_bucket_cases[] = {
+	{ -5, 0 }, { 0, 0 }, { 1, 0 }, { 1023, 0 },
+	{ 1024, 1 }, { 2047, 1 }, { 2048, 2 },
+	{ 1000000, 10 },		/* 1 ms: [2^19, 2^20) */
+	{ (1LL << 31) - 1, 21 }, { 1LL << 31, 22 }, { (1LL << 32) - 1, 22 },
+	{ 1LL << 32, NATKEEP_LATENESS_BUCKETS - 1 },
+	{ S64_MAX, NATKEEP_LATENESS_BUCKETS - 1 },
+};
+
+static void nk_bucket_desc(const struct nk_bucket_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lld ns", c->lateness_ns);
+}
+
+KUNIT_ARRAY_PARAM(nk_bucket, nk_bucket_cases, nk_bucket_desc);
+
+static void nk_test_lateness_bucket(struct kunit *test)
+{
+	const struct nk_bucket_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, nk_lateness_bucket(c->lateness_ns), c->bucket);
+}
+
+static void nk_test_stats_record(struct kunit *test)
+{
+	struct nk_flow_stats stats, moved;
+	struct nk_flow_stats_snapshot snap;
+
+	nk_stats_init(&stats);
+	nk_stats_record_send(&stats, 1000, 500, true);
+	nk_stats_record_send(&stats, 2000, 3000, true);
+	nk_stats_record_send(&stats, 3000, 1500, false);
+	nk_stats_read(&stats, &snap);
+	KUNIT_EXPECT_EQ(test, snap.tx_packets, 2ULL);
+	KUNIT_EXPECT_EQ(test, snap.tx_errors, 1ULL);
+	KUNIT_EXPECT_EQ(test, snap.last_tx_ns, 3000ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness_max_ns, 3000ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness[1], 1ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness[2], 1ULL);
+
+	/* A changed flow keeps its counters. */
+	nk_stats_init(&moved);
+	nk_stats_carry_over(&moved, &stats);
+	nk_stats_record_send(&moved, 4000, 0, true);
+	nk_stats_read(&moved, &snap);
+	KUNIT_EXPECT_EQ(test, snap.tx_packets, 3ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness[0], 2ULL);
+}
+
+static void nk_test_stats_saturate(struct kunit *test)
+{
+	struct nk_flow_stats stats;
+	struct nk_flow_stats_snapshot snap;
+
+	nk_stats_init(&stats);
+	stats.lateness[0] = U32_MAX;
+	nk_stats_record_send(&stats, 1, 0, true);
+	nk_stats_read(&stats, &snap);
+	KUNIT_EXPECT_EQ(test, snap.lateness[0], (u64)U32_MAX);
+}
+
+static struct kunit_case nk_stats_cases[] = {
+	KUNIT_CASE_PARAM(nk_test_lateness_bucket, nk_bucket_gen_params),
+	KUNIT_CASE(nk_test_stats_record),
+	KUNIT_CASE(nk_test_stats_saturate),
+	{}
+};
+
+static struct kunit_suite nk_stats_suite = {
+	.name = "natkeep_stats",
+	.test_cases = nk_stats_cases,
+};
+
+/* Payload templates: the exact bytes of each message type. */
+
+static void nk_expect_payload(struct kunit *test, u8 type, const char *want)
+{
+	struct nk_flow_params params = { .msg_type = type };
+	struct nk_payload pl = {};
+	u8 buf[64];
+	unsigned int len;
+
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	len = nk_payload_len(&pl);
+	KUNIT_ASSERT_EQ(test, len, (unsigned int)strlen(want));
+	memset(buf, 0xa5, sizeof(buf));
+	nk_payload_write(&pl, buf);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, want, len), 0);
+	/* Nothing is written past the message. */
+	KUNIT_EXPECT_EQ(test, buf[len], 0xa5);
+	nk_payload_destroy(&pl);
+	KUNIT_EXPECT_PTR_EQ(test, pl.ops, NULL);
+}
+
+static void nk_test_payload_keepalive(struct kunit *test)
+{
+	nk_expect_payload(test, NATKEEP_MSG_KEEPALIVE, "keep-alive\r\n");
+}
+
+static void nk_test_payload_empty(struct kunit *test)
+{
+	nk_expect_payload(test, NATKEEP_MSG_EMPTY, "\r\n");
+}
+
+static void nk_test_payload_unsupported(struct kunit *test)
+{
+	struct nk_flow_params params = {};
+	struct netlink_ext_ack extack = {};
+	struct nk_payload pl = {};
+	u8 type;
+
+	for (type = 0; type <= NATKEEP_MSG_MAX + 1; type++) {
+		bool known = type == NATKEEP_MSG_KEEPALIVE ||
+			     type == NATKEEP_MSG_EMPTY;
+
+		params.msg_type = type;
+		KUNIT_EXPECT_EQ(test, !!nk_payload_ops_get(type), known);
+		if (!known) {
+			KUNIT_EXPECT_EQ(test,
+					nk_payload_init(&pl, &params, &extack),
+					-EOPNOTSUPP);
+			KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+		}
+	}
+}
+
+static struct kunit_case nk_payload_cases[] = {
+	KUNIT_CASE(nk_test_payload_keepalive),
+	KUNIT_CASE(nk_test_payload_empty),
+	KUNIT_CASE(nk_test_payload_unsupported),
+	{}
+};
+
+static struct kunit_suite nk_payload_suite = {
+	.name = "natkeep_payload",
+	.test_cases = nk_payload_cases,
+};
+
+/*
+ * Attribute validation: requests are built as netlink attributes in an skb,
+ * parsed with the module's policy, then handed to nk_params_parse().
+ */
+
+struct nk_req {
+	struct sk_buff *skb;
+	struct nlattr *tb[NATKEEP_A_MAX + 1];
+	struct netlink_ext_ack extack;
+};
+
+static struct nk_req *nk_req_new(struct kunit *test)
+{
+	struct nk_req *req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	req->skb = alloc_skb(1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req->skb);
+	return req;
+}
+
+static void nk_req_free(struct nk_req *req)
+{
+	kfree_skb(req->skb);
+}
+
+/* A valid IPv4 FLOW_NEW: 10.0.0.2:5060 -> 192.0.2.1:5060 every 1000 ms. */
+static void nk_req_put_valid4(struct nk_req *req)
+{
+	__be32 local = htonl(0x0a000002), remote = htonl(0xc0000201);
+
+	nla_put_u16(req->skb, NATKEEP_A_FAMILY, AF_INET);
+	nla_put(req->skb, NATKEEP_A_LOCAL_ADDR, 4, &local);
+	nla_put_u16(req->skb, NATKEEP_A_LOCAL_PORT, 5060);
+	nla_put(req->skb, NATKEEP_A_REMOTE_ADDR, 4, &remote);
+	nla_put_u16(req->skb, NATKEEP_A_REMOTE_PORT, 5060);
+	nla_put_u32(req->skb, NATKEEP_A_INTERVAL_MS, 1000);
+	nla_put_u8(req->skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_KEEPALIVE);
+}
+
+/* Policy then parse, as the genetlink core and the doit handlers do. */
+static int nk_req_parse(struct nk_req *req, struct nk_flow_params *p,
+			bool create)
+{
+	int err;
+
+	err = nla_parse(req->tb, NATKEEP_A_MAX, (struct nlattr *)req->skb->data,
+			req->skb->len, nk_flow_policy, &req->extack);
+	if (err)
+		return err;
+	return nk_params_parse(req->tb, p, create, &req->extack);
+}
+
+static void nk_test_params_valid(struct kunit *test)
+{
+	struct nk_req *req = nk_req_new(test);
+	struct nk_flow_params p;
+
+	nk_req_put_valid4(req);
+	nla_put_u8(req->skb, NATKEEP_A_RANDOMIZE, 1);
+	nla_put_u32(req->skb, NATKEEP_A_MARK, 0x10);
+	nla_put_u8(req->skb, NATKEEP_A_DSCP, 46);
+	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &p, true), 0);
+	KUNIT_EXPECT_EQ(test, p.key.family, AF_INET);
+	KUNIT_EXPECT_EQ(test, p.key.local.ip, htonl(0x0a000002));
+	KUNIT_EXPECT_EQ(test, p.key.remote.ip, htonl(0xc0000201));
+	KUNIT_EXPECT_EQ(test, p.key.local_port, htons(5060));
+	KUNIT_EXPECT_EQ(test, p.interval_ms, 1000U);
+	KUNIT_EXPECT_TRUE(test, p.randomize);
+	KUNIT_EXPECT_EQ(test, p.mark, 0x10U);
+	KUNIT_EXPECT_EQ(test, p.dscp, 46);
+	KUNIT_EXPECT_EQ(test, p.msg_type, NATKEEP_MSG_KEEPALIVE);
+	nk_req_free(req);
+}
+
+/* What fill writes, parse reads back the same. */
+static void nk_test_params_round_trip(struct kunit *test)
+{
+	struct nk_req *req = nk_req_new(test);
+	struct nk_flow_params in, out;
+
+	/* Zeroed first: the struct is compared whole, padding included. */
+	memset(&in, 0, sizeof(in));
+	in.key.family = AF_INET6;
+	in.key.remote.ip6 = in6addr_loopback;
+	in.key.local_port = htons(5070);
+	in.key.remote_port = htons(65535);
+	in.interval_ms = NATKEEP_INTERVAL_MAX_MS;
+	in.mark = 0xffffffff;
+	in.msg_type = NATKEEP_MSG_EMPTY;
+	in.dscp = NATKEEP_DSCP_MAX;
+	in.randomize = true;
+
+	KUNIT_ASSERT_EQ(test, nk_params_fill(req->skb, &in), 0);
+	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &out, true), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&out, &in, sizeof(in)), 0);
+	nk_req_free(req);
+}
+
+/* A change applies only the attributes given. */
+static void nk_test_params_change(struct kunit *test)
+{
+	struct nk_req *req = nk_req_new(test);
+	struct nk_flow_params p, before;
+
+	nk_req_put_valid4(req);
+	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &p, true), 0);
+	before = p;
+	kfree_skb(req->skb);
+	req->skb = alloc_skb(256, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req->skb);
+	nla_put_u32(req->skb, NATKEEP_A_INTERVAL_MS, 20);
+	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &p, false), 0);
+	KUNIT_EXPECT_EQ(test, p.interval_ms, 20U);
+	KUNIT_EXPECT_FALSE(test, nk_params_same_schedule(&p, &before));
+	p.interval_ms = before.interval_ms;
+	KUNIT_EXPECT_EQ(test, memcmp(&p, &before, sizeof(p)), 0);
+	nk_req_free(req);
+}
+
+/* Each bad request: how it differs from a valid one, the error, the text. */
+struct nk_bad_case {
+	const char *name;
+	void (*mutate)(struct sk_buff *skb);
+	bool create;
+	int err;
+	const char *msg;		/* NULL: the policy's own message */
+	int bad_attr;			/* 0: none expected */
+};
+
+static void nk_put_interval_low(struct sk_buff *skb)
+{
+	nla_put_u32(skb, NATKEEP_A_INTERVAL_MS, NATKEEP_INTERVAL_MIN_MS - 1);
+}
+
+static void nk_put_interval_high(struct sk_buff *skb)
+{
+	nla_put_u32(skb, NATKEEP_A_INTERVAL_MS, NATKEEP_INTERVAL_MAX_MS + 1);
+}
+
+static void nk_put_family_bad(struct sk_buff *skb)
+{
+	nla_put_u16(skb, NATKEEP_A_FAMILY, AF_UNIX);
+}
+
+static void nk_put_family_v6_with_v4_addrs(struct sk_buff *skb)
+{
+	struct in6_addr a = IN6ADDR_LOOPBACK_INIT;
+
+	nla_put_u16(skb, NATKEEP_A_FAMILY, AF_INET6);
+	nla_put(skb, NATKEEP_A_LOCAL_ADDR, 4, &a);
+	nla_put(skb, NATKEEP_A_REMOTE_ADDR, 16, &a);
+}
+
+static void nk_put_remote_oversized(struct sk_buff *skb)
+{
+	u8 big[20] = {};
+
+	nla_put(skb, NATKEEP_A_REMOTE_ADDR, sizeof(big), big);
+}
+
+static void nk_put_remote_any(struct sk_buff *skb)
+{
+	__be32 any = 0;
+
+	nla_put(skb, NATKEEP_A_REMOTE_ADDR, 4, &any);
+}
+
+static void nk_put_remote_multicast(struct sk_buff *skb)
+{
+	__be32 mc = htonl(0xe0000001);
+
+	nla_put(skb, NATKEEP_A_REMOTE_ADDR, 4, &mc);
+}
+
+static void nk_put_port_zero(struct sk_buff *skb)
+{
+	nla_put_u16(skb, NATKEEP_A_LOCAL_PORT, 0);
+}
+
+static void nk_put_port_as_u32(struct sk_buff *skb)
+{
+	nla_put_u32(skb, NATKEEP_A_REMOTE_PORT, 5060);
+}
+
+static void nk_put_type_unknown(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_MAX + 1);
+}
+
+static void nk_put_type_unsupported(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_STUN);
+}
+
+static void nk_put_dscp_high(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_DSCP, NATKEEP_DSCP_MAX + 1);
+}
+
+static void nk_put_randomize_two(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_RANDOMIZE, 2);
+}
+
+static void nk_put_read_only_stats(struct sk_buff *skb)
+{
+	nla_put_u64_64bit(skb, NATKEEP_A_NEXT_SEND_NS, 1, NATKEEP_A_PAD);
+}
+
+static void nk_put_unknown_attr(struct sk_buff *skb)
+{
+	nla_put_u32(skb, NATKEEP_A_MAX + 1, 1);
+}
+
+static void nk_put_family_alone(struct sk_buff *skb)
+{
+	nla_put_u16(skb, NATKEEP_A_FAMILY, AF_INET6);
+}
+
+static const struct nk_bad_case nk_bad_cases[] = {
+	{ "interval too short", nk_put_interval_low, true, -ERANGE,
+	  "interval out of range (10..3600000 ms)", NATKEEP_A_INTERVAL_MS },
+	{ "interval too long", nk_put_interval_high, true, -ERANGE,
+	  "interval out of range (10..3600000 ms)", NATKEEP_A_INTERVAL_MS },
+	{ "family AF_UNIX", nk_put_family_bad, true, -EAFNOSUPPORT,
+	  "address family must be AF_INET (2) or AF_INET6 (10)",
+	  NATKEEP_A_FAMILY },
+	{ "IPv6 family, IPv4 address", nk_put_family_v6_with_v4_addrs, true,
+	  -EINVAL,
+	  "local address length does not match the address family (4 bytes for AF_INET, 16 for AF_INET6)",
+	  NATKEEP_A_LOCAL_ADDR },
+	{ "oversized address", nk_put_remote_oversized, true, -EINVAL,
+	  "remote address length does not match the address family (4 bytes for AF_INET, 16 for AF_INET6)",
+	  NATKEEP_A_REMOTE_ADDR },
+	{ "remote unspecified", nk_put_remote_any, true, -EINVAL,
+	  "remote address must be a unicast address", NATKEEP_A_REMOTE_ADDR },
+	{ "remote multicast", nk_put_remote_multicast, true, -EINVAL,
+	  "remote address must be a unicast address", NATKEEP_A_REMOTE_ADDR },
+	{ "port 0", nk_put_port_zero, true, -EINVAL, "port must be 1..65535",
+	  NATKEEP_A_LOCAL_PORT },
+	{ "port of the wrong size", nk_put_port_as_u32, true, -EINVAL, NULL,
+	  NATKEEP_A_REMOTE_PORT },
+	{ "unknown message type", nk_put_type_unknown, true, -EINVAL,
+	  "unknown message type", NATKEEP_A_MSG_TYPE },
+	{ "message type not built yet", nk_put_type_unsupported, true,
+	  -EOPNOTSUPP, "message type not supported by this module",
+	  NATKEEP_A_MSG_TYPE },
+	{ "DSCP 64", nk_put_dscp_high, true, -ERANGE,
+	  "DSCP out of range (0..63)", NATKEEP_A_DSCP },
+	{ "randomize 2", nk_put_randomize_two, true, -EINVAL,
+	  "randomize must be 0 or 1", NATKEEP_A_RANDOMIZE },
+	{ "read-only attribute", nk_put_read_only_stats, true, -EINVAL, NULL,
+	  NATKEEP_A_NEXT_SEND_NS },
+	{ "unknown attribute", nk_put_unknown_attr, true, -EINVAL, NULL, 0 },
+	{ "family change without addresses", nk_put_family_alone, false,
+	  -EINVAL,
+	  "a new address family needs both the local and the remote address",
+	  NATKEEP_A_FAMILY },
+};
+
+static void nk_bad_desc(const struct nk_bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nk_bad, nk_bad_cases, nk_bad_desc);
+
+/*
+ * The bad attribute is put after a valid request (for a change: alone, on
+ * top of the valid flow's parameters); nla_parse() keeps the last of
+ * duplicate attributes, as the genetlink core does.
+ */
+static void nk_test_params_bad(struct kunit *test)
+{
+	const struct nk_bad_case *c = test->param_value;
+	struct nk_req *req = nk_req_new(test);
+	struct nk_flow_params p;
+
+	nk_req_put_valid4(req);
+	if (!c->create) {
+		KUNIT_ASSERT_EQ(test, nk_req_parse(req, &p, true), 0);
+		kfree_skb(req->skb);
+		req->skb = alloc_skb(256, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, req->skb);
+	}
+	c->mutate(req->skb);
+	KUNIT_EXPECT_EQ(test, nk_req_parse(req, &p, c->create), c->err);
+	if (c->msg)
+		KUNIT_EXPECT_STREQ(test, req->extack._msg, c->msg);
+	else
+		KUNIT_EXPECT_NOT_NULL(test, req->extack._msg);
+	if (c->bad_attr) {
+		KUNIT_ASSERT_NOT_NULL(test, req->extack.bad_attr);
+		KUNIT_EXPECT_EQ(test, nla_type(req->extack.bad_attr),
+				c->bad_attr);
+	}
+	nk_req_free(req);
+}
+
+static void nk_test_params_missing(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(nk_required_attrs); i++) {
+		struct nk_req *req = nk_req_new(test);
+		struct nk_flow_params p;
+		struct nlattr *attr;
+		int rem;
+
+		/* The valid request without its i-th required attribute. */
+		nk_req_put_valid4(req);
+		nla_for_each_attr(attr, (struct nlattr *)req->skb->data,
+				  req->skb->len, rem) {
+			if (nla_type(attr) == nk_required_attrs[i].type)
+				attr->nla_type = NATKEEP_A_MARK;
+		}
+		KUNIT_EXPECT_EQ(test, nk_req_parse(req, &p, true), -EINVAL);
+		KUNIT_EXPECT_STREQ(test, req->extack._msg,
+				   nk_required_attrs[i].missing_msg);
+		KUNIT_EXPECT_EQ(test, req->extack.miss_type,
+				(u32)nk_required_attrs[i].type);
+		nk_req_free(req);
+	}
+}
+
+static struct kunit_case nk_params_cases[] = {
+	KUNIT_CASE(nk_test_params_valid),
+	KUNIT_CASE(nk_test_params_round_trip),
+	KUNIT_CASE(nk_test_params_change),
+	KUNIT_CASE_PARAM(nk_test_params_bad, nk_bad_gen_params),
+	KUNIT_CASE(nk_test_params_missing),
+	{}
+};
+
+static struct kunit_suite nk_params_suite = {
+	.name = "natkeep_params",
+	.test_cases = nk_params_cases,
+};
+
+kunit_test_suites(&nk_schedule_suite, &nk_stats_suite, &nk_payload_suite,
+		  &nk_params_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for natkeep");

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A flow's send timer: one hrtimer per flow, soft mode, absolute expiry on
+ * the flow's own schedule (each expiry is the last one plus an interval, so
+ * lateness does not accumulate into drift).
+ */
+#ifndef _NK_TIMER_H
+#define _NK_TIMER_H
+
+#include <linux/ktime.h>
+
+struct nk_flow;
+
+void nk_timers_init(struct nk_flow *flow);
+void nk_timers_start(struct nk_flow *flow, ktime_t first);
+ktime_t nk_timers_first_expiry(const struct nk_flow *flow);
+ktime_t nk_timers_stop(struct nk_flow *flow);
+s64 nk_timers_next_send_ns(const struct nk_flow *flow);
+
+#endif /* _NK_TIMER_H */

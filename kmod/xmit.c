@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/dst.h>
+#include <net/ip.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/udp.h>
+
+#include "flow.h"
+#include "xmit.h"
+
+/*
+ * The cached route, if still valid. Only the flow's timer callback uses
+ * flow->dst, so no lock is needed; a changed flow is a new flow with an
+ * empty cache.
+ */
+static struct dst_entry *nk_cached_dst(struct nk_flow *flow)
+{
+	struct dst_entry *dst = flow->dst;
+
+	if (dst && !dst_check(dst, flow->dst_cookie)) {
+		dst_release(dst);
+		flow->dst = NULL;
+	}
+	return flow->dst;
+}
+
+static struct dst_entry *nk_route4(struct nk_flow *flow, struct net *net)
+{
+	const struct nk_flow_params *p = &flow->params;
+	struct flowi4 fl4 = {
+		.daddr = p->key.remote.ip,
+		.saddr = p->key.local.ip,
+		.flowi4_mark = p->mark,
+		.flowi4_tos = RT_TOS(p->dscp << 2),
+		.flowi4_proto = IPPROTO_UDP,
+		.fl4_sport = p->key.local_port,
+		.fl4_dport = p->key.remote_port,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return ERR_CAST(rt);
+	flow->dst = &rt->dst;
+	flow->dst_saddr.ip = fl4.saddr;
+	flow->dst_cookie = 0;
+	return flow->dst;
+}
+
+static struct dst_entry *nk_route6(struct nk_flow *flow, struct net *net)
+{
+	const struct nk_flow_params *p = &flow->params;
+	struct flowi6 fl6 = {
+		.daddr = p->key.remote.ip6,
+		.saddr = p->key.local.ip6,
+		.flowi6_mark = p->mark,
+		.flowi6_proto = IPPROTO_UDP,
+		.fl6_sport = p->key.local_port,
+		.fl6_dport = p->key.remote_port,
+	};
+	struct dst_entry *dst;
+
+	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	flow->dst = dst;
+	flow->dst_saddr.ip6 = fl6.saddr;
+	flow->dst_cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
+	return dst;
+}
+
+static struct dst_entry *nk_route(struct nk_flow *flow, struct net *net)
+{
+	struct dst_entry *dst = nk_cached_dst(flow);
+
+	if (dst)
+		return dst;
+	if (flow->params.key.family == AF_INET)
+		return nk_route4(flow, net);
+	return nk_route6(flow, net);
+}
+
+static struct udphdr *nk_push_udp(struct sk_buff *skb,
+				  const struct nk_flow_key *key)
+{
+	struct udphdr *uh = skb_push(skb, sizeof(*uh));
+
+	skb_reset_transport_header(skb);
+	uh->source = key->local_port;
+	uh->dest = key->remote_port;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+	return uh;
+}
+
+/* The checksum in software: a keep-alive is a few dozen bytes. */
+static void nk_push_ipv4(struct sk_buff *skb, struct nk_flow *flow,
+			 struct dst_entry *dst, struct net *net)
+{
+	const struct nk_flow_params *p = &flow->params;
+	__be32 saddr = flow->dst_saddr.ip, daddr = p->key.remote.ip;
+	struct udphdr *uh = nk_push_udp(skb, &p->key);
+	unsigned int ulen = skb->len;
+	struct iphdr *iph;
+
+	uh->check = csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP,
+				      csum_partial(uh, ulen, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = p->dscp << 2;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	ip_select_ident(net, skb, NULL);
+	skb->protocol = htons(ETH_P_IP);
+}
+
+static void nk_push_ipv6(struct sk_buff *skb, struct nk_flow *flow,
+			 struct dst_entry *dst)
+{
+	const struct nk_flow_params *p = &flow->params;
+	const struct in6_addr *saddr = &flow->dst_saddr.ip6;
+	const struct in6_addr *daddr = &p->key.remote.ip6;
+	struct udphdr *uh = nk_push_udp(skb, &p->key);
+	unsigned int ulen = skb->len;
+	struct ipv6hdr *ip6h;
+
+	uh->check = csum_ipv6_magic(saddr, daddr, ulen, IPPROTO_UDP,
+				    csum_partial(uh, ulen, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, p->dscp << 2, 0);
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = *saddr;
+	ip6h->daddr = *daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+}
+
+/*
+ * Send one keep-alive now; @sent_at is when it was handed to the IP layer.
+ * Returns 0 or a negative errno (no route, no memory, dropped on the way).
+ */
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at)
+{
+	bool ipv4 = flow->params.key.family == AF_INET;
+	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	unsigned int len = nk_payload_len(&flow->payload);
+	struct net *net = flow->nn->net;
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+	unsigned int headroom;
+	int err;
+
+	dst = nk_route(flow, net);
+	if (IS_ERR(dst)) {
+		*sent_at = ktime_get();
+		return PTR_ERR(dst);
+	}
+
+	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
+	skb = alloc_skb(headroom + len + dst->dev->needed_tailroom, GFP_ATOMIC);
+	if (!skb) {
+		*sent_at = ktime_get();
+		return -ENOMEM;
+	}
+	skb_reserve(skb, headroom);
+	nk_payload_write(&flow->payload, skb_put(skb, len));
+
+	if (ipv4)
+		nk_push_ipv4(skb, flow, dst, net);
+	else
+		nk_push_ipv6(skb, flow, dst);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->mark = flow->params.mark;
+	skb_dst_set(skb, dst_clone(dst));
+
+	*sent_at = ktime_get();
+	if (ipv4)
+		err = ip_local_out(net, NULL, skb);
+	else
+		err = ip6_local_out(net, NULL, skb);
+	err = net_xmit_eval(err);
+	return err > 0 ? -ENOBUFS : err;
+}
+
+void nk_xmit_release(struct nk_flow *flow)
+{
+	dst_release(flow->dst);
+	flow->dst = NULL;
+}

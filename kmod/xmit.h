@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sending a flow's keep-alive: the payload, a UDP and an IPv4 or IPv6 header
+ * built in a fresh skb, routed with the flow's cached route and handed to
+ * ip_local_out / ip6_local_out. No socket is involved, so the packet leaves
+ * from the flow's local port even while the SIP stack's socket is bound to
+ * it, and passes the same netfilter hooks (and NAT) as that socket's packets.
+ */
+#ifndef _NK_XMIT_H
+#define _NK_XMIT_H
+
+#include <linux/ktime.h>
+
+struct nk_flow;
+
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at);
+void nk_xmit_release(struct nk_flow *flow);
+
+#endif /* _NK_XMIT_H */

@@ -1,0 +1,74 @@
+#!/bin/bash
+# `make check`: every test tier in turn. Each tier prints PASS/FAIL lines and
+# ends with `N passed, N failed`; a tier that dies without that line counts
+# as one failure. The last line is the sum over all tiers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export WERROR=${WERROR:-1}
+KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
+KVER=$(basename "$(realpath "$KDIR")")
+KVER=${KVER#linux-headers-}
+export KDIR KVER
+
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+total_passed=0 total_failed=0 summary=()
+
+# tier NAME COMMAND...: run one tier, show its output, add up its counts.
+tier() {
+	local name=$1 log=$logdir/$1.log rc line p f
+	shift
+	echo "=== $name: $*"
+	local start=$SECONDS
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=${line%% passed*}
+		f=${line#*passed, }
+		f=${f%% failed*}
+	else
+		p=0 f=0
+	fi
+	# A tier that failed without saying so still counts as a failure.
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL: $name exited with status $rc"
+		f=1
+	fi
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	summary+=("$(printf '%-6s %4d passed, %d failed (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
+}
+
+build() {
+	local passed=0 failed=0 what
+	for what in "module" "userspace"; do
+		if make -s "$what" KDIR="$KDIR" WERROR=1; then
+			echo "PASS: build $what with warnings as errors"; passed=$((passed + 1))
+		else
+			echo "FAIL: build $what with warnings as errors"; failed=$((failed + 1))
+		fi
+	done
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+vm() {
+	make -s module KDIR="$KDIR" WERROR=1 || return 1
+	make -s userspace WERROR=1 || return 1
+	tests/vm/run.sh -k "$KVER" -- tests/vm/scenarios/all.sh
+}
+
+tier build build
+tier style tests/style.sh
+tier spec /usr/bin/python3 tests/spec/check.py
+tier unit make -s -C tests/unit check
+tier kunit tests/kunit/run.sh
+tier dkms tests/dkms/check.sh
+tier vm vm
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" = 0 ]

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Install the Debian packages that building and testing natkeep need.
+# Idempotent and silent when nothing is missing; needs root otherwise.
+set -euo pipefail
+
+packages=(
+	# build: module (against Debian's headers) and userspace
+	build-essential pkg-config libmnl-dev linux-headers-amd64
+	# KUnit: a User-Mode-Linux kernel built from Debian's source
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev python3 python3-yaml
+	xz-utils
+	# VM tier: Debian's kernel under qemu, busybox initramfs, the test peers
+	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod iproute2
+	nftables conntrack util-linux procps socat
+	# packaging
+	dkms
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages: ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Package lists on a fresh machine may be empty or stale.
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

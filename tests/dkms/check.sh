@@ -1,0 +1,47 @@
+#!/bin/bash
+# DKMS tier: the module sources that `make dkms-install` ships are added to
+# DKMS and built against the installed Debian headers, as on a gateway.
+# A version suffix keeps this clear of a natkeep that DKMS already manages.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+kver=${KVER:?KVER: the kernel version to build for}
+base=$(sed -n 's/^#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
+ver=$base-check
+tmp=$(mktemp -d)
+passed=0 failed=0
+
+cleanup() {
+	dkms remove "natkeep/$ver" --all >/dev/null 2>&1
+	rm -rf "/usr/src/natkeep-$ver" "$tmp"
+}
+trap cleanup EXIT
+cleanup
+
+result() {
+	if [ "$1" = 0 ]; then
+		echo "PASS: $2"; passed=$((passed + 1))
+	else
+		echo "FAIL: $2"; failed=$((failed + 1))
+	fi
+}
+
+make -s dkms-install DESTDIR="$tmp" NK_VERSION="$base" >/dev/null
+src=$tmp/usr/src/natkeep-$base
+sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$ver\"/" "$src/dkms.conf"
+cp -a "$src" "/usr/src/natkeep-$ver"
+
+dkms add "natkeep/$ver" >"$tmp/add.log" 2>&1
+result $? "dkms add natkeep/$ver" || cat "$tmp/add.log"
+dkms build "natkeep/$ver" -k "$kver" >"$tmp/build.log" 2>&1
+rc=$?
+[ $rc = 0 ] || { cat "$tmp/build.log"; sed -n '1,200p' "/var/lib/dkms/natkeep/$ver/build/make.log" 2>/dev/null; }
+result $rc "dkms build natkeep/$ver for $kver"
+ko=$(find "/var/lib/dkms/natkeep/$ver/$kver" -name 'natkeep.ko*' 2>/dev/null | head -n 1)
+if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$kver "; then
+	result 0 "DKMS built natkeep.ko for $kver"
+else
+	result 1 "DKMS built natkeep.ko for $kver (found: ${ko:-nothing})"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
