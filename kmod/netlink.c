@@ -46,7 +46,7 @@ static int nk_fill_stats(struct sk_buff *skb, const struct nk_flow *flow)
 	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++) {
 		if (snap.lateness[b] &&
 		    nla_put_u64_64bit(skb, b + 1, snap.lateness[b],
-				      NATKEEP_STATS_PAD))
+				      NATKEEP_LATENESS_PAD))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, hist);

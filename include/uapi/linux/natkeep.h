@@ -22,27 +22,29 @@
  *	NATKEEP_A_MARK and NATKEEP_A_DSCP are optional. The local address may
  *	be the unspecified address (0.0.0.0 or ::), for a SIP socket bound to
  *	all addresses: the route towards the remote then picks the source.
- *	The reply is a NATKEEP_CMD_FLOW_NEW message describing the flow,
- *	including its NATKEEP_A_FLOW_ID. Fails with EEXIST when a flow with
+ *	The reply is a NATKEEP_CMD_FLOW_NEW message describing the flow as
+ *	FLOW_GET does, including its NATKEEP_A_FLOW_ID. Fails with EEXIST when a flow with
  *	the same local and remote address and port exists, and with ENOSPC
  *	when the namespace holds the maximum number of flows (module parameter
  *	max_flows).
  *
  * NATKEEP_CMD_FLOW_SET
  *	Change a flow. Requires NATKEEP_A_FLOW_ID; every other attribute of
- *	FLOW_NEW may be given and replaces the current value.
+ *	FLOW_NEW may be given and replaces the current value. A new
+ *	NATKEEP_A_FAMILY needs both addresses with it. The reply is a
+ *	NATKEEP_CMD_FLOW_SET message describing the flow as FLOW_GET does.
  *	The change is atomic: on any error nothing changes. Counters are kept;
  *	the next send is rescheduled from now if the interval or randomization
  *	changed, and otherwise keeps its time.
  *
  * NATKEEP_CMD_FLOW_DEL
- *	Delete the flow NATKEEP_A_FLOW_ID.
+ *	Delete the flow NATKEEP_A_FLOW_ID. The answer is the ACK alone.
  *
  * NATKEEP_CMD_FLOW_GET
  *	With NATKEEP_A_FLOW_ID: the flow. As a dump (NLM_F_DUMP): every flow
- *	of the namespace, in id order. Each message carries the attributes of
- *	FLOW_NEW plus NATKEEP_A_FLOW_ID, NATKEEP_A_NEXT_SEND_NS and
- *	NATKEEP_A_STATS.
+ *	of the namespace, in id order. Each message carries every attribute
+ *	of FLOW_NEW (the optional ones too, with their defaults) plus
+ *	NATKEEP_A_FLOW_ID, NATKEEP_A_NEXT_SEND_NS and NATKEEP_A_STATS.
  *
  * Multicast group NATKEEP_MCGRP_EVENTS: a NATKEEP_CMD_FLOW_NEW,
  * NATKEEP_CMD_FLOW_SET or NATKEEP_CMD_FLOW_DEL message (without stats) each
@@ -70,6 +72,8 @@
  */
 #define NATKEEP_LATENESS_BUCKETS	24
 #define NATKEEP_LATENESS_SHIFT		10
+/* Padding inside NATKEEP_STATS_LATENESS, where type b + 1 is bucket b. */
+#define NATKEEP_LATENESS_PAD		0
 
 enum natkeep_cmd {
 	NATKEEP_CMD_UNSPEC,
@@ -124,6 +128,7 @@ enum natkeep_msg_type {
  *			multi-WAN gateways); 0 or absent: no mark
  * NATKEEP_A_DSCP	u8, 0..63, DSCP of the keep-alives
  * NATKEEP_A_NEXT_SEND_NS	u64, in replies: nanoseconds until the next send
+ *			(0 when it is due now)
  * NATKEEP_A_STATS	nested enum natkeep_stats, in replies
  */
 enum natkeep_attr {
@@ -160,7 +165,8 @@ enum natkeep_attr {
  *				time minus scheduled time). Attribute type b + 1
  *				is a u64 count of bucket b (see
  *				NATKEEP_LATENESS_BUCKETS); empty buckets are
- *				left out.
+ *				left out. Type NATKEEP_LATENESS_PAD (0) is
+ *				padding for 64-bit alignment: skip it.
  */
 enum natkeep_stats {
 	NATKEEP_STATS_UNSPEC,

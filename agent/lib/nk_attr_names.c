@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "nk_attr_names.h"
+
+#include <stddef.h>
+#include <linux/natkeep.h>
+
+/* The uapi names without the prefix, and also the JSON keys where there is one. */
+static const char *const attr_names[] = {
+	[NATKEEP_A_PAD]		= "pad",
+	[NATKEEP_A_FLOW_ID]	= "flow_id",
+	[NATKEEP_A_FAMILY]	= "family",
+	[NATKEEP_A_LOCAL_ADDR]	= "local_addr",
+	[NATKEEP_A_LOCAL_PORT]	= "local_port",
+	[NATKEEP_A_REMOTE_ADDR]	= "remote_addr",
+	[NATKEEP_A_REMOTE_PORT]	= "remote_port",
+	[NATKEEP_A_INTERVAL_MS]	= "interval_ms",
+	[NATKEEP_A_RANDOMIZE]	= "randomize",
+	[NATKEEP_A_MSG_TYPE]	= "msg_type",
+	[NATKEEP_A_MARK]	= "mark",
+	[NATKEEP_A_DSCP]	= "dscp",
+	[NATKEEP_A_NEXT_SEND_NS] = "next_send_ns",
+	[NATKEEP_A_STATS]	= "stats",
+};
+
+const char *nk_attr_name(unsigned int type)
+{
+	if (type >= sizeof(attr_names) / sizeof(attr_names[0]))
+		return NULL;
+	return attr_names[type];
+}

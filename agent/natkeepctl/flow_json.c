@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A flow as a JSON object with stable keys, for scripts. */
+#include <linux/natkeep.h>
+
+#include "flow_format.h"
+#include "nk_lateness.h"
+#include "nk_msg_type.h"
+
+static void put_endpoint(struct json_writer *jw, const char *name,
+			 const struct nk_flow *flow,
+			 const union nk_inet_addr *addr, uint16_t port)
+{
+	char text[NK_ENDPOINT_STRLEN], key[32];
+
+	nk_endpoint_format(flow->family, addr, port, text, sizeof(text));
+	json_kv_string(jw, name, text);
+	nk_addr_format(flow->family, addr, text, sizeof(text));
+	snprintf(key, sizeof(key), "%s_addr", name);
+	json_kv_string(jw, key, text);
+	snprintf(key, sizeof(key), "%s_port", name);
+	json_kv_uint(jw, key, port);
+}
+
+static void put_stats(struct json_writer *jw, const struct nk_flow_stats *stats)
+{
+	unsigned int b;
+
+	json_key(jw, "stats");
+	json_object_start(jw);
+	json_kv_uint(jw, "tx_packets", stats->tx_packets);
+	json_kv_uint(jw, "tx_errors", stats->tx_errors);
+	if (stats->has_last_tx_age)
+		json_kv_uint(jw, "last_tx_age_ns", stats->last_tx_age_ns);
+	else
+		json_kv_null(jw, "last_tx_age_ns");
+	json_kv_uint(jw, "lateness_max_ns", stats->lateness_max_ns);
+	json_key(jw, "lateness");
+	json_array_start(jw);
+	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++) {
+		uint64_t upper;
+
+		if (!stats->lateness[b])
+			continue;
+		json_object_start(jw);
+		json_kv_uint(jw, "lower_ns", nk_lateness_lower_ns(b));
+		if (nk_lateness_upper_ns(b, &upper))
+			json_kv_uint(jw, "upper_ns", upper);
+		else
+			json_kv_null(jw, "upper_ns");
+		json_kv_uint(jw, "count", stats->lateness[b]);
+		json_object_end(jw);
+	}
+	json_array_end(jw);
+	json_object_end(jw);
+}
+
+void nkctl_flow_print_json(struct json_writer *jw, const struct nk_flow *flow,
+			   const char *event)
+{
+	/* A message that describes a flow implies the defaults it leaves out. */
+	bool describes = nk_flow_has(flow, NK_FLOW_FAMILY);
+
+	json_object_start(jw);
+	if (event)
+		json_kv_string(jw, "event", event);
+	if (nk_flow_has(flow, NK_FLOW_ID))
+		json_kv_uint(jw, "id", flow->id);
+	if (describes) {
+		const char *family = nk_family_name(flow->family);
+
+		if (family)
+			json_kv_string(jw, "family", family);
+		else
+			json_kv_uint(jw, "family", flow->family);
+	}
+	if (nk_flow_has(flow, NK_FLOW_LOCAL_ADDR | NK_FLOW_LOCAL_PORT))
+		put_endpoint(jw, "local", flow, &flow->local_addr, flow->local_port);
+	if (nk_flow_has(flow, NK_FLOW_REMOTE_ADDR | NK_FLOW_REMOTE_PORT))
+		put_endpoint(jw, "remote", flow, &flow->remote_addr, flow->remote_port);
+	if (nk_flow_has(flow, NK_FLOW_INTERVAL))
+		json_kv_uint(jw, "interval_ms", flow->interval_ms);
+	if (describes || nk_flow_has(flow, NK_FLOW_RANDOMIZE))
+		json_kv_bool(jw, "random", flow->randomize);
+	if (nk_flow_has(flow, NK_FLOW_MSG_TYPE)) {
+		const char *name = nk_msg_type_name(flow->msg_type);
+
+		if (name)
+			json_kv_string(jw, "type", name);
+		else
+			json_kv_uint(jw, "type", flow->msg_type);
+	}
+	if (describes || nk_flow_has(flow, NK_FLOW_MARK))
+		json_kv_uint(jw, "mark", flow->mark);
+	if (describes || nk_flow_has(flow, NK_FLOW_DSCP))
+		json_kv_uint(jw, "dscp", flow->dscp);
+	if (nk_flow_has(flow, NK_FLOW_NEXT_SEND))
+		json_kv_uint(jw, "next_send_ns", flow->next_send_ns);
+	if (nk_flow_has(flow, NK_FLOW_STATS))
+		put_stats(jw, &flow->stats);
+	json_object_end(jw);
+}

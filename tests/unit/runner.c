@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "runner.h"
+
+extern const struct test_suite addr_suite, msg_type_suite, lateness_suite,
+	flow_attrs_suite, ack_suite, ctrl_suite, flow_format_suite,
+	json_writer_suite, arg_values_suite, flow_args_suite, options_suite,
+	report_suite, genl_suite;
+
+static const struct test_suite *const suites[] = {
+	&addr_suite, &msg_type_suite, &lateness_suite, &flow_attrs_suite,
+	&ack_suite, &ctrl_suite, &flow_format_suite, &json_writer_suite,
+	&arg_values_suite, &flow_args_suite, &options_suite, &report_suite,
+	&genl_suite,
+};
+
+static const char *current_suite, *current_test;
+static int current_failures;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!current_failures)
+		printf("FAIL %s/%s\n", current_suite, current_test);
+	current_failures++;
+	printf("  %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+void capture_start(struct capture *cap)
+{
+	cap->text = NULL;
+	cap->len = 0;
+	cap->out = open_memstream(&cap->text, &cap->len);
+	if (!cap->out) {
+		perror("open_memstream");
+		exit(2);
+	}
+}
+
+char *capture_end(struct capture *cap)
+{
+	fclose(cap->out);
+	return cap->text;
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = argc > 1 ? argv[1] : NULL;
+	int passed = 0, failed = 0;
+	size_t s, c;
+
+	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+		if (only && strcmp(only, suites[s]->name))
+			continue;
+		for (c = 0; c < suites[s]->count; c++) {
+			current_suite = suites[s]->name;
+			current_test = suites[s]->cases[c].name;
+			current_failures = 0;
+			suites[s]->cases[c].run();
+			if (current_failures) {
+				failed++;
+			} else {
+				passed++;
+				printf("PASS %s/%s\n", suites[s]->name, current_test);
+			}
+			fflush(stdout);
+		}
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

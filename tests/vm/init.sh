@@ -1,0 +1,139 @@
+#!/bin/sh
+# /init of the natkeep test VM (busybox sh; installed by mkinitramfs.sh).
+#
+# Stage 1 (PID 1 in the initramfs): load the virtio/9p modules, mount the
+# host's root read-only over 9p at /newroot, give it writable tmpfs/overlay
+# dirs, move proc/sys/dev into it and switch_root (not chroot: a chrooted
+# process may not create user namespaces, and `ip netns exec` / unshare
+# behave as on a real system this way).
+# Stage 2 (PID 1 in the host root): run the job script that run.sh wrote,
+# with its output on ttyS1 (run.sh's stdout) while the kernel console stays
+# on ttyS0; print NATKEEP_VM_EXIT=<rc> on the console and power off.
+#
+# Kernel command line: natkeep.job=<host path of the job script>.
+
+BB=/bin/busybox
+STATE=/run/natkeep-vm
+
+# Report an error on the console and power off; run.sh sees no exit marker.
+die() {
+	echo "NATKEEP_VM_INIT_ERROR: $*" >/dev/console
+	$BB sleep 1
+	$BB poweroff -f
+	exit 1
+}
+
+# With natkeep.debug on the kernel command line: time stamps of the steps.
+step() {
+	case " $($BB cat /proc/cmdline) " in
+	*" natkeep.debug "*) echo "natkeep-vm: $($BB cut -d' ' -f1 /proc/uptime) $*" >/dev/console ;;
+	esac
+}
+
+cmdline_arg() {
+	for arg in $($BB cat /proc/cmdline); do
+		case $arg in "$1="*) echo "${arg#*=}" ;; esac
+	done
+}
+
+stage1() {
+	PATH=/bin
+	$BB mount -t proc -o nosuid,nodev,noexec proc /proc
+	$BB mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+	$BB mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev
+	exec </dev/null >/dev/console 2>&1
+
+	step "stage 1"
+	for m in $($BB cat /lib/natkeep-modules/order); do
+		$BB insmod "/lib/natkeep-modules/$m.ko" || die "insmod $m failed"
+	done
+
+	# cache=loose: the host root does not change under a test run and it
+	# makes path walks (bash, python imports, modprobe) much cheaper.
+	$BB mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose host /newroot ||
+		die "cannot mount the host root over 9p (mount_tag host)"
+
+	step "9p mounted"
+	job=$(cmdline_arg natkeep.job)
+	[ -n "$job" ] || die "no natkeep.job= on the kernel command line"
+	[ -f "/newroot$job" ] || die "job script $job not found on the host root"
+
+	# /run: fresh and writable (ip netns add needs /run/netns); also holds
+	# our job, this script and busybox for stage 2.
+	$BB mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || die "tmpfs /run"
+	$BB mkdir -p /newroot$STATE
+	$BB cp "/newroot$job" /newroot$STATE/job.sh || die "cannot copy the job script"
+	$BB cp /init /newroot$STATE/init
+	$BB cp $BB /newroot$STATE/busybox
+
+	# Writable dirs.  Where the host content matters (cwd under /tmp,
+	# /root's dotfiles, /var/lib state of tools) use an overlay with a tmpfs
+	# upper layer; otherwise a plain tmpfs.  /etc stays read-only.
+	$BB mount -t tmpfs -o mode=0755 tmpfs /rw || die "tmpfs /rw"
+	have_overlay=1
+	$BB grep -qw overlay /proc/filesystems || have_overlay=0
+	for d in tmp root var/lib var/log var/cache var/spool; do
+		[ -d "/newroot/$d" ] || continue
+		if [ $have_overlay = 1 ]; then
+			u=/rw/$(echo "$d" | $BB tr / _)
+			$BB mkdir -p "$u/upper" "$u/work"
+			# The overlay's root takes the upper dir's owner and mode.
+			$BB chmod "$($BB stat -c %a "/newroot/$d")" "$u/upper"
+			$BB chown "$($BB stat -c %u:%g "/newroot/$d")" "$u/upper"
+			$BB mount -t overlay -o "lowerdir=/newroot/$d,upperdir=$u/upper,workdir=$u/work" \
+				overlay "/newroot/$d" && continue
+			echo "natkeep-vm: overlay on /$d failed, using an empty tmpfs" >/dev/console
+		fi
+		$BB mount -t tmpfs -o "mode=$($BB stat -c %a "/newroot/$d")" tmpfs "/newroot/$d" ||
+			die "tmpfs /$d"
+	done
+	[ -d /newroot/var/tmp ] && $BB mount -t tmpfs -o mode=1777 tmpfs /newroot/var/tmp
+
+	step "writable dirs ready"
+	for d in proc sys dev; do
+		$BB mount -o move "/$d" "/newroot/$d" || die "cannot move /$d"
+	done
+	$BB mkdir -p /newroot/dev/pts /newroot/dev/shm
+	$BB mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /newroot/dev/pts
+	$BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /newroot/dev/shm
+	# devtmpfs lacks these; bash process substitution needs /dev/fd.
+	$BB ln -sf /proc/self/fd /newroot/dev/fd
+	$BB ln -sf /proc/self/fd/0 /newroot/dev/stdin
+	$BB ln -sf /proc/self/fd/1 /newroot/dev/stdout
+	$BB ln -sf /proc/self/fd/2 /newroot/dev/stderr
+	$BB mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 /newroot/sys/fs/cgroup 2>/dev/null
+
+	exec $BB switch_root /newroot $STATE/busybox sh $STATE/init stage2
+	die "switch_root failed"
+}
+
+stage2() {
+	BB=$STATE/busybox
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	step "stage 2"
+	$BB hostname natkeep-vm
+	$BB ip link set lo up
+
+	# raw: no \n -> \r\n translation, the bytes reach run.sh's stdout as is.
+	$BB stty -F /dev/ttyS1 raw -echo || die "no /dev/ttyS1 (second serial port)"
+	echo "natkeep-vm: running job, uptime $($BB cut -d' ' -f1 /proc/uptime) s" >/dev/console
+
+	# A clean, predictable environment; the caller adds variables with
+	# `env VAR=value cmd`.  stdout is a tty (ttyS1), so switch off pagers
+	# and colours.
+	/usr/bin/env -i PATH="$PATH" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
+		TERM=dumb LANG=C.UTF-8 PAGER=cat GIT_PAGER=cat SYSTEMD_PAGER= NO_COLOR=1 \
+		/bin/bash $STATE/job.sh </dev/null >/dev/ttyS1 2>&1
+	rc=$?
+	step "job done"
+	# stty sets the line with TCSADRAIN: waits until every byte of the job's
+	# output left the UART even if a leftover daemon still holds the tty.
+	$BB stty -F /dev/ttyS1 raw -echo
+	echo "NATKEEP_VM_EXIT=$rc" >/dev/console
+	$BB poweroff -f
+}
+
+case ${1:-} in
+stage2) stage2 ;;
+*) stage1 ;;
+esac

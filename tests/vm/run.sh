@@ -1,0 +1,184 @@
+#!/bin/bash
+# Run a command inside a throw-away qemu VM (TCG) booting Debian's kernel,
+# with the host's root mounted read-only, in the current working directory.
+#
+#   tests/vm/run.sh [-k KVER] [-m MEM] [-t TIMEOUT_S] [-v] [-W] -- COMMAND [ARGS...]
+#
+#   -k KVER   kernel version (default: newest /usr/src/linux-headers-*-amd64
+#             with a matching /boot/vmlinuz-*, i.e. what the module builds for)
+#   -m MEM    guest memory (default 1024M)
+#   -t SECS   kill the VM after SECS seconds (default 1200)
+#   -v        also show the whole kernel console on stderr
+#   -W        boot with panic_on_warn=1 oops=panic: any kernel WARNING ends the VM
+#
+# The command's stdout+stderr arrive on stdout (via the VM's second serial
+# port).  Kernel WARNING/BUG/Oops blocks from the console are copied to
+# stderr as "[kernel] ..." lines.  Exit status: the command's own, or
+# 124 if the VM timed out, 125 if it crashed / never reported a status.
+# The command runs with a minimal environment (PATH, HOME=/root, TERM=dumb,
+# LANG=C.UTF-8); pass more with `env VAR=value COMMAND`.
+# The full console of the last run is kept in $cache/last-console.log.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/natkeep/vm
+
+usage() {
+	sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+kver='' mem=1024M timeout_s=1200 verbose=0 panic_on_warn=0
+while getopts k:m:t:vWh opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	v) verbose=1 ;;
+	W) panic_on_warn=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || usage
+
+# Default kernel: the one the module is built against (DKMS-style).
+if [ -z "$kver" ]; then
+	for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V); do
+		v=${h#/usr/src/linux-headers-}
+		[ -f "/boot/vmlinuz-$v" ] && kver=$v
+	done
+	[ -n "$kver" ] || { echo "run.sh: no /usr/src/linux-headers-*-amd64 with a matching /boot/vmlinuz" >&2; exit 2; }
+fi
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: $kernel not readable" >&2; exit 2; }
+
+# The VM sees the host root, except where init.sh mounts fresh filesystems.
+cwd=$(pwd -P)
+case $cwd in
+/run | /run/* | /var/tmp | /var/tmp/* | /dev | /dev/* | /proc | /proc/* | /sys | /sys/*)
+	echo "run.sh: the working directory $cwd is not visible inside the VM" >&2
+	exit 2
+	;;
+esac
+
+# (Re)build the cached initramfs when its inputs changed.
+mkdir -p "$cache"
+initrd=$cache/initramfs-$kver.cpio.gz
+if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ] ||
+	[ "$here/init.sh" -nt "$initrd" ] || [ "/lib/modules/$kver/modules.dep" -nt "$initrd" ]; then
+	"$here/mkinitramfs.sh" "$kver" "$initrd"
+fi
+
+# Boot the uncompressed ELF vmlinux through PVH when we can extract it:
+# decompressing Debian's xz bzImage under TCG costs ~3.5 s of every boot.
+vmlinux=$cache/vmlinux-$kver
+extract_vmlinux() {
+	local off notes
+	off=$(grep -abo -m1 $'\xfd7zXZ' "$kernel" | head -n 1 | cut -d: -f1) || return 1
+	[ -n "$off" ] || return 1
+	# Process substitution, not a pipe: xz stops at the end of the stream
+	# and tail's SIGPIPE would fail the pipeline under pipefail.
+	xz -dc --single-stream <(tail -c +$((off + 1)) "$kernel") >"$vmlinux.tmp" 2>/dev/null || return 1
+	notes=$(readelf -n "$vmlinux.tmp" 2>/dev/null) || return 1
+	grep -Eq 'Xen.*(0x00000012\)|PHYS32)' <<<"$notes" # PVH entry point note
+}
+if [ ! -e "$vmlinux" ] || [ "$kernel" -nt "$vmlinux" ]; then
+	if extract_vmlinux; then
+		mv -f "$vmlinux.tmp" "$vmlinux"
+	else
+		rm -f "$vmlinux.tmp"
+		: >"$vmlinux" # remembered: not extractable (not xz or no PVH note)
+	fi
+fi
+[ -s "$vmlinux" ] && kernel=$vmlinux
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-vm.XXXXXX")
+case $tmp in *[[:space:]]*) echo "run.sh: TMPDIR must not contain spaces" >&2; exit 2 ;; esac
+qemu_pid='' tail_pid=''
+cleanup() {
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+	[ -f "$tmp/console.log" ] && cp -f "$tmp/console.log" "$cache/last-console.log"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The command travels as a script the VM reads over 9p: %q keeps every
+# argument intact (spaces, quotes, newlines), unlike the kernel command line.
+{
+	printf 'cd -- %q || exit 125\n' "$cwd"
+	printf 'exec'
+	printf ' %q' "$@"
+	printf '\n'
+} >"$tmp/job.sh"
+
+append="console=ttyS0 loglevel=5 panic=-1 natkeep.job=$tmp/job.sh"
+# slab_nomerge: the module's own slab cache stays visible in /proc/slabinfo.
+append+=" slab_nomerge"
+# TCG: skip the slow calibrations and checks that mean nothing in an emulator.
+append+=" tsc=reliable no_timer_check random.trust_cpu=on"
+append+=" 8250.nr_uarts=2"
+[ $panic_on_warn = 1 ] && append+=" panic_on_warn=1 oops=panic"
+
+: >"$tmp/console.log"
+# stdin </dev/null: the VM takes no input; qemu then leaves the terminal alone.
+timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-machine pc -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+	-chardev file,id=con,path="$tmp/console.log" -serial chardev:con \
+	-chardev stdio,id=out,signal=off -serial chardev:out \
+	</dev/null &
+qemu_pid=$!
+
+# Follow the console: everything with -v, else only kernel trouble (a
+# WARNING/BUG/Oops block up to its end marker, at most 80 lines).
+# (A bash loop, not awk: mawk buffers its input and would not stream.)
+filter_console() {
+	local line show=0 n=0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in NATKEEP_VM_EXIT=*) continue ;; esac
+		if [ $verbose = 1 ]; then
+			printf '%s\n' "$line"
+			continue
+		fi
+		if [[ $line =~ $trouble ]]; then
+			[ $show = 1 ] || n=0
+			show=1
+		fi
+		if [ $show = 1 ]; then
+			printf '[kernel] %s\n' "$line"
+			n=$((n + 1))
+			[ $n -lt 80 ] || show=0
+		fi
+		[[ $line == *'---[ end '* ]] && show=0
+	done
+}
+trouble='cut here|WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|Kernel panic|Call Trace|blocked for more than|rcu.*stall|NATKEEP_VM_INIT_ERROR'
+tail -n +1 -F -s 0.2 --pid="$qemu_pid" "$tmp/console.log" 2>/dev/null | filter_console >&2 &
+tail_pid=$!
+
+vm_rc=0
+wait "$qemu_pid" || vm_rc=$?
+qemu_pid=
+wait "$tail_pid" || true
+tail_pid=
+
+marker=$(tr -d '\r' <"$tmp/console.log" | sed -n 's/^NATKEEP_VM_EXIT=\([0-9][0-9]*\)$/\1/p' | tail -n 1)
+if [ "$vm_rc" = 124 ] || [ "$vm_rc" = 137 ]; then
+	echo "run.sh: VM TIMED OUT after ${timeout_s}s and was killed; console tail:" >&2
+	tail -n 30 "$tmp/console.log" | tr -d '\r' | sed 's/^/  | /' >&2
+	exit 124
+fi
+if [ -z "$marker" ]; then
+	echo "run.sh: VM CRASHED or exited without reporting a status (qemu rc $vm_rc); console tail:" >&2
+	tail -n 15 "$tmp/console.log" | tr -d '\r' | sed 's/^/  | /' >&2
+	echo "run.sh: full console log: $cache/last-console.log" >&2
+	exit 125
+fi
+exit "$marker"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Every VM scenario in one VM boot, in order; each loads and unloads the
+# module itself. Prints each scenario's lines and then the sum.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0 failed=0
+
+for s in "$here"/[0-9][0-9]-*.sh; do
+	echo "--- $(basename "$s")"
+	out=$(mktemp)
+	bash "$s" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	p=${line%% passed*} f=${line#*passed, }
+	f=${f%% failed*}
+	[ -n "$line" ] || p=0 f=0
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL: $(basename "$s") exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f))
+	rm -f "$out"
+	# A scenario that left the module loaded would spoil the next one.
+	rmmod natkeep 2>/dev/null && echo "note: $(basename "$s") left natkeep loaded"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
