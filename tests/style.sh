@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-cache=${NATKEEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/natkeep}
+cache=${NATKEEP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep}
 tarball=/usr/src/linux-source-6.1.tar.xz
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
 dir=$cache/checkpatch-$ver

@@ -15,7 +15,7 @@
 #   --raw             also print the raw console
 #   -h | --help
 # Environment:
-#   NATKEEP_CACHE     cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/natkeep)
+#   NATKEEP_CACHE     cache dir (default ${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep)
 #   KUNIT_MODULE_DIR  module dir (overridden by the MODULE_DIR argument)
 #   KUNIT_FILTER      kunit.filter_glob (default natkeep*): selects built-in
 #                     suites; on 6.1 a module's suites always run regardless
@@ -62,7 +62,7 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 	die "package linux-source-6.1 not installed"
 
-cache=${NATKEEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/natkeep}
+cache=${NATKEEP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep}
 kconfig_add=(
 	CONFIG_HOSTFS=y CONFIG_MODULES=y CONFIG_MODULE_UNLOAD=y
 	CONFIG_DEBUG_KERNEL=y CONFIG_KASAN=y CONFIG_KASAN_VMALLOC=y

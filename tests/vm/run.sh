@@ -21,7 +21,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/natkeep/vm
+cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
 	sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
