@@ -19,7 +19,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(WERROR),NATKEEP_WERROR=1)
 DESTDIR ?=
 PREFIX ?= /usr
 
-.PHONY: all module userspace deps check demo bench style dkms-install \
+.PHONY: all module userspace deps check demo bench style fuzz dkms-install \
 	install clean help
 
 all: module userspace
@@ -43,6 +43,10 @@ demo: deps
 
 style:
 	@tests/style.sh
+
+# Each libFuzzer target of the protocol code for FUZZ_SECONDS (default 600).
+fuzz: deps
+	@$(MAKE) -s -C tests/fuzz long
 
 # The module sources as DKMS wants them: a tree that builds alone with
 # `make -C <kernel> M=<tree>`, dkms.conf at its top.
@@ -72,4 +76,5 @@ help:
 	@echo "make check      every test tier; ends with 'N passed, N failed'"
 	@echo "make demo       boot a VM, load the module, show live flows"
 	@echo "make style      checkpatch on the kernel code"
+	@echo "make fuzz       the protocol parsers' fuzzers, FUZZ_SECONDS each (600)"
 	@echo "make dkms-install DESTDIR=...   the module sources for DKMS"

@@ -37,8 +37,22 @@ struct nk_flow *nk_flow_find(struct nk_net *nn, u32 id)
 	return xa_load(&nn->flows, id);
 }
 
+/* The flow a packet belongs to; caller holds rcu_read_lock(). */
+struct nk_flow *nk_flow_lookup(struct nk_net *nn, const struct nk_flow_key *key)
+{
+	return rhashtable_lookup(&nn->table, key, nk_flow_table_params);
+}
+
+static void nk_flow_free(struct nk_flow *flow)
+{
+	nk_payload_destroy(&flow->payload);
+	nk_params_release(&flow->params);
+	kmem_cache_free(nk_flow_cache, flow);
+}
+
+/* The new flow takes @params' SIP text: @params keeps none. */
 static struct nk_flow *nk_flow_alloc(struct nk_net *nn,
-				     const struct nk_flow_params *params,
+				     struct nk_flow_params *params,
 				     struct netlink_ext_ack *extack)
 {
 	struct nk_flow *flow;
@@ -48,13 +62,15 @@ static struct nk_flow *nk_flow_alloc(struct nk_net *nn,
 	if (!flow)
 		return ERR_PTR(-ENOMEM);
 	flow->params = *params;
+	params->sip = NULL;
 	flow->nn = nn;
-	err = nk_payload_init(&flow->payload, params, extack);
+	err = nk_payload_init(&flow->payload, &flow->params, extack);
 	if (err) {
-		kmem_cache_free(nk_flow_cache, flow);
+		nk_flow_free(flow);
 		return ERR_PTR(err);
 	}
 	nk_stats_init(&flow->stats);
+	nk_peer_init(&flow->peer);
 	nk_timers_init(flow);
 	return flow;
 }
@@ -62,10 +78,7 @@ static struct nk_flow *nk_flow_alloc(struct nk_net *nn,
 /* The last reader under RCU is gone: the timer was stopped before. */
 static void nk_flow_free_rcu(struct rcu_head *rcu)
 {
-	struct nk_flow *flow = container_of(rcu, struct nk_flow, rcu);
-
-	nk_payload_destroy(&flow->payload);
-	kmem_cache_free(nk_flow_cache, flow);
+	nk_flow_free(container_of(rcu, struct nk_flow, rcu));
 }
 
 /* Stop a flow that is out of the table and free it after a grace period. */
@@ -90,7 +103,7 @@ static int nk_flow_table_insert(struct nk_net *nn, struct nk_flow *flow,
 }
 
 struct nk_flow *nk_flow_create(struct nk_net *nn,
-			       const struct nk_flow_params *params,
+			       struct nk_flow_params *params,
 			       struct netlink_ext_ack *extack)
 {
 	struct nk_flow *flow;
@@ -107,37 +120,43 @@ struct nk_flow *nk_flow_create(struct nk_net *nn,
 	if (IS_ERR(flow))
 		return flow;
 
-	err = nk_flow_table_insert(nn, flow, extack);
-	if (err)
-		goto err_free;
 	err = xa_alloc_cyclic(&nn->flows, &flow->id, flow, xa_limit_31b,
 			      &nn->next_id, GFP_KERNEL_ACCOUNT);
 	if (err < 0)
-		goto err_unhash;
+		goto err_free;
+	err = nk_hooks_port_get(nn, ntohs(flow->params.key.local_port));
+	if (err)
+		goto err_erase;
+	err = nk_flow_table_insert(nn, flow, extack);
+	if (err)
+		goto err_port;
 
 	nn->count++;
 	nk_timers_start(flow, nk_timers_first_expiry(flow));
 	pr_debug("flow %u created in netns %u\n", flow->id, nn->net->ns.inum);
 	return flow;
 
-err_unhash:
-	rhashtable_remove_fast(&nn->table, &flow->node, nk_flow_table_params);
-	synchronize_net();
+err_port:
+	nk_hooks_port_put(nn, ntohs(flow->params.key.local_port));
+err_erase:
+	xa_erase(&nn->flows, flow->id);
 err_free:
-	nk_payload_destroy(&flow->payload);
-	kmem_cache_free(nk_flow_cache, flow);
+	nk_flow_free(flow);
 	return ERR_PTR(err);
 }
 
 /*
- * Put a new flow with @params in the place of @old (same id, same stats)
- * and return it; on error nothing has changed. The send schedule continues
- * unless the interval changed.
+ * Put a new flow with @params (whose SIP text it takes) in the place of
+ * @old: same id, same stats, same knowledge of its peer. On error nothing
+ * has changed. The send schedule continues unless the interval changed.
  */
 struct nk_flow *nk_flow_replace(struct nk_flow *old,
-				const struct nk_flow_params *params,
+				struct nk_flow_params *params,
 				struct netlink_ext_ack *extack)
 {
+	u16 old_port = ntohs(old->params.key.local_port);
+	u16 new_port = ntohs(params->key.local_port);
+	bool same_key = nk_params_same_key(params, &old->params);
 	struct nk_net *nn = old->nn;
 	struct nk_flow *flow;
 	ktime_t next;
@@ -149,26 +168,31 @@ struct nk_flow *nk_flow_replace(struct nk_flow *old,
 		return flow;
 	flow->id = old->id;
 
-	if (!memcmp(&params->key, &old->params.key, sizeof(params->key)))
+	if (new_port != old_port) {
+		err = nk_hooks_port_get(nn, new_port);
+		if (err)
+			goto err_free;
+	}
+	if (same_key)
 		err = rhashtable_replace_fast(&nn->table, &old->node,
 					      &flow->node,
 					      nk_flow_table_params);
 	else
 		err = nk_flow_table_insert(nn, flow, extack);
-	if (err) {
-		nk_payload_destroy(&flow->payload);
-		kmem_cache_free(nk_flow_cache, flow);
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto err_port;
 	/* Replacing a present entry allocates nothing and cannot fail. */
 	xa_store(&nn->flows, flow->id, flow, GFP_KERNEL);
-	if (memcmp(&params->key, &old->params.key, sizeof(params->key)))
+	if (!same_key)
 		rhashtable_remove_fast(&nn->table, &old->node,
 				       nk_flow_table_params);
+	if (new_port != old_port)
+		nk_hooks_port_put(nn, old_port);
 
 	next = nk_timers_stop(old);
 	nk_stats_carry_over(&flow->stats, &old->stats);
-	if (!nk_params_same_schedule(params, &old->params))
+	nk_peer_carry_over(&flow->peer, &old->peer);
+	if (!nk_params_same_schedule(&flow->params, &old->params))
 		next = nk_timers_first_expiry(flow);
 	nk_timers_start(flow, next);
 
@@ -176,6 +200,13 @@ struct nk_flow *nk_flow_replace(struct nk_flow *old,
 	call_rcu(&old->rcu, nk_flow_free_rcu);
 	pr_debug("flow %u changed\n", flow->id);
 	return flow;
+
+err_port:
+	if (new_port != old_port)
+		nk_hooks_port_put(nn, new_port);
+err_free:
+	nk_flow_free(flow);
+	return ERR_PTR(err);
 }
 
 void nk_flow_delete(struct nk_flow *flow)
@@ -185,6 +216,7 @@ void nk_flow_delete(struct nk_flow *flow)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->table, &flow->node, nk_flow_table_params);
 	xa_erase(&nn->flows, flow->id);
+	nk_hooks_port_put(nn, ntohs(flow->params.key.local_port));
 	nn->count--;
 	pr_debug("flow %u deleted\n", flow->id);
 	nk_flow_release(flow);
@@ -198,6 +230,7 @@ static int __net_init nk_net_init(struct net *net)
 	mutex_init(&nn->lock);
 	xa_init_flags(&nn->flows, XA_FLAGS_ALLOC1);
 	nn->next_id = 1;
+	nk_hooks_net_init(nn);
 	return rhashtable_init(&nn->table, &nk_flow_table_params);
 }
 
@@ -211,6 +244,7 @@ static void __net_exit nk_net_exit(struct net *net)
 	xa_for_each(&nn->flows, id, flow)
 		nk_flow_delete(flow);
 	mutex_unlock(&nn->lock);
+	nk_hooks_net_exit(nn);
 	xa_destroy(&nn->flows);
 	rhashtable_destroy(&nn->table);
 }

@@ -17,8 +17,10 @@
 #include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
 
+#include "hook.h"
 #include "params.h"
 #include "payload.h"
+#include "peer.h"
 #include "stats.h"
 
 struct dst_entry;
@@ -31,6 +33,7 @@ struct nk_net {
 	u32 next_id;			/* for cyclic id allocation */
 	unsigned int count;
 	struct rhashtable table;	/* nk_flow_key -> flow */
+	struct nk_hooks hooks;		/* netfilter hooks, once a flow exists */
 };
 
 struct nk_flow {
@@ -42,10 +45,14 @@ struct nk_flow {
 
 	/* Owned by the hrtimer callback. */
 	struct hrtimer timer;
+	ktime_t next_send;		/* due time of the next send */
 	struct dst_entry *dst;		/* cached route */
 	union nk_addr dst_saddr;	/* source the cached route chose */
 	u32 dst_cookie;
 	struct nk_flow_stats stats;
+
+	/* Written by the timer and the hook, under its own lock. */
+	struct nk_peer peer;
 
 	struct rcu_head rcu;
 };
@@ -55,11 +62,12 @@ void nk_flow_uninit(void);
 
 struct nk_net *nk_net_get(const struct net *net);
 struct nk_flow *nk_flow_find(struct nk_net *nn, u32 id);
+struct nk_flow *nk_flow_lookup(struct nk_net *nn, const struct nk_flow_key *key);
 struct nk_flow *nk_flow_create(struct nk_net *nn,
-			       const struct nk_flow_params *params,
+			       struct nk_flow_params *params,
 			       struct netlink_ext_ack *extack);
 struct nk_flow *nk_flow_replace(struct nk_flow *old,
-				const struct nk_flow_params *params,
+				struct nk_flow_params *params,
 				struct netlink_ext_ack *extack);
 void nk_flow_delete(struct nk_flow *flow);
 

@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 
 #include "flow.h"
+#include "hook.h"
 #include "netlink.h"
 #include "version.h"
 
@@ -14,6 +15,9 @@ static int __init nk_mod_init(void)
 {
 	int err;
 
+	err = nk_hook_init();
+	if (err)
+		goto err_hook;
 	err = nk_flow_init();
 	if (err)
 		goto err_flow;
@@ -26,6 +30,8 @@ static int __init nk_mod_init(void)
 err_netlink:
 	nk_flow_uninit();
 err_flow:
+	nk_hook_uninit();
+err_hook:
 	return err;
 }
 
@@ -34,6 +40,7 @@ static void __exit nk_mod_exit(void)
 	/* No new requests first, then every namespace's flows go. */
 	nk_netlink_uninit();
 	nk_flow_uninit();
+	nk_hook_uninit();
 	pr_info("unloaded\n");
 }
 

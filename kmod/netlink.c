@@ -17,7 +17,58 @@ static const struct genl_multicast_group nk_mcgrps[] = {
 	[NK_MCGRP_EVENTS] = { .name = NATKEEP_MCGRP_EVENTS },
 };
 
-static int nk_fill_stats(struct sk_buff *skb, const struct nk_flow *flow)
+static int nk_fill_mapping(struct sk_buff *skb, int type,
+			   const struct nk_mapping *m)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest ||
+	    nla_put_u16(skb, NATKEEP_MAPPING_FAMILY, m->family) ||
+	    nla_put(skb, NATKEEP_MAPPING_ADDR,
+		    m->family == AF_INET ? sizeof(m->addr.ip) :
+					   sizeof(m->addr.ip6), &m->addr) ||
+	    nla_put_u16(skb, NATKEEP_MAPPING_PORT, m->port) ||
+	    nla_put_u8(skb, NATKEEP_MAPPING_SOURCE, m->source))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* What the flow learned of its peer: mapping and, if it is asked, liveness. */
+static int nk_fill_peer(struct sk_buff *skb, struct nk_flow *flow,
+			const struct nk_peer_snapshot *peer)
+{
+	if (peer->mapping.family &&
+	    nk_fill_mapping(skb, NATKEEP_A_MAPPING, &peer->mapping))
+		return -EMSGSIZE;
+	if (nk_payload_answered(&flow->payload) &&
+	    nla_put_u8(skb, NATKEEP_A_PEER_RESPONSIVE, !peer->unresponsive))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int nk_fill_peer_stats(struct sk_buff *skb,
+			      const struct nk_peer_snapshot *peer)
+{
+	if (nla_put_u64_64bit(skb, NATKEEP_STATS_RX_RESPONSES, peer->responses,
+			      NATKEEP_STATS_PAD) ||
+	    nla_put_u32(skb, NATKEEP_STATS_MISSES, peer->misses) ||
+	    nla_put_u64_64bit(skb, NATKEEP_STATS_MISSES_TOTAL,
+			      peer->misses_total, NATKEEP_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, NATKEEP_STATS_MAPPING_CHANGES,
+			      peer->mapping_changes, NATKEEP_STATS_PAD))
+		return -EMSGSIZE;
+	if (peer->rtt_last_ns &&
+	    (nla_put_u64_64bit(skb, NATKEEP_STATS_RTT_LAST_NS,
+			       peer->rtt_last_ns, NATKEEP_STATS_PAD) ||
+	     nla_put_u64_64bit(skb, NATKEEP_STATS_RTT_SMOOTHED_NS,
+			       peer->rtt_smoothed_ns, NATKEEP_STATS_PAD)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int nk_fill_stats(struct sk_buff *skb, struct nk_flow *flow,
+			 const struct nk_peer_snapshot *peer)
 {
 	struct nk_flow_stats_snapshot snap;
 	struct nlattr *stats, *hist;
@@ -50,26 +101,38 @@ static int nk_fill_stats(struct sk_buff *skb, const struct nk_flow *flow)
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, hist);
+	if (nk_fill_peer_stats(skb, peer))
+		return -EMSGSIZE;
 	nla_nest_end(skb, stats);
 	return 0;
 }
 
-/* One flow as a message; replies carry the stats, events do not. */
-static int nk_fill_flow(struct sk_buff *skb, const struct nk_flow *flow,
-			u32 portid, u32 seq, int flags, u8 cmd, bool with_stats)
+/*
+ * One flow as a message; replies carry the stats, events do not, and a
+ * MAPPING_CHANGED event carries the mapping before (@old_mapping).
+ */
+static int nk_fill_flow(struct sk_buff *skb, struct nk_flow *flow,
+			u32 portid, u32 seq, int flags, u8 cmd, bool with_stats,
+			const struct nk_mapping *old_mapping)
 {
+	struct nk_peer_snapshot peer;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &nk_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	nk_peer_read(&flow->peer, &peer);
 	if (nla_put_u32(skb, NATKEEP_A_FLOW_ID, flow->id) ||
-	    nk_params_fill(skb, &flow->params))
+	    nk_params_fill(skb, &flow->params) ||
+	    nk_fill_peer(skb, flow, &peer))
+		goto cancel;
+	if (old_mapping &&
+	    nk_fill_mapping(skb, NATKEEP_A_OLD_MAPPING, old_mapping))
 		goto cancel;
 	if (with_stats &&
 	    (nla_put_u64_64bit(skb, NATKEEP_A_NEXT_SEND_NS,
 			       nk_timers_next_send_ns(flow), NATKEEP_A_PAD) ||
-	     nk_fill_stats(skb, flow)))
+	     nk_fill_stats(skb, flow, &peer)))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -79,30 +142,56 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static void nk_notify(struct nk_net *nn, const struct nk_flow *flow, u8 cmd)
+/*
+ * An event about @flow. Those about its peer carry the stats (RTT, misses).
+ * @gfp: GFP_KERNEL from netlink requests, GFP_ATOMIC from the timer and
+ * the hook.
+ */
+static void nk_notify_event(struct nk_flow *flow, u8 cmd,
+			    const struct nk_mapping *old_mapping,
+			    bool with_stats, gfp_t gfp)
 {
+	struct net *net = flow->nn->net;
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&nk_genl_family, nn->net, NK_MCGRP_EVENTS))
+	if (!genl_has_listeners(&nk_genl_family, net, NK_MCGRP_EVENTS))
 		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
 	if (!skb)
 		return;
-	if (nk_fill_flow(skb, flow, 0, 0, 0, cmd, false)) {
+	if (nk_fill_flow(skb, flow, 0, 0, 0, cmd, with_stats, old_mapping)) {
 		nlmsg_free(skb);
 		return;
 	}
-	genlmsg_multicast_netns(&nk_genl_family, nn->net, skb, 0,
-				NK_MCGRP_EVENTS, GFP_KERNEL);
+	genlmsg_multicast_netns(&nk_genl_family, net, skb, 0,
+				NK_MCGRP_EVENTS, gfp);
 }
 
-static int nk_reply_flow(struct genl_info *info, const struct nk_flow *flow,
+static void nk_notify(struct nk_flow *flow, u8 cmd)
+{
+	nk_notify_event(flow, cmd, NULL, false, GFP_KERNEL);
+}
+
+/* The flow's mapping changed from @old (NULL: none); it carries the new one. */
+void nk_netlink_notify_mapping(struct nk_flow *flow,
+			       const struct nk_mapping *old)
+{
+	nk_notify_event(flow, NATKEEP_CMD_MAPPING_CHANGED, old, true,
+			GFP_ATOMIC);
+}
+
+void nk_netlink_notify_peer(struct nk_flow *flow, u8 cmd)
+{
+	nk_notify_event(flow, cmd, NULL, true, GFP_ATOMIC);
+}
+
+static int nk_reply_flow(struct genl_info *info, struct nk_flow *flow,
 			 struct sk_buff *msg, u8 cmd)
 {
 	int err;
 
 	err = nk_fill_flow(msg, flow, info->snd_portid, info->snd_seq, 0,
-			   cmd, true);
+			   cmd, true, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -144,22 +233,28 @@ static int nk_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = nk_params_parse(info->attrs, &params, true, info->extack);
 	if (err)
-		return err;
+		goto out_params;
 	/* Allocated first: once the flow exists, the reply cannot fail. */
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	if (!msg) {
+		err = -ENOMEM;
+		goto out_params;
+	}
 
 	mutex_lock(&nn->lock);
 	flow = nk_flow_create(nn, &params, info->extack);
 	if (IS_ERR(flow)) {
 		mutex_unlock(&nn->lock);
 		nlmsg_free(msg);
-		return PTR_ERR(flow);
+		err = PTR_ERR(flow);
+		goto out_params;
 	}
-	nk_notify(nn, flow, NATKEEP_CMD_FLOW_NEW);
+	nk_notify(flow, NATKEEP_CMD_FLOW_NEW);
 	err = nk_reply_flow(info, flow, msg, NATKEEP_CMD_FLOW_NEW);
 	mutex_unlock(&nn->lock);
+out_params:
+	/* The flow took the SIP text, if it was made; else it goes here. */
+	nk_params_release(&params);
 	return err;
 }
 
@@ -181,20 +276,24 @@ static int nk_nl_flow_set(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(flow);
 		goto err_unlock;
 	}
-	params = flow->params;
-	err = nk_params_parse(info->attrs, &params, false, info->extack);
+	err = nk_params_copy(&params, &flow->params);
 	if (err)
 		goto err_unlock;
+	err = nk_params_parse(info->attrs, &params, false, info->extack);
+	if (err)
+		goto err_params;
 	flow = nk_flow_replace(flow, &params, info->extack);
 	if (IS_ERR(flow)) {
 		err = PTR_ERR(flow);
-		goto err_unlock;
+		goto err_params;
 	}
-	nk_notify(nn, flow, NATKEEP_CMD_FLOW_SET);
+	nk_notify(flow, NATKEEP_CMD_FLOW_SET);
 	err = nk_reply_flow(info, flow, msg, NATKEEP_CMD_FLOW_SET);
 	mutex_unlock(&nn->lock);
 	return err;
 
+err_params:
+	nk_params_release(&params);
 err_unlock:
 	mutex_unlock(&nn->lock);
 	nlmsg_free(msg);
@@ -212,7 +311,7 @@ static int nk_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&nn->lock);
 		return PTR_ERR(flow);
 	}
-	nk_notify(nn, flow, NATKEEP_CMD_FLOW_DEL);
+	nk_notify(flow, NATKEEP_CMD_FLOW_DEL);
 	nk_flow_delete(flow);
 	mutex_unlock(&nn->lock);
 	return 0;
@@ -253,7 +352,7 @@ static int nk_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	xa_for_each_start(&nn->flows, id, flow, cb->args[0]) {
 		err = nk_fill_flow(skb, flow, NETLINK_CB(cb->skb).portid,
 				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				   NATKEEP_CMD_FLOW_GET, true);
+				   NATKEEP_CMD_FLOW_GET, true, NULL);
 		if (err)
 			break;
 	}

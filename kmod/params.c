@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/in.h>
 #include <linux/ipv6.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -25,6 +27,14 @@ const struct nla_policy nk_flow_policy[NATKEEP_A_MAX + 1] = {
 	[NATKEEP_A_MSG_TYPE]	= { .type = NLA_U8 },
 	[NATKEEP_A_MARK]	= { .type = NLA_U32 },
 	[NATKEEP_A_DSCP]	= { .type = NLA_U8 },
+	[NATKEEP_A_SIP_HOST]	= { .type = NLA_BINARY },
+	[NATKEEP_A_SIP_FROM_USER] = { .type = NLA_BINARY },
+	[NATKEEP_A_SIP_FROM_DOMAIN] = { .type = NLA_BINARY },
+	[NATKEEP_A_SIP_USER_AGENT] = { .type = NLA_BINARY },
+	[NATKEEP_A_CUSTOM_SPEC]	= { .type = NLA_BINARY },
+	[NATKEEP_A_STUN_FINGERPRINT] = { .type = NLA_U8 },
+	[NATKEEP_A_RESPONSE_TIMEOUT_MS] = { .type = NLA_U32 },
+	[NATKEEP_A_MISS_LIMIT]	= { .type = NLA_U8 },
 };
 
 static const struct {
@@ -219,18 +229,178 @@ static int nk_parse_sending(struct nlattr **tb, struct nk_flow_params *p,
 	return 0;
 }
 
+/* The string attributes of SIP keep-alives, where they go, how judged. */
+static const struct nk_sip_string {
+	int type;
+	size_t offset;
+	size_t size;
+	bool (*valid)(const char *s);	/* NULL: judged elsewhere */
+	const char *bad_msg;
+	const char *long_msg;
+} nk_sip_strings[] = {
+	{ NATKEEP_A_SIP_HOST, offsetof(struct nk_sip_params, host),
+	  sizeof_field(struct nk_sip_params, host), nk_sip_valid_host,
+	  "SIP host: not a host name, IPv4 address or [IPv6] address (with an optional :port)",
+	  "SIP host: longer than 255 bytes" },
+	{ NATKEEP_A_SIP_FROM_USER, offsetof(struct nk_sip_params, from_user),
+	  sizeof_field(struct nk_sip_params, from_user), nk_sip_valid_user,
+	  "SIP From user: characters a SIP userid may not hold",
+	  "SIP From user: longer than 64 bytes" },
+	{ NATKEEP_A_SIP_FROM_DOMAIN, offsetof(struct nk_sip_params, from_domain),
+	  sizeof_field(struct nk_sip_params, from_domain), nk_sip_valid_host,
+	  "SIP From domain: not a host name, IPv4 address or [IPv6] address",
+	  "SIP From domain: longer than 255 bytes" },
+	{ NATKEEP_A_SIP_USER_AGENT, offsetof(struct nk_sip_params, user_agent),
+	  sizeof_field(struct nk_sip_params, user_agent), nk_sip_valid_text,
+	  "SIP User-Agent: control characters are not allowed",
+	  "SIP User-Agent: longer than 128 bytes" },
+	{ NATKEEP_A_CUSTOM_SPEC, offsetof(struct nk_sip_params, spec),
+	  sizeof_field(struct nk_sip_params, spec), NULL, NULL,
+	  "custom spec: longer than 256 bytes" },
+};
+
+/*
+ * A string attribute: NUL-terminated, no NUL before the end, fitting
+ * @size with its NUL. An empty string clears an optional field.
+ */
+static int nk_parse_sip_string(const struct nlattr *attr,
+			       const struct nk_sip_string *f, char *dst,
+			       struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(attr);
+	int len = nla_len(attr);
+
+	if (len < 1 || s[len - 1] || strnlen(s, len) != len - 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a string attribute must end with its only NUL");
+		return -EINVAL;
+	}
+	if (len > f->size) {
+		nk_set_err_attr(extack, attr, f->long_msg);
+		return -ERANGE;
+	}
+	if (len > 1 && f->valid && !f->valid(s)) {
+		nk_set_err_attr(extack, attr, f->bad_msg);
+		return -EINVAL;
+	}
+	memcpy(dst, s, len);
+	return 0;
+}
+
+static int nk_parse_sip(struct nlattr **tb, struct nk_flow_params *p,
+			struct netlink_ext_ack *extack)
+{
+	struct nk_sip_params *sip;
+	const char *err_msg;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(nk_sip_strings); i++) {
+		const struct nk_sip_string *f = &nk_sip_strings[i];
+		struct nlattr *attr = tb[f->type];
+
+		if (!attr)
+			continue;
+		if (!p->sip) {
+			p->sip = kzalloc(sizeof(*p->sip), GFP_KERNEL_ACCOUNT);
+			if (!p->sip)
+				return -ENOMEM;
+		}
+		err = nk_parse_sip_string(attr, f, (char *)p->sip + f->offset,
+					  extack);
+		if (err)
+			return err;
+	}
+
+	sip = p->sip;
+	if (tb[NATKEEP_A_CUSTOM_SPEC] && sip->spec[0] &&
+	    nk_custom_spec_parse(sip->spec, strlen(sip->spec), &sip->custom,
+				 &err_msg)) {
+		nk_set_err_attr(extack, tb[NATKEEP_A_CUSTOM_SPEC], err_msg);
+		return -EINVAL;
+	}
+	if (tb[NATKEEP_A_CUSTOM_SPEC] && !sip->spec[0])
+		memset(&sip->custom, 0, sizeof(sip->custom));
+	return 0;
+}
+
+static int nk_parse_liveness(struct nlattr **tb, struct nk_flow_params *p,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr;
+
+	attr = tb[NATKEEP_A_STUN_FINGERPRINT];
+	if (attr) {
+		if (nla_get_u8(attr) > 1) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "STUN fingerprint must be 0 or 1");
+			return -EINVAL;
+		}
+		p->stun_fingerprint = nla_get_u8(attr);
+	}
+
+	attr = tb[NATKEEP_A_MISS_LIMIT];
+	if (attr) {
+		if (!nla_get_u8(attr)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "miss limit must be 1..255");
+			return -ERANGE;
+		}
+		p->miss_limit = nla_get_u8(attr);
+	}
+
+	if (tb[NATKEEP_A_RESPONSE_TIMEOUT_MS])
+		p->response_timeout_ms =
+			nla_get_u32(tb[NATKEEP_A_RESPONSE_TIMEOUT_MS]);
+	return 0;
+}
+
+/* Rules across attributes, checked on the whole result. */
+static int nk_check_params(struct nlattr **tb, const struct nk_flow_params *p,
+			   struct netlink_ext_ack *extack)
+{
+	bool sip_type = p->msg_type == NATKEEP_MSG_OPTIONS ||
+			p->msg_type == NATKEEP_MSG_NOTIFY ||
+			p->msg_type == NATKEEP_MSG_CUSTOM;
+
+	if (p->response_timeout_ms > p->interval_ms) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NATKEEP_A_RESPONSE_TIMEOUT_MS] ?:
+				    tb[NATKEEP_A_INTERVAL_MS],
+				    "response timeout longer than the interval");
+		return -EINVAL;
+	}
+	if (sip_type && (!p->sip || !p->sip->from_user[0])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NATKEEP_A_MSG_TYPE],
+				    "SIP keep-alives (options, notify, custom) need a From user");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, NATKEEP_A_SIP_FROM_USER);
+		return -EINVAL;
+	}
+	if (p->msg_type == NATKEEP_MSG_CUSTOM && !p->sip->spec[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NATKEEP_A_MSG_TYPE],
+				    "the custom type needs a custom spec");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, NATKEEP_A_CUSTOM_SPEC);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Apply the attributes in @tb (validated against nk_flow_policy) to
  * @params. For a new flow (@create) @params starts zeroed and the attributes
  * of nk_required_attrs must all be there; for a change it holds the flow's
- * current parameters and every attribute is optional. On error @params is
- * partly changed: callers parse into a copy.
+ * current parameters (a copy, see nk_params_copy()) and every attribute is
+ * optional. On error @params is partly changed: callers parse into a copy,
+ * and release it (nk_params_release()) whatever the result.
  */
 int nk_params_parse(struct nlattr **tb, struct nk_flow_params *params,
 		    bool create, struct netlink_ext_ack *extack)
 {
 	int err;
 	int i;
+
+	/* The protocol code's limits are the contract's. */
+	BUILD_BUG_ON(NK_SIP_USER_MAX != NATKEEP_SIP_USER_MAX);
+	BUILD_BUG_ON(NK_SIP_HOST_MAX != NATKEEP_SIP_HOST_MAX);
+	BUILD_BUG_ON(NK_SIP_TEXT_MAX != NATKEEP_SIP_TEXT_MAX);
+	BUILD_BUG_ON(NK_CUSTOM_SPEC_MAX != NATKEEP_CUSTOM_SPEC_MAX);
 
 	if (create) {
 		for (i = 0; i < ARRAY_SIZE(nk_required_attrs); i++) {
@@ -244,12 +414,63 @@ int nk_params_parse(struct nlattr **tb, struct nk_flow_params *params,
 			}
 		}
 		memset(params, 0, sizeof(*params));
+		params->miss_limit = NATKEEP_MISS_LIMIT_DEFAULT;
 	}
 
 	err = nk_parse_endpoints(tb, params, extack);
 	if (err)
 		return err;
-	return nk_parse_sending(tb, params, extack);
+	err = nk_parse_sending(tb, params, extack);
+	if (err)
+		return err;
+	err = nk_parse_liveness(tb, params, extack);
+	if (err)
+		return err;
+	err = nk_parse_sip(tb, params, extack);
+	if (err)
+		return err;
+	return nk_check_params(tb, params, extack);
+}
+
+/* @to gets its own copy of @from's SIP text. */
+int nk_params_copy(struct nk_flow_params *to, const struct nk_flow_params *from)
+{
+	*to = *from;
+	if (!from->sip)
+		return 0;
+	to->sip = kmemdup(from->sip, sizeof(*from->sip), GFP_KERNEL_ACCOUNT);
+	return to->sip ? 0 : -ENOMEM;
+}
+
+void nk_params_release(struct nk_flow_params *params)
+{
+	kfree(params->sip);
+	params->sip = NULL;
+}
+
+u32 nk_params_response_timeout_ms(const struct nk_flow_params *params)
+{
+	return params->response_timeout_ms ?:
+	       min_t(u32, NATKEEP_RESPONSE_TIMEOUT_DEFAULT_MS,
+		     params->interval_ms);
+}
+
+/* The SIP strings that are set; an empty one is not sent. */
+static int nk_params_fill_sip(struct sk_buff *skb,
+			      const struct nk_sip_params *sip)
+{
+	int i;
+
+	if (!sip)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(nk_sip_strings); i++) {
+		const struct nk_sip_string *f = &nk_sip_strings[i];
+		const char *s = (const char *)sip + f->offset;
+
+		if (s[0] && nla_put_string(skb, f->type, s))
+			return -EMSGSIZE;
+	}
+	return 0;
 }
 
 int nk_params_fill(struct sk_buff *skb, const struct nk_flow_params *params)
@@ -266,9 +487,20 @@ int nk_params_fill(struct sk_buff *skb, const struct nk_flow_params *params)
 	    nla_put_u8(skb, NATKEEP_A_RANDOMIZE, params->randomize) ||
 	    nla_put_u8(skb, NATKEEP_A_MSG_TYPE, params->msg_type) ||
 	    nla_put_u32(skb, NATKEEP_A_MARK, params->mark) ||
-	    nla_put_u8(skb, NATKEEP_A_DSCP, params->dscp))
+	    nla_put_u8(skb, NATKEEP_A_DSCP, params->dscp) ||
+	    nla_put_u8(skb, NATKEEP_A_STUN_FINGERPRINT,
+		       params->stun_fingerprint) ||
+	    nla_put_u32(skb, NATKEEP_A_RESPONSE_TIMEOUT_MS,
+			nk_params_response_timeout_ms(params)) ||
+	    nla_put_u8(skb, NATKEEP_A_MISS_LIMIT, params->miss_limit))
 		return -EMSGSIZE;
-	return 0;
+	return nk_params_fill_sip(skb, params->sip);
+}
+
+bool nk_params_same_key(const struct nk_flow_params *a,
+			const struct nk_flow_params *b)
+{
+	return !memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
 /* Whether a change keeps the flow's send times where they are. */

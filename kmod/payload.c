@@ -9,19 +9,22 @@
 #include "payload.h"
 
 /* Fixed messages: the text is the whole payload and never changes. */
-static unsigned int nk_text_len(const struct nk_payload *pl)
+static unsigned int nk_text_prepare(struct nk_payload *pl,
+				    struct nk_payload_send *send)
 {
 	return strlen(pl->ops->text);
 }
 
-static void nk_text_write(struct nk_payload *pl, u8 *buf)
+static void nk_text_write(const struct nk_payload *pl,
+			  const struct nk_payload_send *send, u8 *buf,
+			  unsigned int len)
 {
-	memcpy(buf, pl->ops->text, strlen(pl->ops->text));
+	memcpy(buf, pl->ops->text, len);
 }
 
 static const struct nk_payload_ops nk_payload_keepalive = {
 	.name = "keep-alive",
-	.len = nk_text_len,
+	.prepare = nk_text_prepare,
 	.write = nk_text_write,
 	.text = "keep-alive\r\n",
 };
@@ -31,7 +34,7 @@ static const struct nk_payload_ops nk_payload_keepalive = {
  */
 static const struct nk_payload_ops nk_payload_empty = {
 	.name = "empty",
-	.len = nk_text_len,
+	.prepare = nk_text_prepare,
 	.write = nk_text_write,
 	.text = "\r\n",
 };
@@ -39,6 +42,10 @@ static const struct nk_payload_ops nk_payload_empty = {
 static const struct nk_payload_ops *const nk_payload_types[NATKEEP_MSG_MAX + 1] = {
 	[NATKEEP_MSG_KEEPALIVE] = &nk_payload_keepalive,
 	[NATKEEP_MSG_EMPTY] = &nk_payload_empty,
+	[NATKEEP_MSG_STUN] = &nk_payload_stun,
+	[NATKEEP_MSG_CUSTOM] = &nk_payload_custom,
+	[NATKEEP_MSG_OPTIONS] = &nk_payload_options,
+	[NATKEEP_MSG_NOTIFY] = &nk_payload_notify,
 };
 
 /* NULL for a type this module cannot send. */
@@ -60,6 +67,7 @@ int nk_payload_init(struct nk_payload *pl, const struct nk_flow_params *params,
 	}
 	pl->ops = ops;
 	pl->priv = NULL;
+	pl->arg = 0;
 	return ops->init ? ops->init(pl, params, extack) : 0;
 }
 

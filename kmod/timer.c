@@ -15,28 +15,48 @@ static u64 nk_next_interval_ns(const struct nk_flow *flow)
 			      p->randomize ? get_random_u32() : 0);
 }
 
-static enum hrtimer_restart nk_expired_send(struct hrtimer *timer)
+/* Send the keep-alive due at @due, and count it. */
+static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 {
-	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
-	ktime_t due = hrtimer_get_expires(timer);
-	ktime_t sent_at, next;
+	struct nk_payload_send send;
+	ktime_t sent_at;
 	int err;
 
-	err = nk_xmit(flow, &sent_at);
+	err = nk_xmit(flow, &send, &sent_at);
 	nk_stats_record_send(&flow->stats, ktime_to_ns(sent_at),
 			     ktime_to_ns(ktime_sub(sent_at, due)), !err);
+	if (!err && nk_payload_answered(&flow->payload))
+		nk_peer_request_sent(flow, &send, sent_at);
+	return sent_at;
+}
 
-	/* After a stall longer than an interval, resume from now, no burst. */
-	next = ktime_add_ns(due, nk_next_interval_ns(flow));
-	if (ktime_before(next, sent_at))
-		next = ktime_add_ns(sent_at, nk_next_interval_ns(flow));
-	hrtimer_set_expires(timer, next);
+/*
+ * One timer per flow serves two deadlines: the next send, and the response
+ * timeout of the request in flight, whichever comes first.
+ */
+static enum hrtimer_restart nk_expired(struct hrtimer *timer)
+{
+	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
+	ktime_t now = ktime_get();
+	ktime_t due = flow->next_send;
+
+	nk_peer_check_timeout(flow, now);
+	if (!ktime_before(now, due)) {
+		ktime_t sent_at = nk_send(flow, due);
+		ktime_t next = ktime_add_ns(due, nk_next_interval_ns(flow));
+
+		/* After a stall longer than an interval, resume from now, no burst. */
+		if (ktime_before(next, sent_at))
+			next = ktime_add_ns(sent_at, nk_next_interval_ns(flow));
+		WRITE_ONCE(flow->next_send, next);
+	}
+	hrtimer_set_expires(timer, min(flow->next_send, nk_peer_deadline(flow)));
 	return HRTIMER_RESTART;
 }
 
 void nk_timers_init(struct nk_flow *flow)
 {
-	hrtimer_setup(&flow->timer, nk_expired_send, CLOCK_MONOTONIC,
+	hrtimer_setup(&flow->timer, nk_expired, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 }
 
@@ -48,17 +68,21 @@ ktime_t nk_timers_first_expiry(const struct nk_flow *flow)
 
 void nk_timers_start(struct nk_flow *flow, ktime_t first)
 {
+	flow->next_send = first;
 	hrtimer_start(&flow->timer, first, HRTIMER_MODE_ABS_SOFT);
 }
 
-/* Stops the timer, waiting for a running callback; returns the next expiry. */
+/* Stops the timer, waiting for a running callback; returns the next send. */
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
 	hrtimer_cancel(&flow->timer);
-	return hrtimer_get_expires(&flow->timer);
+	return flow->next_send;
 }
 
 s64 nk_timers_next_send_ns(const struct nk_flow *flow)
 {
-	return max_t(s64, ktime_to_ns(hrtimer_expires_remaining(&flow->timer)), 0);
+	s64 left = ktime_to_ns(ktime_sub(READ_ONCE(flow->next_send),
+					 ktime_get()));
+
+	return max_t(s64, left, 0);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A flow's send timer: one hrtimer per flow, soft mode, absolute expiry on
- * the flow's own schedule (each expiry is the last one plus an interval, so
- * lateness does not accumulate into drift).
+ * A flow's timer: one hrtimer per flow, soft mode, absolute expiry on the
+ * flow's own schedule (each send is due the last one's due time plus an
+ * interval, so lateness does not accumulate into drift). It also fires at
+ * the response timeout of the keep-alive request in flight.
  */
 #ifndef _NK_TIMER_H
 #define _NK_TIMER_H

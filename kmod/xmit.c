@@ -154,18 +154,19 @@ static void nk_push_ipv6(struct sk_buff *skb, struct nk_flow *flow,
 }
 
 /*
- * Send one keep-alive now; @sent_at is when it was handed to the IP layer.
- * Returns 0 or a negative errno (no route, no memory, dropped on the way).
+ * Send one keep-alive now; @sent_at is when it was handed to the IP layer,
+ * @send what its response must match. Returns 0 or a negative errno (no
+ * route, no memory, dropped on the way).
  */
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at)
+int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
+	    ktime_t *sent_at)
 {
 	bool ipv4 = flow->params.key.family == AF_INET;
 	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
-	unsigned int len = nk_payload_len(&flow->payload);
 	struct net *net = flow->nn->net;
 	struct dst_entry *dst;
 	struct sk_buff *skb;
-	unsigned int headroom;
+	unsigned int headroom, len;
 	int err;
 
 	dst = nk_route(flow, net);
@@ -173,6 +174,10 @@ int nk_xmit(struct nk_flow *flow, ktime_t *sent_at)
 		*sent_at = ktime_get();
 		return PTR_ERR(dst);
 	}
+	send->family = flow->params.key.family;
+	send->saddr = &flow->dst_saddr;
+	send->sport = flow->params.key.local_port;
+	len = nk_payload_prepare(&flow->payload, send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
 	skb = alloc_skb(headroom + len + dst->dev->needed_tailroom, GFP_ATOMIC);
@@ -181,7 +186,7 @@ int nk_xmit(struct nk_flow *flow, ktime_t *sent_at)
 		return -ENOMEM;
 	}
 	skb_reserve(skb, headroom);
-	nk_payload_write(&flow->payload, skb_put(skb, len));
+	nk_payload_write(&flow->payload, send, skb_put(skb, len), len);
 
 	if (ipv4)
 		nk_push_ipv4(skb, flow, dst, net);

@@ -12,8 +12,10 @@
 #include <linux/ktime.h>
 
 struct nk_flow;
+struct nk_payload_send;
 
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at);
+int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
+	    ktime_t *sent_at);
 void nk_xmit_release(struct nk_flow *flow);
 
 #endif /* _NK_XMIT_H */

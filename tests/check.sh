@@ -64,6 +64,7 @@ tier build build
 tier style tests/style.sh
 tier spec /usr/bin/python3 tests/spec/check.py
 tier unit make -s -C tests/unit check
+tier fuzz make -s -C tests/fuzz smoke SMOKE_SECONDS=10
 tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
 tier vm vm

@@ -12,6 +12,10 @@ packages=(
 	# VM tier: Debian's kernel under qemu, busybox initramfs, the test peers
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod iproute2
 	nftables conntrack util-linux procps socat
+	# fuzzing the protocol code (libFuzzer)
+	clang libclang-rt-14-dev
+	# VM peers: STUN server, SIP registrar and UAS, capture and dissection
+	coturn kamailio sip-tester tshark
 	# packaging
 	dkms
 )

@@ -18,11 +18,13 @@ if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
 fi
 
 passed=0 failed=0
-for f in kmod/*.[ch] kmod/tests/*.c; do
+for f in kmod/*.[ch] kmod/proto/*.[ch] kmod/tests/*.c; do
 	case $f in *.mod.c) continue ;; esac
 	ignore=SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 	# The compat header exists to test kernel versions.
 	[ "$f" = kmod/compat.h ] && ignore=$ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	# The protocol code is userspace C11 too: uint8_t, not u8.
+	case $f in kmod/proto/*) ignore=$ignore,PREFER_KERNEL_TYPES ;; esac
 	if out=$("$dir/scripts/checkpatch.pl" --no-tree --quiet --strict \
 		--ignore "$ignore" --file "$f" 2>&1); then
 		echo "PASS: checkpatch $f"; passed=$((passed + 1))

@@ -20,6 +20,17 @@ static const char *const attr_names[] = {
 	[NATKEEP_A_DSCP]	= "dscp",
 	[NATKEEP_A_NEXT_SEND_NS] = "next_send_ns",
 	[NATKEEP_A_STATS]	= "stats",
+	[NATKEEP_A_SIP_HOST]	= "sip_host",
+	[NATKEEP_A_SIP_FROM_USER] = "sip_from_user",
+	[NATKEEP_A_SIP_FROM_DOMAIN] = "sip_from_domain",
+	[NATKEEP_A_SIP_USER_AGENT] = "sip_user_agent",
+	[NATKEEP_A_CUSTOM_SPEC]	= "custom_spec",
+	[NATKEEP_A_STUN_FINGERPRINT] = "stun_fingerprint",
+	[NATKEEP_A_RESPONSE_TIMEOUT_MS] = "response_timeout_ms",
+	[NATKEEP_A_MISS_LIMIT]	= "miss_limit",
+	[NATKEEP_A_MAPPING]	= "mapping",
+	[NATKEEP_A_OLD_MAPPING]	= "old_mapping",
+	[NATKEEP_A_PEER_RESPONSIVE] = "peer_responsive",
 };
 
 const char *nk_attr_name(unsigned int type)

@@ -38,5 +38,26 @@ int nk_flow_put(struct nlmsghdr *nlh, size_t buflen, const struct nk_flow *flow)
 		ok = mnl_attr_put_u32_check(nlh, buflen, NATKEEP_A_MARK, flow->mark);
 	if (ok && nk_flow_has(flow, NK_FLOW_DSCP))
 		ok = mnl_attr_put_u8_check(nlh, buflen, NATKEEP_A_DSCP, flow->dscp);
+	if (ok && nk_flow_has(flow, NK_FLOW_SIP_HOST))
+		ok = mnl_attr_put_strz_check(nlh, buflen, NATKEEP_A_SIP_HOST, flow->sip_host);
+	if (ok && nk_flow_has(flow, NK_FLOW_SIP_FROM_USER))
+		ok = mnl_attr_put_strz_check(nlh, buflen, NATKEEP_A_SIP_FROM_USER,
+					     flow->sip_from_user);
+	if (ok && nk_flow_has(flow, NK_FLOW_SIP_FROM_DOMAIN))
+		ok = mnl_attr_put_strz_check(nlh, buflen, NATKEEP_A_SIP_FROM_DOMAIN,
+					     flow->sip_from_domain);
+	if (ok && nk_flow_has(flow, NK_FLOW_SIP_USER_AGENT))
+		ok = mnl_attr_put_strz_check(nlh, buflen, NATKEEP_A_SIP_USER_AGENT,
+					     flow->sip_user_agent);
+	if (ok && nk_flow_has(flow, NK_FLOW_CUSTOM_SPEC))
+		ok = mnl_attr_put_strz_check(nlh, buflen, NATKEEP_A_CUSTOM_SPEC, flow->custom_spec);
+	if (ok && nk_flow_has(flow, NK_FLOW_STUN_FINGERPRINT))
+		ok = mnl_attr_put_u8_check(nlh, buflen, NATKEEP_A_STUN_FINGERPRINT,
+					   flow->stun_fingerprint ? 1 : 0);
+	if (ok && nk_flow_has(flow, NK_FLOW_RESPONSE_TIMEOUT))
+		ok = mnl_attr_put_u32_check(nlh, buflen, NATKEEP_A_RESPONSE_TIMEOUT_MS,
+					    flow->response_timeout_ms);
+	if (ok && nk_flow_has(flow, NK_FLOW_MISS_LIMIT))
+		ok = mnl_attr_put_u8_check(nlh, buflen, NATKEEP_A_MISS_LIMIT, flow->miss_limit);
 	return ok ? 0 : -EMSGSIZE;
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-/* Room for any request we send: a flow is under 200 bytes of attributes. */
+/* Room for any request we send: a flow is under 1200 bytes of attributes. */
 #define NK_MSG_BUF_LEN 4096
 
 /*

@@ -6,7 +6,9 @@
 #include <strings.h>
 #include <linux/natkeep.h>
 
+#include "custom_spec.h"
 #include "nk_msg_type.h"
+#include "sip.h"
 
 /* Digits of base 10 or 16 up to end; strtoul would take signs and spaces. */
 static int parse_digits(const char *text, const char *end, unsigned int base,
@@ -61,7 +63,9 @@ int nkctl_parse_flow_id(const char *text, uint32_t *id, char *err, size_t errlen
 	return 0;
 }
 
-int nkctl_parse_interval(const char *text, uint32_t *ms, char *err, size_t errlen)
+/* Milliseconds, "N", "Nms" or "Ns", within min..max; what names it. */
+static int parse_ms(const char *text, const char *what, const char *examples,
+		    uint32_t min, uint32_t max, uint32_t *ms, char *err, size_t errlen)
 {
 	size_t len = strlen(text);
 	uint64_t multiplier = 1, value;
@@ -75,17 +79,114 @@ int nkctl_parse_interval(const char *text, uint32_t *ms, char *err, size_t errle
 	}
 	if (parse_digits(text, end, 10, UINT32_MAX, &value)) {
 		snprintf(err, errlen,
-			 "invalid interval \"%s\", expected milliseconds (e.g. 500, 500ms, 20s)",
-			 text);
+			 "invalid %s \"%s\", expected milliseconds (e.g. %s)",
+			 what, text, examples);
 		return -1;
 	}
 	value *= multiplier;
-	if (value < NATKEEP_INTERVAL_MIN_MS || value > NATKEEP_INTERVAL_MAX_MS) {
-		snprintf(err, errlen, "interval \"%s\" out of range %ums..%ums", text,
-			 NATKEEP_INTERVAL_MIN_MS, NATKEEP_INTERVAL_MAX_MS);
+	if (value < min || value > max) {
+		snprintf(err, errlen, "%s \"%s\" out of range %ums..%ums", what, text,
+			 min, max);
 		return -1;
 	}
 	*ms = (uint32_t)value;
+	return 0;
+}
+
+int nkctl_parse_interval(const char *text, uint32_t *ms, char *err, size_t errlen)
+{
+	return parse_ms(text, "interval", "500, 500ms, 20s", NATKEEP_INTERVAL_MIN_MS,
+			NATKEEP_INTERVAL_MAX_MS, ms, err, errlen);
+}
+
+int nkctl_parse_timeout(const char *text, uint32_t *ms, char *err, size_t errlen)
+{
+	return parse_ms(text, "timeout", "2000, 500ms, 2s", 0, NATKEEP_INTERVAL_MAX_MS,
+			ms, err, errlen);
+}
+
+int nkctl_parse_misses(const char *text, uint8_t *misses, char *err, size_t errlen)
+{
+	uint64_t value;
+
+	if (parse_digits(text, text + strlen(text), 10, UINT8_MAX, &value) || value == 0) {
+		snprintf(err, errlen, "invalid misses \"%s\", expected 1..%u", text, UINT8_MAX);
+		return -1;
+	}
+	*misses = (uint8_t)value;
+	return 0;
+}
+
+/*
+ * One SIP string: empty (when may_be_empty), or at most max bytes that
+ * valid() accepts; expected says what it should look like.
+ */
+static int parse_sip_string(const char *keyword, const char *text, size_t max,
+			    bool may_be_empty, bool (*valid)(const char *),
+			    const char *expected, char *out, char *err, size_t errlen)
+{
+	size_t len = strlen(text);
+
+	if (!len && may_be_empty) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (len > max) {
+		snprintf(err, errlen, "%s is too long (%zu bytes, at most %zu)", keyword,
+			 len, max);
+		return -1;
+	}
+	if (!len || !valid(text)) {
+		snprintf(err, errlen, "invalid %s \"%s\", expected %s", keyword, text,
+			 expected);
+		return -1;
+	}
+	memcpy(out, text, len + 1);
+	return 0;
+}
+
+#define HOST_EXPECTED "a host name, IPv4 address or [IPv6] address, with an optional :port"
+
+int nkctl_parse_sip_host(const char *text, char *out, char *err, size_t errlen)
+{
+	return parse_sip_string("host", text, NK_SIP_HOST_MAX, true, nk_sip_valid_host,
+				HOST_EXPECTED, out, err, errlen);
+}
+
+int nkctl_parse_sip_from_user(const char *text, char *out, char *err, size_t errlen)
+{
+	return parse_sip_string("from-user", text, NK_SIP_USER_MAX, false, nk_sip_valid_user,
+				"a SIP userid (letters, digits, -_.!~*'()&=+$,;?/ or %XX)",
+				out, err, errlen);
+}
+
+int nkctl_parse_sip_from_domain(const char *text, char *out, char *err, size_t errlen)
+{
+	return parse_sip_string("from-domain", text, NK_SIP_HOST_MAX, true, nk_sip_valid_host,
+				HOST_EXPECTED, out, err, errlen);
+}
+
+int nkctl_parse_sip_user_agent(const char *text, char *out, char *err, size_t errlen)
+{
+	return parse_sip_string("user-agent", text, NK_SIP_TEXT_MAX, true, nk_sip_valid_text,
+				"printable text", out, err, errlen);
+}
+
+int nkctl_parse_custom_spec(const char *text, char *out, char *err, size_t errlen)
+{
+	struct nk_custom_spec spec;
+	const char *why = NULL;
+	size_t len = strlen(text);
+
+	if (nk_custom_spec_parse(text, len, &spec, &why)) {
+		if (len > NK_CUSTOM_SPEC_MAX)	/* too long to repeat */
+			snprintf(err, errlen, "spec of %zu bytes: %s", len,
+				 why ? why : "invalid");
+		else
+			snprintf(err, errlen, "spec \"%s\": %s", text, why ? why : "invalid");
+		return -1;
+	}
+	memcpy(out, text, len + 1);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/natkeep.h>
 
 #include "arg_values.h"
 #include "flow_args.h"
@@ -14,16 +15,23 @@ void nkctl_flow_usage(FILE *out)
 		"Usage: natkeepctl [OPTIONS] flow { show | list } [ id ID ]\n"
 		"       natkeepctl [OPTIONS] flow add local ADDR:PORT remote ADDR:PORT\n"
 		"                  interval MS type TYPE [ random | norandom ]\n"
-		"                  [ mark MARK ] [ dscp DSCP ]\n"
+		"                  [ mark MARK ] [ dscp DSCP ] [ SIP ] [ RESPONSES ]\n"
 		"       natkeepctl [OPTIONS] flow set id ID [ local ADDR:PORT ]\n"
 		"                  [ remote ADDR:PORT ] [ interval MS ] [ type TYPE ]\n"
 		"                  [ random | norandom ] [ mark MARK ] [ dscp DSCP ]\n"
+		"                  [ SIP ] [ RESPONSES ]\n"
 		"       natkeepctl [OPTIONS] flow del id ID\n"
 		"ADDR:PORT := IPV4:PORT | [IPV6]:PORT\n"
 		"MS := 10..3600000, or with a suffix: 500ms, 20s\n"
 		"TYPE := %s\n"
 		"MARK := u32, decimal or 0x hex\n"
-		"DSCP := 0..63 | ef | va | csN | afNN | be\n",
+		"DSCP := 0..63 | ef | va | csN | afNN | be\n"
+		"SIP := [ from-user USER ] [ from-domain HOST ] [ host HOST ]\n"
+		"       [ user-agent TEXT ] [ spec SPEC ] [ fingerprint | nofingerprint ]\n"
+		"       (options, notify and custom need from-user; custom needs spec;\n"
+		"       fingerprint is for stun; \"\" resets host, from-domain, user-agent)\n"
+		"SPEC := mtd=METHOD[;event=EVENT][;user=USER]   (X_CustomKeepAliveMsg)\n"
+		"RESPONSES := [ timeout MS ] [ misses 1..255 ]   (timeout 0: the default)\n",
 		nk_msg_type_choices());
 }
 
@@ -31,6 +39,8 @@ void nkctl_flow_usage(FILE *out)
 enum keyword_id {
 	KW_ID, KW_LOCAL, KW_REMOTE, KW_INTERVAL, KW_TYPE,
 	KW_RANDOM, KW_NORANDOM, KW_MARK, KW_DSCP,
+	KW_HOST, KW_FROM_USER, KW_FROM_DOMAIN, KW_USER_AGENT, KW_SPEC,
+	KW_FINGERPRINT, KW_NOFINGERPRINT, KW_TIMEOUT, KW_MISSES,
 };
 
 struct keyword {
@@ -50,9 +60,18 @@ static const struct keyword keywords[] = {
 	{ "norandom",	KW_NORANDOM,	false,	NK_FLOW_RANDOMIZE },
 	{ "mark",	KW_MARK,	true,	NK_FLOW_MARK },
 	{ "dscp",	KW_DSCP,	true,	NK_FLOW_DSCP },
+	{ "host",	KW_HOST,	true,	NK_FLOW_SIP_HOST },
+	{ "from-user",	KW_FROM_USER,	true,	NK_FLOW_SIP_FROM_USER },
+	{ "from-domain", KW_FROM_DOMAIN, true,	NK_FLOW_SIP_FROM_DOMAIN },
+	{ "user-agent",	KW_USER_AGENT,	true,	NK_FLOW_SIP_USER_AGENT },
+	{ "spec",	KW_SPEC,	true,	NK_FLOW_CUSTOM_SPEC },
+	{ "fingerprint", KW_FINGERPRINT, false,	NK_FLOW_STUN_FINGERPRINT },
+	{ "nofingerprint", KW_NOFINGERPRINT, false, NK_FLOW_STUN_FINGERPRINT },
+	{ "timeout",	KW_TIMEOUT,	true,	NK_FLOW_RESPONSE_TIMEOUT },
+	{ "misses",	KW_MISSES,	true,	NK_FLOW_MISS_LIMIT },
 };
 
-#define ALL_KEYWORDS ((1u << (KW_DSCP + 1)) - 1)
+#define ALL_KEYWORDS ((1u << (KW_MISSES + 1)) - 1)
 #define KW(k) (1u << (k))
 
 struct command {
@@ -143,8 +162,72 @@ static int apply_keyword(struct nk_flow *flow, const struct keyword *kw,
 		return nkctl_parse_mark(value, &flow->mark, err, errlen);
 	case KW_DSCP:
 		return nkctl_parse_dscp(value, &flow->dscp, err, errlen);
+	case KW_HOST:
+		return nkctl_parse_sip_host(value, flow->sip_host, err, errlen);
+	case KW_FROM_USER:
+		return nkctl_parse_sip_from_user(value, flow->sip_from_user, err, errlen);
+	case KW_FROM_DOMAIN:
+		return nkctl_parse_sip_from_domain(value, flow->sip_from_domain, err, errlen);
+	case KW_USER_AGENT:
+		return nkctl_parse_sip_user_agent(value, flow->sip_user_agent, err, errlen);
+	case KW_SPEC:
+		return nkctl_parse_custom_spec(value, flow->custom_spec, err, errlen);
+	case KW_FINGERPRINT:
+	case KW_NOFINGERPRINT:
+		flow->stun_fingerprint = kw->id == KW_FINGERPRINT;
+		return 0;
+	case KW_TIMEOUT:
+		return nkctl_parse_timeout(value, &flow->response_timeout_ms, err, errlen);
+	case KW_MISSES:
+		return nkctl_parse_misses(value, &flow->miss_limit, err, errlen);
 	}
 	return -1;
+}
+
+/* The types that send a SIP request, and so need a From userid. */
+static bool is_sip_type(uint8_t type)
+{
+	return type == NATKEEP_MSG_OPTIONS || type == NATKEEP_MSG_NOTIFY ||
+	       type == NATKEEP_MSG_CUSTOM;
+}
+
+/*
+ * What the keywords mean together, as far as this command line tells: a
+ * flow set may rely on what the flow has already (the module checks that).
+ */
+static int check_combination(const struct command *cmd, const struct nk_flow *flow,
+			     char *err, size_t errlen)
+{
+	bool has_type = nk_flow_has(flow, NK_FLOW_MSG_TYPE);
+	const char *type = has_type ? nk_msg_type_name(flow->msg_type) : NULL;
+
+	if (has_type && nk_flow_has(flow, NK_FLOW_CUSTOM_SPEC) &&
+	    flow->msg_type != NATKEEP_MSG_CUSTOM) {
+		snprintf(err, errlen, "\"spec\" is only for type custom, not %s", type);
+		return -1;
+	}
+	if (has_type && nk_flow_has(flow, NK_FLOW_STUN_FINGERPRINT) &&
+	    flow->stun_fingerprint && flow->msg_type != NATKEEP_MSG_STUN) {
+		snprintf(err, errlen, "\"fingerprint\" is only for type stun, not %s", type);
+		return -1;
+	}
+	if (cmd->action == NKCTL_FLOW_ADD && flow->msg_type == NATKEEP_MSG_CUSTOM &&
+	    !nk_flow_has(flow, NK_FLOW_CUSTOM_SPEC)) {
+		snprintf(err, errlen, "flow add: type custom needs \"spec\"");
+		return -1;
+	}
+	if (cmd->action == NKCTL_FLOW_ADD && is_sip_type(flow->msg_type) &&
+	    !nk_flow_has(flow, NK_FLOW_SIP_FROM_USER)) {
+		snprintf(err, errlen, "flow add: type %s needs \"from-user\"", type);
+		return -1;
+	}
+	if (nk_flow_has(flow, NK_FLOW_RESPONSE_TIMEOUT | NK_FLOW_INTERVAL) &&
+	    flow->response_timeout_ms > flow->interval_ms) {
+		snprintf(err, errlen, "timeout %ums is longer than the interval %ums",
+			 flow->response_timeout_ms, flow->interval_ms);
+		return -1;
+	}
+	return 0;
 }
 
 static const char *first_missing(uint32_t missing)
@@ -213,5 +296,5 @@ int nkctl_flow_parse_args(int argc, char **argv, struct nkctl_flow_request *req,
 		snprintf(err, errlen, "flow set: nothing to change");
 		return -1;
 	}
-	return 0;
+	return check_combination(cmd, &req->flow, err, errlen);
 }

@@ -10,14 +10,29 @@
 
 /*
  * ip-style block: "flow 3 local ... remote ... type ... interval ...ms
- * [random] [mark 0x..] [dscp N]", then indented lines with counters and
- * the lateness histogram when the message carried them. prefix ("new ",
- * ...) goes before "flow"; only fields present are printed.
+ * [random] [mark 0x..] [dscp N] [host H] [from USER@DOMAIN] [ua "TEXT"]
+ * [spec SPEC] [fingerprint] [timeout MSms misses N]", then indented lines
+ * with counters, the public mapping, the peer's responses and the lateness
+ * histogram when the message carried them. prefix ("new ", ...) goes
+ * before "flow"; only fields present are printed.
  */
 void nkctl_flow_print_text(FILE *out, const struct nk_flow *flow, const char *prefix);
 
-/* One JSON object; event, if not NULL, is its first key ("event"). */
+/* The first line of that block alone. */
+void nkctl_flow_print_config(FILE *out, const struct nk_flow *flow, const char *prefix);
+
+/* "203.0.113.7:40123 (stun)". */
+void nkctl_mapping_print_text(FILE *out, const struct nk_mapping *mapping);
+
+/*
+ * One JSON object; event, if not NULL, is its first key ("event"). An
+ * "old_mapping" key is there when the message has one, or (null) when
+ * event is "mapping".
+ */
 void nkctl_flow_print_json(struct json_writer *jw, const struct nk_flow *flow,
 			   const char *event);
+
+/* {"family", "addr", "port", "source", "text"} of a mapping. */
+void nkctl_mapping_print_json(struct json_writer *jw, const struct nk_mapping *mapping);
 
 #endif

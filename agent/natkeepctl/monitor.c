@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "flow_format.h"
+#include "event_format.h"
 #include "nk_genl.h"
 #include "nk_msg.h"
 #include "nkctl.h"
@@ -20,28 +20,14 @@ static void on_stop_signal(int signo)
 	stop_requested = 1;
 }
 
-static const char *event_name(int cmd)
-{
-	switch (cmd) {
-	case NATKEEP_CMD_FLOW_NEW:
-		return "new";
-	case NATKEEP_CMD_FLOW_SET:
-		return "set";
-	case NATKEEP_CMD_FLOW_DEL:
-		return "del";
-	default:
-		return NULL;
-	}
-}
-
 static int print_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nkctl_opts *opts = data;
-	const char *event = event_name(nk_msg_cmd(nlh));
-	char prefix[8], parse_error[128];
+	int cmd = nk_msg_cmd(nlh);
+	char parse_error[128];
 	struct nk_flow flow;
 
-	if (!event)
+	if (!nkctl_event_name(cmd))
 		return 0;	/* a command of a newer module */
 	if (nk_flow_parse(nlh, &flow, parse_error, sizeof(parse_error))) {
 		fprintf(stderr, "natkeepctl: monitor: malformed event: %s\n", parse_error);
@@ -52,11 +38,10 @@ static int print_event(const struct nlmsghdr *nlh, void *data)
 
 		/* One object per line, whatever -p says: readers split lines. */
 		json_writer_init(&jw, stdout, false);
-		nkctl_flow_print_json(&jw, &flow, event);
+		nkctl_event_print_json(&jw, cmd, &flow);
 		putchar('\n');
 	} else {
-		snprintf(prefix, sizeof(prefix), "%s ", event);
-		nkctl_flow_print_text(stdout, &flow, prefix);
+		nkctl_event_print_text(stdout, cmd, &flow);
 	}
 	/* Tests and scripts read us through a pipe. */
 	fflush(stdout);
@@ -116,7 +101,10 @@ void nkctl_monitor_usage(FILE *out)
 	fprintf(out,
 		"Usage: natkeepctl [ -j ] monitor\n"
 		"Prints \"new flow ...\", \"set flow ...\" and \"del flow ...\" for each\n"
-		"change of a flow in this network namespace, until interrupted.\n");
+		"change of a flow in this network namespace, \"mapping flow ...\" when a\n"
+		"flow's public mapping is learned or changes, and \"unresponsive flow ...\"\n"
+		"and \"responsive flow ...\" when its peer stops or starts answering,\n"
+		"until interrupted.\n");
 }
 
 int nkctl_monitor_run(const struct nkctl_opts *opts, int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
+#include "event_format.h"
 #include "flow_format.h"
 #include "runner.h"
 #include "test_util.h"
@@ -96,8 +97,12 @@ static void json_of_a_full_flow(void)
 		  "\"local\":\"10.0.0.2:5060\",\"local_addr\":\"10.0.0.2\",\"local_port\":5060,"
 		  "\"remote\":\"10.0.1.1:5060\",\"remote_addr\":\"10.0.1.1\",\"remote_port\":5060,"
 		  "\"interval_ms\":1000,\"random\":true,\"type\":\"keep-alive\","
-		  "\"mark\":16,\"dscp\":46,\"next_send_ns\":470000000,"
+		  "\"mark\":16,\"dscp\":46,\"host\":\"\",\"from_user\":\"\",\"from_domain\":\"\","
+		  "\"user_agent\":\"\",\"spec\":\"\",\"fingerprint\":false,"
+		  "\"next_send_ns\":470000000,\"mapping\":null,\"peer_responsive\":null,"
 		  "\"stats\":{\"tx_packets\":120,\"tx_errors\":2,\"last_tx_age_ns\":530000000,"
+		  "\"rx_responses\":0,\"rtt_last_ns\":null,\"rtt_smoothed_ns\":null,"
+		  "\"misses\":0,\"misses_total\":0,\"mapping_changes\":0,"
 		  "\"lateness_max_ns\":3100,\"lateness\":["
 		  "{\"lower_ns\":0,\"upper_ns\":1024,\"count\":100},"
 		  "{\"lower_ns\":1024,\"upper_ns\":2048,\"count\":15},"
@@ -134,7 +139,15 @@ static void json_event_ipv6_pretty(void)
 		  "    \"random\": false,\n"
 		  "    \"type\": \"keep-alive\",\n"
 		  "    \"mark\": 0,\n"
-		  "    \"dscp\": 46\n"
+		  "    \"dscp\": 46,\n"
+		  "    \"host\": \"\",\n"
+		  "    \"from_user\": \"\",\n"
+		  "    \"from_domain\": \"\",\n"
+		  "    \"user_agent\": \"\",\n"
+		  "    \"spec\": \"\",\n"
+		  "    \"fingerprint\": false,\n"
+		  "    \"mapping\": null,\n"
+		  "    \"peer_responsive\": null\n"
 		  "}");
 	free(text);
 }
@@ -149,7 +162,255 @@ static void json_without_sends(void)
 	text = json_of(&flow, "del", false);
 	CHECK_STR(text,
 		  "{\"event\":\"del\",\"id\":1,\"stats\":{\"tx_packets\":0,\"tx_errors\":0,"
-		  "\"last_tx_age_ns\":null,\"lateness_max_ns\":0,\"lateness\":[]}}");
+		  "\"last_tx_age_ns\":null,\"rx_responses\":0,\"rtt_last_ns\":null,"
+		  "\"rtt_smoothed_ns\":null,\"misses\":0,\"misses_total\":0,"
+		  "\"mapping_changes\":0,\"lateness_max_ns\":0,\"lateness\":[]}}");
+	free(text);
+}
+
+static void text_of_a_sip_flow(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	test_flow_sip(&flow);
+	text = text_of(&flow, NULL);
+	CHECK_STR(text,
+		  "flow 5 local 10.0.0.2:5060 remote 192.0.2.10:5060 type options"
+		  " interval 25000ms host registrar.example.com from 1001@example.com"
+		  " ua \"natkeep \\\"1.0\\\"\" timeout 1500ms misses 4\n"
+		  "    sent 120 errors 2 last 0.53s ago next in 0.47s\n"
+		  "    mapping 203.0.113.7:40123 (via) changes 2\n"
+		  "    peer responsive rtt 1.2ms srtt 1.4ms responses 57 misses 1/4 (total 6)\n");
+	free(text);
+}
+
+static void text_of_stun_and_custom_flows(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	/* STUN: fingerprint, default timeout (the interval is shorter than
+	 * 2 s), an unanswering peer, no mapping yet, no RTT yet. */
+	test_flow_sip(&flow);
+	flow.fields &= ~(uint32_t)(NK_FLOW_SIP_HOST | NK_FLOW_SIP_FROM_USER |
+				   NK_FLOW_SIP_FROM_DOMAIN | NK_FLOW_SIP_USER_AGENT |
+				   NK_FLOW_MAPPING);
+	flow.msg_type = NATKEEP_MSG_STUN;
+	flow.stun_fingerprint = true;
+	flow.interval_ms = 1500;
+	flow.response_timeout_ms = 0;
+	flow.miss_limit = 3;
+	flow.peer_responsive = false;
+	flow.stats.has_rtt_last = flow.stats.has_rtt_smoothed = false;
+	flow.stats.rx_responses = 0;
+	flow.stats.misses = 3;
+	flow.stats.misses_total = 3;
+	flow.stats.lateness_max_ns = 0;
+	text = text_of(&flow, NULL);
+	CHECK_STR(text,
+		  "flow 5 local 10.0.0.2:5060 remote 192.0.2.10:5060 type stun interval 1500ms"
+		  " fingerprint timeout 1500ms misses 3\n"
+		  "    sent 120 errors 2 last 0.53s ago next in 0.47s\n"
+		  "    peer unresponsive responses 0 misses 3/3 (total 3)\n");
+	free(text);
+
+	/* Custom: the spec, From without a domain; no stats (an event). */
+	test_flow_sip(&flow);
+	flow.fields &= ~(uint32_t)(NK_FLOW_STATS | NK_FLOW_NEXT_SEND | NK_FLOW_MAPPING |
+				   NK_FLOW_PEER_RESPONSIVE);
+	flow.msg_type = NATKEEP_MSG_CUSTOM;
+	strcpy(flow.custom_spec, "mtd=PING");
+	flow.sip_host[0] = flow.sip_from_domain[0] = flow.sip_user_agent[0] = '\0';
+	text = text_of(&flow, "new ");
+	CHECK_STR(text,
+		  "new flow 5 local 10.0.0.2:5060 remote 192.0.2.10:5060 type custom"
+		  " interval 25000ms from 1001 spec mtd=PING timeout 1500ms misses 4\n");
+	free(text);
+}
+
+static void text_of_keepalive_hides_response_settings(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	/* A module that reports the defaults for every flow: a keep-alive
+	 * flow's line stays as it was (VM scenarios grep it). */
+	test_flow_config(&flow);
+	flow.fields |= NK_FLOW_SIP_HOST | NK_FLOW_SIP_FROM_USER | NK_FLOW_SIP_FROM_DOMAIN |
+		       NK_FLOW_SIP_USER_AGENT | NK_FLOW_CUSTOM_SPEC |
+		       NK_FLOW_STUN_FINGERPRINT | NK_FLOW_RESPONSE_TIMEOUT | NK_FLOW_MISS_LIMIT;
+	flow.miss_limit = 3;
+	text = text_of(&flow, "set ");
+	CHECK_STR(text,
+		  "set flow 3 local 10.0.0.2:5060 remote 10.0.1.1:5060 type keep-alive"
+		  " interval 1000ms random mark 0x10 dscp 46\n");
+	free(text);
+}
+
+static void json_of_a_sip_flow(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	test_flow_sip(&flow);
+	flow.fields &= ~(uint32_t)(NK_FLOW_STATS | NK_FLOW_NEXT_SEND);
+	text = json_of(&flow, NULL, false);
+	CHECK_STR(text,
+		  "{\"id\":5,\"family\":\"inet\","
+		  "\"local\":\"10.0.0.2:5060\",\"local_addr\":\"10.0.0.2\",\"local_port\":5060,"
+		  "\"remote\":\"192.0.2.10:5060\",\"remote_addr\":\"192.0.2.10\",\"remote_port\":5060,"
+		  "\"interval_ms\":25000,\"random\":false,\"type\":\"options\",\"mark\":0,\"dscp\":0,"
+		  "\"host\":\"registrar.example.com\",\"from_user\":\"1001\","
+		  "\"from_domain\":\"example.com\",\"user_agent\":\"natkeep \\\"1.0\\\"\","
+		  "\"spec\":\"\",\"fingerprint\":false,\"response_timeout_ms\":1500,\"miss_limit\":4,"
+		  "\"mapping\":{\"family\":\"inet\",\"addr\":\"203.0.113.7\",\"port\":40123,"
+		  "\"source\":\"via\",\"text\":\"203.0.113.7:40123\"},"
+		  "\"peer_responsive\":true}");
+	free(text);
+
+	/* The new counters, RTTs present. */
+	test_flow_sip(&flow);
+	flow.fields = NK_FLOW_ID | NK_FLOW_STATS;
+	memset(flow.stats.lateness, 0, sizeof(flow.stats.lateness));
+	flow.stats.lateness_max_ns = 0;
+	text = json_of(&flow, NULL, false);
+	CHECK_STR(text,
+		  "{\"id\":5,\"stats\":{\"tx_packets\":120,\"tx_errors\":2,"
+		  "\"last_tx_age_ns\":530000000,\"rx_responses\":57,\"rtt_last_ns\":1200000,"
+		  "\"rtt_smoothed_ns\":1440000,\"misses\":1,\"misses_total\":6,"
+		  "\"mapping_changes\":2,\"lateness_max_ns\":0,\"lateness\":[]}}");
+	free(text);
+}
+
+static char *event_text(int cmd, const struct nk_flow *flow)
+{
+	struct capture cap;
+
+	capture_start(&cap);
+	nkctl_event_print_text(cap.out, cmd, flow);
+	return capture_end(&cap);
+}
+
+static char *event_json(int cmd, const struct nk_flow *flow)
+{
+	struct json_writer jw;
+	struct capture cap;
+
+	capture_start(&cap);
+	json_writer_init(&jw, cap.out, false);
+	nkctl_event_print_json(&jw, cmd, flow);
+	return capture_end(&cap);
+}
+
+/* The flow of an event: no stats, no next send. */
+static void event_flow(struct nk_flow *flow)
+{
+	test_flow_sip(flow);
+	flow->fields &= ~(uint32_t)(NK_FLOW_STATS | NK_FLOW_NEXT_SEND);
+}
+
+static void event_names(void)
+{
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_FLOW_NEW), "new");
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_FLOW_SET), "set");
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_FLOW_DEL), "del");
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_MAPPING_CHANGED), "mapping");
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_PEER_UNRESPONSIVE), "unresponsive");
+	CHECK_STR(nkctl_event_name(NATKEEP_CMD_PEER_RESPONSIVE), "responsive");
+	CHECK(nkctl_event_name(NATKEEP_CMD_FLOW_GET) == NULL);
+	CHECK(nkctl_event_name(NATKEEP_CMD_MAX + 1) == NULL);
+	CHECK(nkctl_event_name(-1) == NULL);
+}
+
+static void event_lines(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	event_flow(&flow);
+	text = event_text(NATKEEP_CMD_MAPPING_CHANGED, &flow);
+	CHECK_STR(text, "mapping flow 5 (none) -> 203.0.113.7:40123 (via)\n");
+	free(text);
+
+	flow.fields |= NK_FLOW_OLD_MAPPING;
+	flow.old_mapping = flow.mapping;
+	flow.old_mapping.port = 1024;
+	flow.mapping.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::7", &flow.mapping.addr.v6);
+	flow.mapping.source = NATKEEP_MAPPING_SRC_STUN;
+	text = event_text(NATKEEP_CMD_MAPPING_CHANGED, &flow);
+	CHECK_STR(text, "mapping flow 5 203.0.113.7:1024 -> [2001:db8::7]:40123 (stun)\n");
+	free(text);
+
+	flow.mapping.source = 9;	/* a newer module's */
+	text = event_text(NATKEEP_CMD_MAPPING_CHANGED, &flow);
+	CHECK_CONTAINS(text, "-> [2001:db8::7]:40123 (source 9)\n");
+	free(text);
+
+	flow.peer_responsive = false;
+	text = event_text(NATKEEP_CMD_PEER_UNRESPONSIVE, &flow);
+	CHECK_STR(text, "unresponsive flow 5 remote 192.0.2.10:5060 misses 4\n");
+	free(text);
+
+	flow.peer_responsive = true;
+	text = event_text(NATKEEP_CMD_PEER_RESPONSIVE, &flow);
+	CHECK_STR(text, "responsive flow 5 remote 192.0.2.10:5060\n");
+	free(text);
+	/* Should a module add stats to the event: the RTT. */
+	flow.fields |= NK_FLOW_STATS;
+	text = event_text(NATKEEP_CMD_PEER_RESPONSIVE, &flow);
+	CHECK_STR(text, "responsive flow 5 remote 192.0.2.10:5060 rtt 1.2ms\n");
+	free(text);
+
+	/* new/set/del stay one line, whatever mapping or peer state they carry. */
+	text = event_text(NATKEEP_CMD_FLOW_SET, &flow);
+	CHECK_STR(text,
+		  "set flow 5 local 10.0.0.2:5060 remote 192.0.2.10:5060 type options"
+		  " interval 25000ms host registrar.example.com from 1001@example.com"
+		  " ua \"natkeep \\\"1.0\\\"\" timeout 1500ms misses 4\n");
+	free(text);
+	flow = (struct nk_flow){ .fields = NK_FLOW_ID, .id = 9 };
+	text = event_text(NATKEEP_CMD_FLOW_DEL, &flow);
+	CHECK_STR(text, "del flow 9\n");
+	free(text);
+}
+
+static void event_json_objects(void)
+{
+	struct nk_flow flow;
+	char *text;
+
+	event_flow(&flow);
+	flow.fields = NK_FLOW_ID | NK_FLOW_MAPPING;
+	text = event_json(NATKEEP_CMD_MAPPING_CHANGED, &flow);
+	CHECK_STR(text,
+		  "{\"event\":\"mapping\",\"id\":5,\"mapping\":{\"family\":\"inet\","
+		  "\"addr\":\"203.0.113.7\",\"port\":40123,\"source\":\"via\","
+		  "\"text\":\"203.0.113.7:40123\"},\"old_mapping\":null}");
+	free(text);
+
+	flow.fields |= NK_FLOW_OLD_MAPPING;
+	flow.old_mapping = flow.mapping;
+	flow.old_mapping.source = NATKEEP_MAPPING_SRC_STUN;
+	text = event_json(NATKEEP_CMD_MAPPING_CHANGED, &flow);
+	CHECK_CONTAINS(text, ",\"old_mapping\":{\"family\":\"inet\",\"addr\":\"203.0.113.7\","
+		       "\"port\":40123,\"source\":\"stun\",\"text\":\"203.0.113.7:40123\"}}");
+	free(text);
+
+	flow.fields = NK_FLOW_ID | NK_FLOW_MISS_LIMIT | NK_FLOW_PEER_RESPONSIVE;
+	flow.peer_responsive = false;
+	text = event_json(NATKEEP_CMD_PEER_UNRESPONSIVE, &flow);
+	CHECK_STR(text, "{\"event\":\"unresponsive\",\"id\":5,\"miss_limit\":4,"
+		  "\"peer_responsive\":false}");
+	free(text);
+
+	/* A full event flow: no old_mapping key outside mapping events. */
+	event_flow(&flow);
+	text = event_json(NATKEEP_CMD_PEER_RESPONSIVE, &flow);
+	CHECK_CONTAINS(text, "{\"event\":\"responsive\",\"id\":5,\"family\":\"inet\",");
+	CHECK_CONTAINS(text, "\"peer_responsive\":true}");
+	CHECK(!strstr(text, "old_mapping"));
 	free(text);
 }
 
@@ -160,5 +421,12 @@ static const struct test_case cases[] = {
 	TEST_CASE(json_of_a_full_flow),
 	TEST_CASE(json_event_ipv6_pretty),
 	TEST_CASE(json_without_sends),
+	TEST_CASE(text_of_a_sip_flow),
+	TEST_CASE(text_of_stun_and_custom_flows),
+	TEST_CASE(text_of_keepalive_hides_response_settings),
+	TEST_CASE(json_of_a_sip_flow),
+	TEST_CASE(event_names),
+	TEST_CASE(event_lines),
+	TEST_CASE(event_json_objects),
 };
 TEST_SUITE(flow_format_suite, cases);

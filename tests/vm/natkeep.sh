@@ -8,6 +8,16 @@
 #   nk_sink NS ADDR PORT FILE [sip]
 #                              a UDP receiver logging every datagram (udp_sink.py)
 #   nk_slab_objs               flows allocated: objects of the natkeep_flow slab
+#   nk_events NS FILE          record the namespace's events (events.py) as JSON lines
+#   nk_event_count FILE PY     how many recorded events make the Python test PY
+#                              true (the event is `e`), e.g. 'e["event"] == "mapping"'
+#   nk_flow_json NS ID PY      evaluate PY over flow ID's `natkeepctl -j` object `f`
+#   nk_nat_topology            gw 10.2.0.2 -> nat (masquerade, 10.3.0.1) -> srv 10.3.0.2,
+#                              and an IPv6 link without NAT: gw fd00:7::2 - srv fd00:7::1
+#   nk_nat_ports RANGE         masquerade to outside ports RANGE (e.g. 20000-20099)
+#                              from now on, and forget the NAT's mappings: a rebinding;
+#                              NK_NAT_FLUSH_NS is when the flush began
+#   nk_nat_port NS LPORT RADDR RPORT   the NAT's outside port for gw's LPORT -> RADDR:RPORT
 
 # A slab cache destroyed with objects left in it (a leak) says so, loudly.
 NK_DMESG_PATTERN+='|still has objects|Objects remaining'
@@ -48,6 +58,72 @@ nk_slab_objs() {
 	local shrink=/sys/kernel/slab/natkeep_flow/shrink
 	[ -w $shrink ] && echo 1 >$shrink
 	awk '$1 == "natkeep_flow" { print $2; found = 1 } END { if (!found) print 0 }' /proc/slabinfo
+}
+
+nk_events() {
+	local ns=$1 file=$2
+	rm -f "$file.ready"
+	in_ns "$ns" python3 "$NK_VM/events.py" "$file" &
+	wait_for 20 test -e "$file.ready"
+}
+
+nk_event_count() {
+	python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    n += bool(eval(sys.argv[2]))
+print(n)' "$1" "$2"
+}
+
+nk_flow_json() {
+	in_ns "$1" "$NK_CTL" -j flow show id "$2" |
+		python3 -c 'import json, sys; f = json.load(sys.stdin)[0]; print(eval(sys.argv[1]))' "$3"
+}
+
+nk_nat_topology() {
+	ns_create gw
+	ns_create nat
+	ns_create srv
+	veth_pair gw eth0 10.2.0.2/24 nat lan0 10.2.0.1/24
+	veth_pair nat wan0 10.3.0.1/24 srv eth0 10.3.0.2/24
+	ip -n gw route add default via 10.2.0.1
+	in_ns nat sysctl -qw net.ipv4.ip_forward=1
+	modprobe -a nft_chain_nat nft_masq nf_conntrack_netlink
+	ip -n gw link add v6 type veth peer name v6 netns srv
+	nk_addr gw v6 fd00:7::2/64
+	nk_addr srv v6 fd00:7::1/64
+	ip -n gw link set v6 up
+	ip -n srv link set v6 up
+	nk_nat_ports 20000-20099
+}
+
+# Linux keeps a mapping's port when it is free: a real rebinding needs a
+# new port range as well as a flush (DESIGN.md, facts measured).
+nk_nat_ports() {
+	in_ns nat nft -f - <<-NFT
+		table ip nat
+		delete table ip nat
+		table ip nat {
+			chain postrouting {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname "wan0" meta l4proto udp masquerade to :$1
+			}
+		}
+	NFT
+	NK_NAT_FLUSH_NS=$(date +%s%N)
+	in_ns nat conntrack -F >/dev/null 2>&1
+	return 0
+}
+
+nk_nat_port() {
+	in_ns nat conntrack -L -p udp 2>/dev/null |
+		awk -v s="sport=$2" -v d="dst=$3" -v dp="dport=$4" '
+		$0 ~ "src=10.2.0.2 " d " " s " " dp " " {
+			for (i = 1; i <= NF; i++) if ($i ~ /^dport=/) p = $i
+			sub("dport=", "", p); print p; exit
+		}'
 }
 
 # Kernel receive time now, on the clock udp_sink.py uses.

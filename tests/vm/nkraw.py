@@ -23,10 +23,14 @@ NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
 
 # include/uapi/linux/natkeep.h
 CMD = dict(FLOW_NEW=1, FLOW_SET=2, FLOW_DEL=3, FLOW_GET=4)
+CMD.update(MAPPING_CHANGED=5, PEER_UNRESPONSIVE=6, PEER_RESPONSIVE=7)
 A = dict(PAD=1, FLOW_ID=2, FAMILY=3, LOCAL_ADDR=4, LOCAL_PORT=5, REMOTE_ADDR=6,
          REMOTE_PORT=7, INTERVAL_MS=8, RANDOMIZE=9, MSG_TYPE=10, MARK=11, DSCP=12,
-         NEXT_SEND_NS=13, STATS=14)
-MSG_KEEPALIVE, MSG_EMPTY = 1, 2
+         NEXT_SEND_NS=13, STATS=14, SIP_HOST=15, SIP_FROM_USER=16, SIP_FROM_DOMAIN=17,
+         SIP_USER_AGENT=18, CUSTOM_SPEC=19, STUN_FINGERPRINT=20, RESPONSE_TIMEOUT_MS=21,
+         MISS_LIMIT=22, MAPPING=23, OLD_MAPPING=24, PEER_RESPONSIVE=25)
+MSG_KEEPALIVE, MSG_EMPTY, MSG_STUN, MSG_CUSTOM, MSG_OPTIONS, MSG_NOTIFY = 1, 2, 3, 4, 5, 6
+CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
 
 
 def attr(atype, payload):
@@ -38,6 +42,10 @@ def attr(atype, payload):
 def u8(t, v): return attr(t, struct.pack("B", v))
 def u16(t, v): return attr(t, struct.pack("H", v))
 def u32(t, v): return attr(t, struct.pack("I", v))
+
+
+def string(t, text):
+    return attr(t, text.encode() + b"\0")
 
 
 def addr(t, text):
@@ -66,7 +74,26 @@ class Natkeep:
                                           attr(CTRL_ATTR_FAMILY_NAME, b"natkeep\0"), 0)
         if err:
             raise OSError(-err, "natkeep family not found (module not loaded?)")
-        self.family = struct.unpack("H", parse_attrs(replies[0])[CTRL_ATTR_FAMILY_ID][:2])[0]
+        ctrl = parse_attrs(replies[0])
+        self.family = struct.unpack("H", ctrl[CTRL_ATTR_FAMILY_ID][:2])[0]
+        self.groups = {}
+        for grp in parse_attrs(ctrl.get(CTRL_ATTR_MCAST_GROUPS, b"")).values():
+            g = parse_attrs(grp)
+            name = g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()
+            self.groups[name] = struct.unpack("I", g[CTRL_ATTR_MCAST_GRP_ID][:4])[0]
+
+    def events(self):
+        """Yield (command, attributes) of each event on the events group."""
+        SOL_NETLINK_ADD_MEMBERSHIP = 1
+        self.sock.setsockopt(SOL_NETLINK, SOL_NETLINK_ADD_MEMBERSHIP, self.groups["events"])
+        while True:
+            data = self.sock.recv(1 << 16)
+            off = 0
+            while off + 16 <= len(data):
+                ln, mtype, _, _, _ = struct.unpack_from("IHHII", data, off)
+                if mtype == self.family:
+                    yield data[off + 16], parse_attrs(data[off + 20:off + ln])
+                off += (ln + 3) & ~3
 
     def send(self, msg_type, cmd, payload, flags):
         self.seq += 1

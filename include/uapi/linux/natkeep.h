@@ -18,8 +18,10 @@
  * NATKEEP_CMD_FLOW_NEW
  *	Create a flow. Requires NATKEEP_A_FAMILY, NATKEEP_A_LOCAL_ADDR,
  *	NATKEEP_A_LOCAL_PORT, NATKEEP_A_REMOTE_ADDR, NATKEEP_A_REMOTE_PORT,
- *	NATKEEP_A_INTERVAL_MS and NATKEEP_A_MSG_TYPE; NATKEEP_A_RANDOMIZE,
- *	NATKEEP_A_MARK and NATKEEP_A_DSCP are optional. The local address may
+ *	NATKEEP_A_INTERVAL_MS and NATKEEP_A_MSG_TYPE; the types OPTIONS,
+ *	NOTIFY and CUSTOM also NATKEEP_A_SIP_FROM_USER, and CUSTOM
+ *	NATKEEP_A_CUSTOM_SPEC. Every other attribute below that a request
+ *	may carry is optional. The local address may
  *	be the unspecified address (0.0.0.0 or ::), for a SIP socket bound to
  *	all addresses: the route towards the remote then picks the source.
  *	The reply is a NATKEEP_CMD_FLOW_NEW message describing the flow as
@@ -30,8 +32,10 @@
  *
  * NATKEEP_CMD_FLOW_SET
  *	Change a flow. Requires NATKEEP_A_FLOW_ID; every other attribute of
- *	FLOW_NEW may be given and replaces the current value. A new
- *	NATKEEP_A_FAMILY needs both addresses with it. The reply is a
+ *	FLOW_NEW may be given and replaces the current value; an empty string
+ *	clears an optional string. A new NATKEEP_A_FAMILY needs both
+ *	addresses with it. The result must be a valid flow (e.g. an interval
+ *	cut below an explicit NATKEEP_A_RESPONSE_TIMEOUT_MS is refused). The reply is a
  *	NATKEEP_CMD_FLOW_SET message describing the flow as FLOW_GET does.
  *	The change is atomic: on any error nothing changes. Counters are kept;
  *	the next send is rescheduled from now if the interval or randomization
@@ -42,13 +46,40 @@
  *
  * NATKEEP_CMD_FLOW_GET
  *	With NATKEEP_A_FLOW_ID: the flow. As a dump (NLM_F_DUMP): every flow
- *	of the namespace, in id order. Each message carries every attribute
- *	of FLOW_NEW (the optional ones too, with their defaults) plus
- *	NATKEEP_A_FLOW_ID, NATKEEP_A_NEXT_SEND_NS and NATKEEP_A_STATS.
+ *	of the namespace, in id order. Each message carries the attributes of
+ *	FLOW_NEW (the optional numbers too, with their values in effect:
+ *	RESPONSE_TIMEOUT_MS is never 0; strings only when not empty) plus
+ *	NATKEEP_A_FLOW_ID, NATKEEP_A_NEXT_SEND_NS, NATKEEP_A_STATS and, once
+ *	known, NATKEEP_A_MAPPING and NATKEEP_A_PEER_RESPONSIVE.
  *
  * Multicast group NATKEEP_MCGRP_EVENTS: a NATKEEP_CMD_FLOW_NEW,
  * NATKEEP_CMD_FLOW_SET or NATKEEP_CMD_FLOW_DEL message (without stats) each
- * time a flow is created, changed or deleted.
+ * time a flow is created, changed or deleted, and:
+ *
+ * NATKEEP_CMD_MAPPING_CHANGED
+ *	The flow's public mapping (the address and port the NAT gives the
+ *	SIP socket, as a STUN server or a SIP response's top Via told it) is
+ *	new or different: NATKEEP_A_MAPPING is the new one, with its
+ *	NATKEEP_MAPPING_SOURCE; NATKEEP_A_OLD_MAPPING the previous one (absent
+ *	for the first mapping learned).
+ * NATKEEP_CMD_PEER_UNRESPONSIVE
+ *	NATKEEP_A_MISS_LIMIT keep-alive requests in a row (STUN, OPTIONS,
+ *	NOTIFY, custom) went unanswered within NATKEEP_A_RESPONSE_TIMEOUT_MS.
+ *	Sent once, when the limit is reached.
+ * NATKEEP_CMD_PEER_RESPONSIVE
+ *	An unresponsive flow's peer answered again.
+ *
+ * Each event carries the flow's attributes as FLOW_GET does; FLOW_NEW,
+ * FLOW_SET and FLOW_DEL events without NATKEEP_A_STATS and
+ * NATKEEP_A_NEXT_SEND_NS, the others with them (RTT, misses). A flow deleted with its namespace or by rmmod
+ * sends no event.
+ *
+ * Replies the module reads (netfilter LOCAL_IN, IPv4 and IPv6): UDP from a
+ * flow's remote address and port to its local address and port. A STUN
+ * response that answers the flow's own Binding request is consumed (it never
+ * reaches the SIP socket); everything else goes on untouched. A SIP response
+ * is read for its top Via (received, rport) and, if it answers the flow's
+ * own keep-alive (Call-ID and CSeq), for the round trip time.
  *
  * Every rejected request carries an extended ACK message saying what is wrong
  * and, where one attribute is at fault, its offset (NLMSGERR_ATTR_OFFS).
@@ -64,6 +95,12 @@
 #define NATKEEP_INTERVAL_MIN_MS	10
 #define NATKEEP_INTERVAL_MAX_MS	3600000
 #define NATKEEP_DSCP_MAX	63
+#define NATKEEP_RESPONSE_TIMEOUT_DEFAULT_MS	2000
+#define NATKEEP_MISS_LIMIT_DEFAULT	3
+#define NATKEEP_SIP_USER_MAX		64	/* SIP_FROM_USER, spec's user */
+#define NATKEEP_SIP_HOST_MAX		255	/* SIP_HOST, SIP_FROM_DOMAIN */
+#define NATKEEP_SIP_TEXT_MAX		128	/* SIP_USER_AGENT */
+#define NATKEEP_CUSTOM_SPEC_MAX		256	/* CUSTOM_SPEC */
 
 /*
  * Lateness histogram: bucket 0 counts sends less than 1024 ns late, bucket
@@ -81,6 +118,9 @@ enum natkeep_cmd {
 	NATKEEP_CMD_FLOW_SET,
 	NATKEEP_CMD_FLOW_DEL,
 	NATKEEP_CMD_FLOW_GET,
+	NATKEEP_CMD_MAPPING_CHANGED,
+	NATKEEP_CMD_PEER_UNRESPONSIVE,
+	NATKEEP_CMD_PEER_RESPONSIVE,
 
 	__NATKEEP_CMD_MAX
 };
@@ -88,10 +128,13 @@ enum natkeep_cmd {
 
 /*
  * The keep-alive message types: X_KeepAliveMsgType of an OBi device.
- * KEEPALIVE sends "keep-alive\r\n", EMPTY a blank line ("\r\n").
- * STUN, CUSTOM, OPTIONS and NOTIFY are reserved for the STUN and SIP
- * keep-alives; a module that cannot build them rejects them with
- * EOPNOTSUPP.
+ * KEEPALIVE sends "keep-alive\r\n", EMPTY a blank line ("\r\n"), STUN a
+ * Binding Request (a fresh transaction id each time; FINGERPRINT with
+ * NATKEEP_A_STUN_FINGERPRINT). OPTIONS, NOTIFY (Event: keep-alive) and
+ * CUSTOM (the method, event and user of NATKEEP_A_CUSTOM_SPEC) send an
+ * out-of-dialog SIP request once, never retransmitted: Via with rport and a
+ * new branch each time, a Call-ID stable for the flow, CSeq counting up,
+ * Max-Forwards, Content-Length: 0. They need NATKEEP_A_SIP_FROM_USER.
  */
 enum natkeep_msg_type {
 	NATKEEP_MSG_UNSPEC,
@@ -130,6 +173,30 @@ enum natkeep_msg_type {
  * NATKEEP_A_NEXT_SEND_NS	u64, in replies: nanoseconds until the next send
  *			(0 when it is due now)
  * NATKEEP_A_STATS	nested enum natkeep_stats, in replies
+ * NATKEEP_A_SIP_HOST	string: the host (or host:port) of the Request-URI
+ *			and To of SIP keep-alives; default: the remote address
+ * NATKEEP_A_SIP_FROM_USER	string: the userid of From (the account's)
+ * NATKEEP_A_SIP_FROM_DOMAIN	string: the host of From; default: SIP_HOST
+ * NATKEEP_A_SIP_USER_AGENT	string: a User-Agent header; default: none
+ * NATKEEP_A_CUSTOM_SPEC	string: X_CustomKeepAliveMsg,
+ *			"mtd=METHOD[;event=EVENT][;user=USER]"; the CUSTOM type
+ *			needs it
+ * NATKEEP_A_STUN_FINGERPRINT	u8, 0 or 1 (default 0): add FINGERPRINT
+ * NATKEEP_A_RESPONSE_TIMEOUT_MS	u32, 1..interval: a keep-alive request
+ *			not answered within it is a miss; 0 or absent: the
+ *			smaller of 2000 and the interval
+ * NATKEEP_A_MISS_LIMIT	u8, 1..255 (default 3): misses in a row that make
+ *			the peer unresponsive
+ * NATKEEP_A_MAPPING	nested enum natkeep_mapping, in replies and events:
+ *			the public mapping learned, absent before the first
+ * NATKEEP_A_OLD_MAPPING	nested enum natkeep_mapping, in MAPPING_CHANGED
+ * NATKEEP_A_PEER_RESPONSIVE	u8, in replies and events of types that
+ *			get responses: 1 while the peer answers, 0 once it
+ *			missed NATKEEP_A_MISS_LIMIT in a row
+ *
+ * Strings end with a NUL, their only one, within the attribute; the longest
+ * are the NATKEEP_*_MAX below, without the NUL. They may hold only what
+ * their SIP syntax allows (no CR or LF), as the module's error message says.
  */
 enum natkeep_attr {
 	NATKEEP_A_UNSPEC,
@@ -147,6 +214,17 @@ enum natkeep_attr {
 	NATKEEP_A_DSCP,
 	NATKEEP_A_NEXT_SEND_NS,
 	NATKEEP_A_STATS,
+	NATKEEP_A_SIP_HOST,
+	NATKEEP_A_SIP_FROM_USER,
+	NATKEEP_A_SIP_FROM_DOMAIN,
+	NATKEEP_A_SIP_USER_AGENT,
+	NATKEEP_A_CUSTOM_SPEC,
+	NATKEEP_A_STUN_FINGERPRINT,
+	NATKEEP_A_RESPONSE_TIMEOUT_MS,
+	NATKEEP_A_MISS_LIMIT,
+	NATKEEP_A_MAPPING,
+	NATKEEP_A_OLD_MAPPING,
+	NATKEEP_A_PEER_RESPONSIVE,
 
 	__NATKEEP_A_MAX
 };
@@ -167,6 +245,15 @@ enum natkeep_attr {
  *				NATKEEP_LATENESS_BUCKETS); empty buckets are
  *				left out. Type NATKEEP_LATENESS_PAD (0) is
  *				padding for 64-bit alignment: skip it.
+ * NATKEEP_STATS_RX_RESPONSES	u64, responses matched to the flow's own
+ *				keep-alive requests
+ * NATKEEP_STATS_RTT_LAST_NS	u64, round trip of the last one; absent before
+ * NATKEEP_STATS_RTT_SMOOTHED_NS	u64, smoothed as TCP's SRTT (RFC 6298,
+ *				alpha 1/8); absent before the first response
+ * NATKEEP_STATS_MISSES		u32, unanswered requests in a row now
+ * NATKEEP_STATS_MISSES_TOTAL	u64, unanswered requests in all
+ * NATKEEP_STATS_MAPPING_CHANGES	u64, times the public mapping changed
+ *				(the first mapping learned not counted)
  */
 enum natkeep_stats {
 	NATKEEP_STATS_UNSPEC,
@@ -176,9 +263,44 @@ enum natkeep_stats {
 	NATKEEP_STATS_LAST_TX_AGE_NS,
 	NATKEEP_STATS_LATENESS_MAX_NS,
 	NATKEEP_STATS_LATENESS,
+	NATKEEP_STATS_RX_RESPONSES,
+	NATKEEP_STATS_RTT_LAST_NS,
+	NATKEEP_STATS_RTT_SMOOTHED_NS,
+	NATKEEP_STATS_MISSES,
+	NATKEEP_STATS_MISSES_TOTAL,
+	NATKEEP_STATS_MAPPING_CHANGES,
 
 	__NATKEEP_STATS_MAX
 };
 #define NATKEEP_STATS_MAX (__NATKEEP_STATS_MAX - 1)
+
+/* Where a public mapping came from. */
+enum natkeep_mapping_source {
+	NATKEEP_MAPPING_SRC_UNSPEC,
+	NATKEEP_MAPPING_SRC_STUN,	/* a STUN Binding success response */
+	NATKEEP_MAPPING_SRC_VIA,	/* a SIP response's top Via received/rport */
+
+	__NATKEEP_MAPPING_SRC_MAX
+};
+#define NATKEEP_MAPPING_SRC_MAX (__NATKEEP_MAPPING_SRC_MAX - 1)
+
+/*
+ * A public mapping, nested in NATKEEP_A_MAPPING and NATKEEP_A_OLD_MAPPING.
+ *
+ * NATKEEP_MAPPING_FAMILY	u16, AF_INET or AF_INET6
+ * NATKEEP_MAPPING_ADDR		binary, 4 or 16 bytes, network order
+ * NATKEEP_MAPPING_PORT		u16, host order
+ * NATKEEP_MAPPING_SOURCE	u8, enum natkeep_mapping_source
+ */
+enum natkeep_mapping {
+	NATKEEP_MAPPING_UNSPEC,
+	NATKEEP_MAPPING_FAMILY,
+	NATKEEP_MAPPING_ADDR,
+	NATKEEP_MAPPING_PORT,
+	NATKEEP_MAPPING_SOURCE,
+
+	__NATKEEP_MAPPING_MAX
+};
+#define NATKEEP_MAPPING_MAX (__NATKEEP_MAPPING_MAX - 1)
 
 #endif /* _UAPI_LINUX_NATKEEP_H */

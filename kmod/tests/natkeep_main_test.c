@@ -6,9 +6,13 @@
  */
 #include <kunit/test.h>
 #include <linux/socket.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
 
 #include "../params.c"
 #include "../payload.c"
+#include "../payload_sip.c"
+#include "../payload_stun.c"
 #include "../schedule.c"
 #include "../stats.c"
 
@@ -153,61 +157,230 @@ static struct kunit_suite nk_stats_suite = {
 
 /* Payload templates: the exact bytes of each message type. */
 
-static void nk_expect_payload(struct kunit *test, u8 type, const char *want)
+/* Prepare and write one message as xmit does, from 10.0.0.2:5060. */
+static unsigned int nk_payload_send_one(struct kunit *test,
+					struct nk_payload *pl,
+					struct nk_payload_send *send,
+					u8 *buf, size_t size)
 {
-	struct nk_flow_params params = { .msg_type = type };
+	static const union nk_addr saddr = { .ip = htonl(0x0a000002) };
+	unsigned int len;
+
+	memset(send, 0, sizeof(*send));
+	send->family = AF_INET;
+	send->saddr = &saddr;
+	send->sport = htons(5060);
+	len = nk_payload_prepare(pl, send);
+	KUNIT_ASSERT_LT(test, len, (unsigned int)size);
+	memset(buf, 0xa5, size);
+	nk_payload_write(pl, send, buf, len);
+	/* Nothing is written past the message. */
+	KUNIT_EXPECT_EQ(test, buf[len], 0xa5);
+	buf[len] = '\0';
+	return len;
+}
+
+/* A flow 10.0.0.2:5060 -> 192.0.2.1:5060 of @type; @sip may be NULL. */
+static void nk_payload_params(struct nk_flow_params *p, u8 type,
+			      struct nk_sip_params *sip)
+{
+	memset(p, 0, sizeof(*p));
+	p->key.family = AF_INET;
+	p->key.local.ip = htonl(0x0a000002);
+	p->key.remote.ip = htonl(0xc0000201);
+	p->key.local_port = htons(5060);
+	p->key.remote_port = htons(5060);
+	p->msg_type = type;
+	p->sip = sip;
+}
+
+static void nk_expect_text_payload(struct kunit *test, u8 type,
+				   const char *want)
+{
+	struct nk_payload_send send;
+	struct nk_flow_params params;
 	struct nk_payload pl = {};
 	u8 buf[64];
 	unsigned int len;
 
+	nk_payload_params(&params, type, NULL);
 	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	len = nk_payload_len(&pl);
+	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, len, (unsigned int)strlen(want));
-	memset(buf, 0xa5, sizeof(buf));
-	nk_payload_write(&pl, buf);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, want, len), 0);
-	/* Nothing is written past the message. */
-	KUNIT_EXPECT_EQ(test, buf[len], 0xa5);
+	KUNIT_EXPECT_FALSE(test, nk_payload_answered(&pl));
 	nk_payload_destroy(&pl);
 	KUNIT_EXPECT_PTR_EQ(test, pl.ops, NULL);
 }
 
 static void nk_test_payload_keepalive(struct kunit *test)
 {
-	nk_expect_payload(test, NATKEEP_MSG_KEEPALIVE, "keep-alive\r\n");
+	nk_expect_text_payload(test, NATKEEP_MSG_KEEPALIVE, "keep-alive\r\n");
 }
 
 static void nk_test_payload_empty(struct kunit *test)
 {
-	nk_expect_payload(test, NATKEEP_MSG_EMPTY, "\r\n");
+	nk_expect_text_payload(test, NATKEEP_MSG_EMPTY, "\r\n");
 }
 
-static void nk_test_payload_unsupported(struct kunit *test)
+/* A Binding Request with a new transaction id each time. */
+static void nk_test_payload_stun(struct kunit *test)
 {
-	struct nk_flow_params params = {};
+	struct nk_payload_send send, again;
+	struct nk_flow_params params;
+	struct nk_payload pl = {};
+	u8 buf[64], first_txid[NK_STUN_TXID_LEN];
+	unsigned int len;
+
+	nk_payload_params(&params, NATKEEP_MSG_STUN, NULL);
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, nk_payload_answered(&pl));
+	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, len, (unsigned int)NK_STUN_HEADER_LEN);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x00);	/* Binding Request */
+	KUNIT_EXPECT_EQ(test, buf[1], 0x01);
+	KUNIT_EXPECT_EQ(test, buf[2] << 8 | buf[3], 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(buf + 4), NK_STUN_MAGIC_COOKIE);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + 8, send.txid, NK_STUN_TXID_LEN), 0);
+	memcpy(first_txid, send.txid, sizeof(first_txid));
+	nk_payload_send_one(test, &pl, &again, buf, sizeof(buf));
+	KUNIT_EXPECT_NE(test, memcmp(first_txid, again.txid, NK_STUN_TXID_LEN), 0);
+	nk_payload_destroy(&pl);
+
+	params.stun_fingerprint = true;
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, len, (unsigned int)NK_STUN_REQUEST_MAX_LEN);
+	KUNIT_EXPECT_EQ(test, buf[2] << 8 | buf[3], 8);
+	KUNIT_EXPECT_EQ(test, buf[20] << 8 | buf[21], 0x8028);	/* FINGERPRINT */
+	nk_payload_destroy(&pl);
+}
+
+static struct nk_sip_params *nk_sip_params_new(struct kunit *test,
+					       const char *spec)
+{
+	struct nk_sip_params *sip = kunit_kzalloc(test, sizeof(*sip), GFP_KERNEL);
+	const char *err = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, sip);
+	strscpy(sip->from_user, "alice", sizeof(sip->from_user));
+	if (spec) {
+		strscpy(sip->spec, spec, sizeof(sip->spec));
+		KUNIT_ASSERT_EQ(test, nk_custom_spec_parse(spec, strlen(spec),
+							   &sip->custom, &err),
+				0);
+	}
+	return sip;
+}
+
+static const char nk_options_start[] =
+	"OPTIONS sip:192.0.2.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.2:5060;rport;branch=z9hG4bK";
+
+/* The request line, the Via from the packet's source, CSeq and Call-ID. */
+static void nk_test_payload_options(struct kunit *test)
+{
+	struct nk_sip_params *sip = nk_sip_params_new(test, NULL);
+	struct nk_payload_send send, again;
+	struct nk_flow_params params;
+	struct nk_payload pl = {};
+	static char buf[1024], second[1024];
+
+	nk_payload_params(&params, NATKEEP_MSG_OPTIONS, sip);
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, nk_payload_answered(&pl));
+	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, send.cseq, 1U);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, nk_options_start));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nFrom: <sip:alice@192.0.2.1>;tag="));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:alice@192.0.2.1>\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nCSeq: 1 OPTIONS\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nMax-Forwards: 70\r\n"));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "Event:"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nContent-Length: 0\r\n\r\n"));
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(strstr(buf, "Call-ID: ") + 9,
+					       nk_payload_sip_call_id(&pl)));
+	KUNIT_EXPECT_STREQ(test, nk_payload_sip_method(&pl), "OPTIONS");
+
+	/* Next send: CSeq 2, a new branch, the same Call-ID. */
+	nk_payload_send_one(test, &pl, &again, second, sizeof(second));
+	KUNIT_EXPECT_EQ(test, again.cseq, 2U);
+	KUNIT_EXPECT_STRNEQ(test, send.branch, again.branch);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(second, "\r\nCSeq: 2 OPTIONS\r\n"));
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(strstr(second, "Call-ID: ") + 9,
+					       nk_payload_sip_call_id(&pl)));
+	nk_payload_destroy(&pl);
+}
+
+static void nk_test_payload_notify(struct kunit *test)
+{
+	struct nk_sip_params *sip = nk_sip_params_new(test, NULL);
+	struct nk_payload_send send;
+	struct nk_flow_params params;
+	struct nk_payload pl = {};
+	static char buf[1024];
+
+	strscpy(sip->host, "sip.example.test", sizeof(sip->host));
+	strscpy(sip->user_agent, "natkeep test", sizeof(sip->user_agent));
+	nk_payload_params(&params, NATKEEP_MSG_NOTIFY, sip);
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, "NOTIFY sip:sip.example.test SIP/2.0\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nEvent: keep-alive\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nUser-Agent: natkeep test\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:alice@sip.example.test>\r\n"));
+	nk_payload_destroy(&pl);
+}
+
+/* X_CustomKeepAliveMsg: the user goes into the Request-URI and To. */
+static void nk_test_payload_custom(struct kunit *test)
+{
+	struct nk_sip_params *sip = nk_sip_params_new(test, "mtd=PING;user=bob");
+	struct nk_payload_send send;
+	struct nk_flow_params params;
+	struct nk_payload pl = {};
+	static char buf[1024];
+
+	nk_payload_params(&params, NATKEEP_MSG_CUSTOM, sip);
+	params.key.remote_port = htons(5070);
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
+	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, "PING sip:bob@192.0.2.1:5070 SIP/2.0\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:bob@192.0.2.1:5070>\r\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nCSeq: 1 PING\r\n"));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "Event:"));
+	nk_payload_destroy(&pl);
+}
+
+static void nk_test_payload_unknown(struct kunit *test)
+{
+	struct nk_flow_params params;
 	struct netlink_ext_ack extack = {};
 	struct nk_payload pl = {};
 	u8 type;
 
 	for (type = 0; type <= NATKEEP_MSG_MAX + 1; type++) {
-		bool known = type == NATKEEP_MSG_KEEPALIVE ||
-			     type == NATKEEP_MSG_EMPTY;
+		bool known = type != NATKEEP_MSG_UNSPEC &&
+			     type <= NATKEEP_MSG_MAX;
 
-		params.msg_type = type;
 		KUNIT_EXPECT_EQ(test, !!nk_payload_ops_get(type), known);
-		if (!known) {
-			KUNIT_EXPECT_EQ(test,
-					nk_payload_init(&pl, &params, &extack),
-					-EOPNOTSUPP);
-			KUNIT_EXPECT_NOT_NULL(test, extack._msg);
-		}
+		if (known)
+			continue;
+		nk_payload_params(&params, type, NULL);
+		KUNIT_EXPECT_EQ(test, nk_payload_init(&pl, &params, &extack),
+				-EOPNOTSUPP);
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 	}
 }
 
 static struct kunit_case nk_payload_cases[] = {
 	KUNIT_CASE(nk_test_payload_keepalive),
 	KUNIT_CASE(nk_test_payload_empty),
-	KUNIT_CASE(nk_test_payload_unsupported),
+	KUNIT_CASE(nk_test_payload_stun),
+	KUNIT_CASE(nk_test_payload_options),
+	KUNIT_CASE(nk_test_payload_notify),
+	KUNIT_CASE(nk_test_payload_custom),
+	KUNIT_CASE(nk_test_payload_unknown),
 	{}
 };
 
@@ -304,6 +477,10 @@ static void nk_test_params_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.mark, 0x10U);
 	KUNIT_EXPECT_EQ(test, p.dscp, 46);
 	KUNIT_EXPECT_EQ(test, p.msg_type, NATKEEP_MSG_KEEPALIVE);
+	KUNIT_EXPECT_EQ(test, p.miss_limit, NATKEEP_MISS_LIMIT_DEFAULT);
+	/* The default timeout, 2 s, is cut to an interval of 1 s. */
+	KUNIT_EXPECT_EQ(test, nk_params_response_timeout_ms(&p), 1000U);
+	nk_params_release(&p);
 	nk_req_free(req);
 }
 
@@ -324,10 +501,39 @@ static void nk_test_params_round_trip(struct kunit *test)
 	in.msg_type = NATKEEP_MSG_EMPTY;
 	in.dscp = NATKEEP_DSCP_MAX;
 	in.randomize = true;
+	in.stun_fingerprint = true;
+	in.response_timeout_ms = 1234;
+	in.miss_limit = 255;
 
 	KUNIT_ASSERT_EQ(test, nk_params_fill(req->skb, &in), 0);
 	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &out, true), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(&out, &in, sizeof(in)), 0);
+	nk_req_free(req);
+}
+
+/* The SIP text too, the parsed custom spec included. */
+static void nk_test_params_round_trip_sip(struct kunit *test)
+{
+	struct nk_sip_params *sip = nk_sip_params_new(test,
+						      "mtd=NOTIFY;event=check-sync;user=bob");
+	struct nk_req *req = nk_req_new(test);
+	struct nk_flow_params in, out;
+
+	strscpy(sip->host, "[2001:db8::1]:5070", sizeof(sip->host));
+	strscpy(sip->from_domain, "voip.example.test", sizeof(sip->from_domain));
+	strscpy(sip->user_agent, "OBi/natkeep 1.0", sizeof(sip->user_agent));
+	nk_payload_params(&in, NATKEEP_MSG_CUSTOM, sip);
+	in.interval_ms = 30000;
+	in.miss_limit = 3;
+	in.response_timeout_ms = 2000;
+
+	KUNIT_ASSERT_EQ(test, nk_params_fill(req->skb, &in), 0);
+	KUNIT_ASSERT_EQ(test, nk_req_parse(req, &out, true), 0);
+	KUNIT_ASSERT_NOT_NULL(test, out.sip);
+	KUNIT_EXPECT_EQ(test, memcmp(out.sip, sip, sizeof(*sip)), 0);
+	KUNIT_EXPECT_STREQ(test, out.sip->custom.event, "check-sync");
+	KUNIT_EXPECT_STREQ(test, out.sip->custom.user, "bob");
+	nk_params_release(&out);
 	nk_req_free(req);
 }
 
@@ -349,6 +555,7 @@ static void nk_test_params_change(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nk_params_same_schedule(&p, &before));
 	p.interval_ms = before.interval_ms;
 	KUNIT_EXPECT_EQ(test, memcmp(&p, &before, sizeof(p)), 0);
+	nk_params_release(&p);
 	nk_req_free(req);
 }
 
@@ -422,9 +629,49 @@ static void nk_put_type_unknown(struct sk_buff *skb)
 	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_MAX + 1);
 }
 
-static void nk_put_type_unsupported(struct sk_buff *skb)
+static void nk_put_type_options_alone(struct sk_buff *skb)
 {
-	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_STUN);
+	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_OPTIONS);
+}
+
+static void nk_put_type_custom_no_spec(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_MSG_TYPE, NATKEEP_MSG_CUSTOM);
+	nla_put_string(skb, NATKEEP_A_SIP_FROM_USER, "alice");
+}
+
+static void nk_put_custom_spec_bad(struct sk_buff *skb)
+{
+	nla_put_string(skb, NATKEEP_A_CUSTOM_SPEC, "mtd=OPTIONS;event=x");
+}
+
+static void nk_put_from_user_crlf(struct sk_buff *skb)
+{
+	nla_put_string(skb, NATKEEP_A_SIP_FROM_USER, "al\r\nice");
+}
+
+static void nk_put_host_unterminated(struct sk_buff *skb)
+{
+	nla_put(skb, NATKEEP_A_SIP_HOST, 4, "host");
+}
+
+static void nk_put_user_agent_long(struct sk_buff *skb)
+{
+	char ua[NK_SIP_TEXT_MAX + 2];
+
+	memset(ua, 'a', sizeof(ua) - 1);
+	ua[sizeof(ua) - 1] = '\0';
+	nla_put_string(skb, NATKEEP_A_SIP_USER_AGENT, ua);
+}
+
+static void nk_put_timeout_over_interval(struct sk_buff *skb)
+{
+	nla_put_u32(skb, NATKEEP_A_RESPONSE_TIMEOUT_MS, 1001);
+}
+
+static void nk_put_miss_limit_zero(struct sk_buff *skb)
+{
+	nla_put_u8(skb, NATKEEP_A_MISS_LIMIT, 0);
 }
 
 static void nk_put_dscp_high(struct sk_buff *skb)
@@ -480,9 +727,26 @@ static const struct nk_bad_case nk_bad_cases[] = {
 	  NATKEEP_A_REMOTE_PORT },
 	{ "unknown message type", nk_put_type_unknown, true, -EINVAL,
 	  "unknown message type", NATKEEP_A_MSG_TYPE },
-	{ "message type not built yet", nk_put_type_unsupported, true,
-	  -EOPNOTSUPP, "message type not supported by this module",
+	{ "options without a From user", nk_put_type_options_alone, true,
+	  -EINVAL, "SIP keep-alives (options, notify, custom) need a From user",
 	  NATKEEP_A_MSG_TYPE },
+	{ "custom without a spec", nk_put_type_custom_no_spec, true, -EINVAL,
+	  "the custom type needs a custom spec", NATKEEP_A_MSG_TYPE },
+	{ "custom spec: event with OPTIONS", nk_put_custom_spec_bad, true,
+	  -EINVAL, "custom spec: event: only allowed with mtd=NOTIFY",
+	  NATKEEP_A_CUSTOM_SPEC },
+	{ "From user with CRLF", nk_put_from_user_crlf, true, -EINVAL,
+	  "SIP From user: characters a SIP userid may not hold",
+	  NATKEEP_A_SIP_FROM_USER },
+	{ "string without its NUL", nk_put_host_unterminated, true, -EINVAL,
+	  "a string attribute must end with its only NUL", NATKEEP_A_SIP_HOST },
+	{ "User-Agent too long", nk_put_user_agent_long, true, -ERANGE,
+	  "SIP User-Agent: longer than 128 bytes", NATKEEP_A_SIP_USER_AGENT },
+	{ "response timeout over the interval", nk_put_timeout_over_interval,
+	  true, -EINVAL, "response timeout longer than the interval",
+	  NATKEEP_A_RESPONSE_TIMEOUT_MS },
+	{ "miss limit 0", nk_put_miss_limit_zero, true, -ERANGE,
+	  "miss limit must be 1..255", NATKEEP_A_MISS_LIMIT },
 	{ "DSCP 64", nk_put_dscp_high, true, -ERANGE,
 	  "DSCP out of range (0..63)", NATKEEP_A_DSCP },
 	{ "randomize 2", nk_put_randomize_two, true, -EINVAL,
@@ -523,6 +787,7 @@ static void nk_test_params_bad(struct kunit *test)
 	}
 	c->mutate(req->skb);
 	KUNIT_EXPECT_EQ(test, nk_req_parse(req, &p, c->create), c->err);
+	nk_params_release(&p);
 	if (c->msg)
 		KUNIT_EXPECT_STREQ(test, req->extack._msg, c->msg);
 	else
@@ -545,6 +810,7 @@ static void nk_test_params_missing(struct kunit *test)
 
 		nk_req_put_valid4_but(req, nk_required_attrs[i].type);
 		KUNIT_EXPECT_EQ(test, nk_req_parse(req, &p, true), -EINVAL);
+		nk_params_release(&p);
 		KUNIT_EXPECT_STREQ(test, req->extack._msg,
 				   nk_required_attrs[i].missing_msg);
 		KUNIT_EXPECT_EQ(test, req->extack.miss_type,
@@ -556,6 +822,7 @@ static void nk_test_params_missing(struct kunit *test)
 static struct kunit_case nk_params_cases[] = {
 	KUNIT_CASE(nk_test_params_valid),
 	KUNIT_CASE(nk_test_params_round_trip),
+	KUNIT_CASE(nk_test_params_round_trip_sip),
 	KUNIT_CASE(nk_test_params_change),
 	KUNIT_CASE_PARAM(nk_test_params_bad, nk_bad_gen_params),
 	KUNIT_CASE(nk_test_params_missing),

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LOCAL_IN hooks: UDP to a flow's local port from its remote is read for
+ * what the peer tells (STUN responses, SIP responses). Every packet is
+ * hostile: headers are read with skb_header_pointer(), the payload is
+ * copied (bounded) before the protocol code looks at it, the UDP checksum
+ * is verified before anything is believed, and only a STUN answer to the
+ * flow's own request is taken away from the SIP socket.
+ */
+#include <linux/bitmap.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "flow.h"
+#include "hook.h"
+#include "peer.h"
+#include "proto/sip.h"
+#include "proto/stun.h"
+
+/*
+ * The most payload read: a SIP response's headers fit (the Via, CSeq and
+ * Call-ID come first in practice); a longer message is read up to here.
+ */
+#define NK_RX_MAX	2048
+#define NK_PORTS	(U16_MAX + 1)
+
+struct nk_rx_buf {
+	u8 data[NK_RX_MAX];
+};
+
+/* Hooks run with BH disabled: one scratch buffer per CPU is enough. */
+static struct nk_rx_buf __percpu *nk_rx_bufs;
+
+/* What the hook knows of a packet once it found its flow. */
+struct nk_rx {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+	unsigned int dataoff;		/* the UDP header */
+	unsigned int len;		/* UDP payload length */
+	__sum16 udp_check;
+	u8 nfproto;
+};
+
+/* IPv4 UDP may go without a checksum (0); IPv6 may not. */
+static bool nk_rx_csum_ok(const struct nk_rx *rx)
+{
+	if (rx->nfproto == NFPROTO_IPV4 && !rx->udp_check)
+		return true;
+	return !nf_checksum(rx->skb, rx->state->hook, rx->dataoff,
+			    IPPROTO_UDP, rx->nfproto);
+}
+
+/* A STUN response: consume it if it answers this flow's request. */
+static unsigned int nk_rx_stun(struct nk_flow *flow, const struct nk_rx *rx,
+			       const u8 *msg, unsigned int len)
+{
+	struct nk_stun_response rsp;
+	struct nk_proto_addr *mapped = &rsp.mapped;
+
+	if (nk_stun_parse_response(msg, len, &rsp) != NK_STUN_PARSED)
+		return NF_ACCEPT;
+	if (!nk_peer_stun_response(flow, &rsp, ktime_get()))
+		return NF_ACCEPT;
+	if (rsp.success && rsp.has_mapped &&
+	    mapped->family == flow->params.key.family)
+		nk_peer_mapping_seen(flow, mapped, NATKEEP_MAPPING_SRC_STUN);
+	consume_skb(rx->skb);
+	return NF_STOLEN;
+}
+
+/* A SIP response: learn from it, and let it go on to the SIP socket. */
+static void nk_rx_sip(struct nk_flow *flow, const u8 *msg, unsigned int len)
+{
+	struct nk_sip_response rsp;
+	struct nk_proto_addr mapping;
+
+	if (nk_sip_parse_response((const char *)msg, len, &rsp))
+		return;
+	nk_peer_sip_response(flow, &rsp, ktime_get());
+	if (nk_sip_response_mapping(&rsp, &mapping) &&
+	    mapping.family == flow->params.key.family)
+		nk_peer_mapping_seen(flow, &mapping, NATKEEP_MAPPING_SRC_VIA);
+}
+
+static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
+{
+	unsigned int len = min_t(unsigned int, rx->len, NK_RX_MAX);
+	unsigned int off = rx->dataoff + sizeof(struct udphdr);
+	u8 *buf = this_cpu_ptr(nk_rx_bufs)->data;
+	bool stun = flow->params.msg_type == NATKEEP_MSG_STUN;
+
+	if (len < NK_STUN_HEADER_LEN || !nk_rx_csum_ok(rx) ||
+	    skb_copy_bits(rx->skb, off, buf, len))
+		return NF_ACCEPT;
+	/* A STUN message is never cut: its length must match the datagram's. */
+	if (stun && len == rx->len && nk_stun_looks_like(buf, len))
+		return nk_rx_stun(flow, rx, buf, len);
+	if (!memcmp(buf, "SIP/2.0 ", 8))
+		nk_rx_sip(flow, buf, len);
+	return NF_ACCEPT;
+}
+
+/* The UDP header at @dataoff, if the datagram is whole and to a flow's port. */
+static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
+				      struct udphdr *buf)
+{
+	const struct udphdr *uh;
+	unsigned int ulen;
+
+	uh = skb_header_pointer(rx->skb, rx->dataoff, sizeof(*buf), buf);
+	if (!uh || !test_bit(ntohs(uh->dest), nn->hooks.ports))
+		return NULL;
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen > rx->skb->len - rx->dataoff)
+		return NULL;
+	rx->len = ulen - sizeof(*uh);
+	rx->udp_check = uh->check;
+	return uh;
+}
+
+/* A flow bound to the packet's local address, or to all of them. */
+static struct nk_flow *nk_rx_lookup(struct nk_net *nn, struct nk_flow_key *key)
+{
+	struct nk_flow *flow = nk_flow_lookup(nn, key);
+
+	if (flow)
+		return flow;
+	memset(&key->local, 0, sizeof(key->local));
+	return nk_flow_lookup(nn, key);
+}
+
+static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct nk_net *nn = priv;
+	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV4 };
+	const struct udphdr *uh;
+	struct nk_flow_key key;
+	struct nk_flow *flow;
+	struct udphdr _uh;
+
+	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return NF_ACCEPT;
+	rx.dataoff = ip_hdrlen(skb);
+	uh = nk_rx_udp(nn, &rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+
+	memset(&key, 0, sizeof(key));
+	key.family = AF_INET;
+	key.local.ip = iph->daddr;
+	key.remote.ip = iph->saddr;
+	key.local_port = uh->dest;
+	key.remote_port = uh->source;
+	flow = nk_rx_lookup(nn, &key);
+	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
+}
+
+static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct nk_net *nn = priv;
+	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV6 };
+	const struct udphdr *uh;
+	struct nk_flow_key key;
+	struct nk_flow *flow;
+	struct udphdr _uh;
+	__be16 frag_off;
+	u8 nexthdr = ip6h->nexthdr;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
+		return NF_ACCEPT;
+	rx.dataoff = off;
+	uh = nk_rx_udp(nn, &rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+
+	memset(&key, 0, sizeof(key));
+	key.family = AF_INET6;
+	key.local.ip6 = ip6h->daddr;
+	key.remote.ip6 = ip6h->saddr;
+	key.local_port = uh->dest;
+	key.remote_port = uh->source;
+	flow = nk_rx_lookup(nn, &key);
+	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
+}
+
+/* After conntrack and input NAT, as the SIP socket will see the packet. */
+static const struct nf_hook_ops nk_hook_ops_template[] = {
+	{
+		.hook = nk_hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_NAT_SRC + 1,
+	},
+	{
+		.hook = nk_hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_NAT_SRC + 1,
+	},
+};
+
+static int nk_hooks_register(struct nk_net *nn)
+{
+	struct nf_hook_ops *ops = nn->hooks.ops;
+	int i, err;
+
+	BUILD_BUG_ON(sizeof(nn->hooks.ops) != sizeof(nk_hook_ops_template));
+	nn->hooks.ports = bitmap_zalloc(NK_PORTS, GFP_KERNEL_ACCOUNT);
+	if (!nn->hooks.ports)
+		return -ENOMEM;
+	memcpy(ops, nk_hook_ops_template, sizeof(nk_hook_ops_template));
+	for (i = 0; i < ARRAY_SIZE(nk_hook_ops_template); i++)
+		ops[i].priv = nn;
+	err = nf_register_net_hooks(nn->net, ops,
+				    ARRAY_SIZE(nk_hook_ops_template));
+	if (err) {
+		bitmap_free(nn->hooks.ports);
+		nn->hooks.ports = NULL;
+		return err;
+	}
+	nn->hooks.registered = true;
+	return 0;
+}
+
+/* One more flow uses local @port; the first flow of a namespace registers the hooks. */
+int nk_hooks_port_get(struct nk_net *nn, u16 port)
+{
+	unsigned long refs;
+	int err;
+
+	lockdep_assert_held(&nn->lock);
+	if (!nn->hooks.registered) {
+		err = nk_hooks_register(nn);
+		if (err)
+			return err;
+	}
+	refs = xa_to_value(xa_load(&nn->hooks.port_refs, port) ?: xa_mk_value(0));
+	err = xa_err(xa_store(&nn->hooks.port_refs, port, xa_mk_value(refs + 1),
+			      GFP_KERNEL_ACCOUNT));
+	if (err)
+		return err;
+	set_bit(port, nn->hooks.ports);
+	return 0;
+}
+
+void nk_hooks_port_put(struct nk_net *nn, u16 port)
+{
+	unsigned long refs;
+
+	lockdep_assert_held(&nn->lock);
+	refs = xa_to_value(xa_load(&nn->hooks.port_refs, port) ?: xa_mk_value(0));
+	if (WARN_ON_ONCE(!refs))
+		return;
+	if (refs > 1) {
+		xa_store(&nn->hooks.port_refs, port, xa_mk_value(refs - 1),
+			 GFP_KERNEL);
+		return;
+	}
+	xa_erase(&nn->hooks.port_refs, port);
+	clear_bit(port, nn->hooks.ports);
+}
+
+void nk_hooks_net_init(struct nk_net *nn)
+{
+	xa_init(&nn->hooks.port_refs);
+}
+
+/* The namespace's flows are gone. */
+void nk_hooks_net_exit(struct nk_net *nn)
+{
+	if (nn->hooks.registered) {
+		nf_unregister_net_hooks(nn->net, nn->hooks.ops,
+					ARRAY_SIZE(nk_hook_ops_template));
+		nn->hooks.registered = false;
+	}
+	bitmap_free(nn->hooks.ports);
+	nn->hooks.ports = NULL;
+	xa_destroy(&nn->hooks.port_refs);
+}
+
+int nk_hook_init(void)
+{
+	nk_rx_bufs = alloc_percpu(struct nk_rx_buf);
+	return nk_rx_bufs ? 0 : -ENOMEM;
+}
+
+void nk_hook_uninit(void)
+{
+	free_percpu(nk_rx_bufs);
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/natkeep.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "flow.h"
+#include "netlink.h"
+#include "payload.h"
+#include "peer.h"
+
+void nk_peer_init(struct nk_peer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	spin_lock_init(&peer->lock);
+}
+
+/*
+ * A changed flow keeps what it learned; the request in flight belongs to
+ * the old flow's payload (its Call-ID) and is forgotten.
+ */
+void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from)
+{
+	spin_lock_bh(&from->lock);
+	to->unresponsive = from->unresponsive;
+	to->misses = from->misses;
+	to->misses_total = from->misses_total;
+	to->responses = from->responses;
+	to->rtt_last_ns = from->rtt_last_ns;
+	to->rtt_smoothed_ns = from->rtt_smoothed_ns;
+	to->mapping = from->mapping;
+	to->mapping_changes = from->mapping_changes;
+	spin_unlock_bh(&from->lock);
+}
+
+void nk_peer_read(struct nk_peer *peer, struct nk_peer_snapshot *snap)
+{
+	spin_lock_bh(&peer->lock);
+	snap->unresponsive = peer->unresponsive;
+	snap->misses = peer->misses;
+	snap->misses_total = peer->misses_total;
+	snap->responses = peer->responses;
+	snap->rtt_last_ns = peer->rtt_last_ns;
+	snap->rtt_smoothed_ns = peer->rtt_smoothed_ns;
+	snap->mapping = peer->mapping;
+	snap->mapping_changes = peer->mapping_changes;
+	spin_unlock_bh(&peer->lock);
+}
+
+/* The pending request went unanswered; true when that made the peer unresponsive. */
+static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
+{
+	peer->pending = false;
+	peer->misses++;
+	peer->misses_total++;
+	if (peer->unresponsive || peer->misses < miss_limit)
+		return false;
+	peer->unresponsive = true;
+	return true;
+}
+
+/* A response to the pending request; true when the peer came back. */
+static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
+{
+	s64 rtt = max_t(s64, ktime_to_ns(ktime_sub(now, peer->sent_at)), 1);
+	bool back = peer->unresponsive;
+
+	peer->pending = false;
+	peer->responses++;
+	peer->misses = 0;
+	peer->unresponsive = false;
+	peer->rtt_last_ns = rtt;
+	/* RFC 6298: SRTT = 7/8 SRTT + 1/8 R. */
+	if (peer->rtt_smoothed_ns)
+		peer->rtt_smoothed_ns += div_s64(rtt - (s64)peer->rtt_smoothed_ns, 8);
+	else
+		peer->rtt_smoothed_ns = rtt;
+	return back;
+}
+
+void nk_peer_request_sent(struct nk_flow *flow,
+			  const struct nk_payload_send *send, ktime_t at)
+{
+	struct nk_peer *peer = &flow->peer;
+	bool lost;
+
+	spin_lock(&peer->lock);
+	/* A randomised interval may come before the timeout: the last one missed. */
+	lost = peer->pending && nk_peer_miss(peer, flow->params.miss_limit);
+	peer->pending = true;
+	peer->sent_any = true;
+	peer->sent_at = at;
+	memcpy(peer->txid, send->txid, sizeof(peer->txid));
+	peer->cseq = send->cseq;
+	spin_unlock(&peer->lock);
+	if (lost)
+		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
+}
+
+ktime_t nk_peer_deadline(struct nk_flow *flow)
+{
+	struct nk_peer *peer = &flow->peer;
+	ktime_t deadline = KTIME_MAX;
+
+	spin_lock(&peer->lock);
+	if (peer->pending)
+		deadline = ktime_add_ms(peer->sent_at,
+					nk_params_response_timeout_ms(&flow->params));
+	spin_unlock(&peer->lock);
+	return deadline;
+}
+
+void nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
+{
+	struct nk_peer *peer = &flow->peer;
+	u32 timeout_ms = nk_params_response_timeout_ms(&flow->params);
+	bool lost = false;
+
+	spin_lock(&peer->lock);
+	if (peer->pending &&
+	    !ktime_before(now, ktime_add_ms(peer->sent_at, timeout_ms)))
+		lost = nk_peer_miss(peer, flow->params.miss_limit);
+	spin_unlock(&peer->lock);
+	if (lost)
+		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
+}
+
+/*
+ * A STUN response for this flow. True when it answers the last request the
+ * flow sent (then it is the module's and is consumed), even when it came
+ * too late to count as an answer.
+ */
+bool nk_peer_stun_response(struct nk_flow *flow,
+			   const struct nk_stun_response *rsp, ktime_t now)
+{
+	struct nk_peer *peer = &flow->peer;
+	bool ours, back = false;
+
+	spin_lock(&peer->lock);
+	ours = peer->sent_any &&
+	       !memcmp(peer->txid, rsp->txid, sizeof(peer->txid));
+	if (ours && peer->pending)
+		back = nk_peer_answered(peer, now);
+	spin_unlock(&peer->lock);
+	if (back)
+		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_RESPONSIVE);
+	return ours;
+}
+
+static bool nk_sip_answers(const struct nk_sip_response *rsp,
+			   const char *call_id, const char *method, u32 cseq)
+{
+	return rsp->has_cseq && rsp->cseq == cseq &&
+	       rsp->call_id_len == strlen(call_id) &&
+	       !memcmp(rsp->call_id, call_id, rsp->call_id_len) &&
+	       rsp->cseq_method_len == strlen(method) &&
+	       !memcmp(rsp->cseq_method, method, rsp->cseq_method_len);
+}
+
+/* A SIP response at the flow's port: an answer if it is to our request. */
+void nk_peer_sip_response(struct nk_flow *flow,
+			  const struct nk_sip_response *rsp, ktime_t now)
+{
+	const char *call_id = nk_payload_sip_call_id(&flow->payload);
+	const char *method = nk_payload_sip_method(&flow->payload);
+	struct nk_peer *peer = &flow->peer;
+	bool back = false;
+
+	if (!call_id)
+		return;
+	spin_lock(&peer->lock);
+	if (peer->pending && nk_sip_answers(rsp, call_id, method, peer->cseq))
+		back = nk_peer_answered(peer, now);
+	spin_unlock(&peer->lock);
+	if (back)
+		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_RESPONSIVE);
+}
+
+/* A peer told the flow its public mapping; a new one is an event. */
+void nk_peer_mapping_seen(struct nk_flow *flow,
+			  const struct nk_proto_addr *addr, u8 source)
+{
+	struct nk_peer *peer = &flow->peer;
+	struct nk_mapping old, seen = {
+		.family = addr->family,
+		.port = addr->port,
+		.source = source,
+	};
+	bool changed;
+
+	memcpy(&seen.addr, addr->addr,
+	       addr->family == AF_INET ? sizeof(seen.addr.ip) :
+					 sizeof(seen.addr.ip6));
+	spin_lock(&peer->lock);
+	old = peer->mapping;
+	changed = old.family != seen.family || old.port != seen.port ||
+		  memcmp(&old.addr, &seen.addr, sizeof(old.addr));
+	if (changed) {
+		if (old.family)
+			peer->mapping_changes++;
+		peer->mapping = seen;
+	}
+	spin_unlock(&peer->lock);
+	if (changed)
+		nk_netlink_notify_mapping(flow, old.family ? &old : NULL);
+}

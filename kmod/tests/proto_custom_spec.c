@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The shared protocol code, built here for the UML test kernel. */
+#include "../proto/custom_spec.c"

@@ -1,0 +1,340 @@
+# shellcheck shell=bash
+# Test peers for natkeep VM scenarios: real STUN and SIP servers, packet
+# captures.  Source after lib.sh (and natkeep.sh if wanted):
+#
+#   . "$(dirname "$0")/../peers.sh"
+#
+# Every peer runs in the background inside a network namespace, is waited
+# for until it answers, and registers its own cleanup (cleanup_add).  Each
+# start function sets PEER_READY_S (seconds it took to become ready) and
+# PEER_DIR (its config/log directory, under $NK_TMP); on failure it prints
+# the tail of the peer's log and returns 1.  Timeouts are generous: the VM
+# runs under TCG.
+#
+#   peer_stun NS ADDR PORT
+#       coturn's turnserver, STUN only (no TURN, no auth, no CLI, no TLS/TCP,
+#       no RFC 5780), its SQLite DB and log in PEER_DIR.
+#   peer_kamailio NS ADDR PORT [MODE]
+#       kamailio 5.6 from peers/kamailio.cfg: 200 OK to OPTIONS/NOTIFY/any
+#       method, registrar with digest auth (alice/secret, bob/secret2 at
+#       natkeep.test, no DB), nathelper (received/rport, fix_nated_register),
+#       STUN on the SIP port (stun.so).  One kamailio per namespace.
+#       MODE: normal (default), drop, 503, 423, 302, 500, or 0..5.
+#   peer_kamailio_mode NS MODE      switch the running instance (kamcmd cfg.seti)
+#   peer_kamailio_redirect NS URI   the Contact of mode 302
+#   peer_kamailio_location NS       print the location table (kamcmd ul.dump)
+#   peer_kamailio_bindings NS       one line per binding: AOR CONTACT RECEIVED EXPIRES
+#   peer_kamailio_rpc NS CMD [ARGS...]   any kamcmd command
+#   peer_sipp_uas NS ADDR PORT [RECEIVED RPORT]
+#       sipp UAS answering every request with 200 OK, forever.  sipp cannot
+#       see a request's source address, so its Via is reflected unchanged;
+#       with RECEIVED RPORT the Via reports that fixed mapping instead.
+#   capture_start NS IFACE FILE [FILTER]    dumpcap in NS (pcapng)
+#   capture_stop [FILE]                     stop one capture, or all
+#   tshark_check_valid FILE PROTO [TSHARK_ARGS...]
+#       PROTO: stun, sip, "sip,stun" or any.  Fails if any frame is
+#       malformed or has an expert error, or if no frame of PROTO is there;
+#       prints frame counts per STUN message type and SIP method / status.
+#       TSHARK_ARGS e.g. -d udp.port==5062,sip for a port the heuristics miss.
+#
+# Clients (python3, in tests/vm/peers/): stun_client.py ADDR PORT,
+# sip_client.py [-m METHOD] [-u USER -p PASS] ADDR PORT; see their --help.
+
+NK_PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
+NK_HOSTILE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/hostile.py
+declare -gA NK_KAM_DIR=()
+declare -gA NK_CAPTURE_PID=()
+PEER_READY_S=
+PEER_DIR=
+
+# Monotonic-enough clock in ns for the ready times.
+_peer_now() {
+	date +%s%N
+}
+
+_peer_elapsed() {
+	local t0=$1 t1
+	t1=$(_peer_now)
+	PEER_READY_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+}
+
+# An address for a client to reach a server bound to ADDR from the server's
+# own namespace.
+_peer_local_addr() {
+	case $1 in
+	0.0.0.0) echo 127.0.0.1 ;;
+	::) echo ::1 ;;
+	*) echo "$1" ;;
+	esac
+}
+
+_peer_fail() {
+	local what=$1 log=$2
+	echo "$what did not become ready; log tail ($log):"
+	tail -n 30 "$log" 2>/dev/null | sed 's/^/  | /'
+	return 1
+}
+
+# Stop a background process started by this shell: TERM, wait up to 10 s,
+# then KILL.
+_peer_stop() {
+	local pid=$1 i
+	kill "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# Is a UDP socket bound to ADDR:PORT in NS?
+_peer_bound() {
+	ip netns exec "$1" ss -Hlun | awk -v a="$2:$3" -v b="[$2]:$3" '$4 == a || $4 == b { f = 1 } END { exit !f }'
+}
+
+# --- STUN --------------------------------------------------------------
+
+peer_stun() {
+	local ns=$1 addr=$2 port=$3 dir t0 pid
+	dir=$(mktemp -d "$NK_TMP/stun-$ns.XXXXXX")
+	PEER_DIR=$dir
+	# No DB in a read-only place (its default is /var/lib/turn/turndb), no
+	# syslog, no CLI (a telnet port), no TURN.
+	cat >"$dir/turnserver.conf" <<-EOF
+		listening-ip=$addr
+		listening-port=$port
+		stun-only
+		no-rfc5780
+		no-cli
+		no-tls
+		no-dtls
+		no-tcp
+		no-tcp-relay
+		no-software-attribute
+		userdb=$dir/turndb
+		pidfile=$dir/turnserver.pid
+		log-file=stdout
+		simple-log
+	EOF
+	t0=$(_peer_now)
+	in_ns "$ns" turnserver -c "$dir/turnserver.conf" >"$dir/turnserver.log" 2>&1 &
+	pid=$!
+	cleanup_add "_peer_stop $pid"
+	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/stun_client.py" -t 0.5 -r 1 \
+		"$(_peer_local_addr "$addr")" "$port"; then
+		_peer_fail "turnserver on $ns $addr:$port" "$dir/turnserver.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+# --- kamailio ----------------------------------------------------------
+
+_peer_kam_mode_nr() {
+	case $1 in
+	normal | answer | 0) echo 0 ;;
+	drop | dead | 1) echo 1 ;;
+	503 | 2) echo 2 ;;
+	423 | 3) echo 3 ;;
+	302 | 4) echo 4 ;;
+	500 | 5) echo 5 ;;
+	*) echo "peer_kamailio: unknown mode '$1' (normal drop 503 423 302 500)" >&2; return 1 ;;
+	esac
+}
+
+peer_kamailio_rpc() {
+	local ns=$1 dir
+	shift
+	dir=${NK_KAM_DIR[$ns]:-}
+	[ -n "$dir" ] || { echo "peer_kamailio_rpc: no kamailio in $ns" >&2; return 1; }
+	kamcmd -s "unix:$dir/kamailio_ctl" "$@"
+}
+
+peer_kamailio() {
+	local ns=$1 addr=$2 port=$3 mode=${4:-normal} dir t0 pid nr listen
+	nr=$(_peer_kam_mode_nr "$mode") || return 1
+	[ -z "${NK_KAM_DIR[$ns]:-}" ] || { echo "peer_kamailio: one kamailio per namespace ($ns has one)"; return 1; }
+	dir=$(mktemp -d "$NK_TMP/kamailio-$ns.XXXXXX")
+	PEER_DIR=$dir
+	case $addr in *:*) listen="udp:[$addr]:$port" ;; *) listen="udp:$addr:$port" ;; esac
+	sed -e "s|@LISTEN@|$listen|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MODE@|$nr|g" \
+		"$NK_PEERS/kamailio.cfg" >"$dir/kamailio.cfg"
+	t0=$(_peer_now)
+	# -DD: no daemon (this job is the main process), -E: log to stderr,
+	# -Y: runtime dir (default /run/kamailio), small memory pools.
+	in_ns "$ns" kamailio -f "$dir/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
+		-w "$dir" -m 48 -M 8 >"$dir/kamailio.log" 2>&1 &
+	pid=$!
+	NK_KAM_DIR[$ns]=$dir
+	cleanup_add "_peer_stop $pid"
+	# Ready: the control socket answers and the SIP socket is bound.
+	if ! wait_for 60 peer_kamailio_rpc "$ns" core.uptime ||
+		! wait_for 30 _peer_bound "$ns" "$addr" "$port"; then
+		_peer_fail "kamailio on $ns $addr:$port" "$dir/kamailio.log"
+		return 1
+	fi
+	# And in any mode but drop, it answers.
+	if [ "$nr" != 1 ] && ! in_ns "$ns" python3 "$NK_PEERS/sip_client.py" -t 20 \
+		"$(_peer_local_addr "$addr")" "$port" >"$dir/ready.out" 2>&1; then
+		cat "$dir/ready.out"
+		_peer_fail "kamailio on $ns $addr:$port (OPTIONS)" "$dir/kamailio.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+peer_kamailio_mode() {
+	local ns=$1 nr got
+	nr=$(_peer_kam_mode_nr "$2") || return 1
+	peer_kamailio_rpc "$ns" cfg.seti natkeep mode "$nr" || return 1
+	got=$(peer_kamailio_rpc "$ns" cfg.get natkeep mode) || return 1
+	[ "$got" = "$nr" ] || { echo "peer_kamailio_mode: mode is $got, not $nr"; return 1; }
+}
+
+peer_kamailio_redirect() {
+	peer_kamailio_rpc "$1" cfg.sets natkeep redirect "$2"
+}
+
+peer_kamailio_location() {
+	peer_kamailio_rpc "$1" ul.dump
+}
+
+# AOR CONTACT RECEIVED EXPIRES per binding ("-" when not set), from ul.dump.
+peer_kamailio_bindings() {
+	peer_kamailio_location "$1" | awk '
+		function val(line) { sub(/^[^:]*: /, "", line); return line }
+		/^[ \t]*AoR: / { aor = val($0) }
+		/^[ \t]*Address: / { contact = val($0) }
+		/^[ \t]*Expires: / { expires = val($0) }
+		/^[ \t]*Received: / { rcv = val($0); if (rcv == "[not set]") rcv = "-" }
+		/^[ \t]*Last-Modified: / { print aor, contact, rcv, expires; contact = rcv = expires = "" }'
+}
+
+# --- sipp --------------------------------------------------------------
+
+peer_sipp_uas() {
+	local ns=$1 addr=$2 port=$3 received=${4:-} rport=${5:-} dir t0 pid xml keys=()
+	dir=$(mktemp -d "$NK_TMP/sipp-$ns-$port.XXXXXX")
+	PEER_DIR=$dir
+	xml=$NK_PEERS/sipp-uas.xml
+	if [ -n "$received" ]; then
+		xml=$NK_PEERS/sipp-uas-via.xml
+		keys=(-key fake_received "$received" -key fake_rport "$rport")
+	fi
+	t0=$(_peer_now)
+	# No -bg (it would fork away from this job); with stdout not a tty and
+	# -nostdin sipp draws no screen.  Its error log goes to PEER_DIR.
+	(cd "$dir" && exec ip netns exec "$ns" sipp -sf "$xml" "${keys[@]}" \
+		-i "$addr" -p "$port" -t u1 -nostdin -aa -skip_rlimit \
+		-trace_err -error_file "$dir/errors.log" >"$dir/sipp.log" 2>&1) &
+	pid=$!
+	cleanup_add "_peer_stop $pid"
+	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/sip_client.py" -t 2 --expect 200 \
+		"$(_peer_local_addr "$addr")" "$port"; then
+		cat "$dir/errors.log" >>"$dir/sipp.log" 2>/dev/null
+		_peer_fail "sipp on $ns $addr:$port" "$dir/sipp.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+# --- captures ----------------------------------------------------------
+
+capture_start() {
+	local ns=$1 iface=$2 file=$3 filter=${4:-} t0 pid args=()
+	[ -n "$filter" ] && args=(-f "$filter")
+	rm -f "$file"
+	t0=$(_peer_now)
+	in_ns "$ns" dumpcap -q -i "$iface" -w "$file" "${args[@]}" 2>"$file.log" &
+	pid=$!
+	NK_CAPTURE_PID[$file]=$pid
+	cleanup_add "capture_stop '$file'"
+	# Ready once dumpcap has opened the interface and written the file header.
+	if ! wait_for 60 bash -c "grep -q 'Capturing on' '$file.log' && test -s '$file'"; then
+		_peer_fail "dumpcap on $ns $iface" "$file.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+capture_stop() {
+	local file pid files=("$@")
+	[ ${#files[@]} -gt 0 ] || files=("${!NK_CAPTURE_PID[@]}")
+	for file in "${files[@]}"; do
+		pid=${NK_CAPTURE_PID[$file]:-}
+		[ -n "$pid" ] || continue
+		# SIGINT: dumpcap flushes and closes the file.
+		kill -INT "$pid" 2>/dev/null
+		_peer_stop_wait "$pid"
+		unset 'NK_CAPTURE_PID[$file]'
+	done
+}
+
+_peer_stop_wait() {
+	local pid=$1 i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# tshark as root: Debian's runs (with a warning on stderr, dropped here);
+# Lua plugins are off for root anyway.  -n: no name resolution.
+_peer_tshark() {
+	tshark -n "$@" 2> >(grep -v -e 'Running as user "root"' -e '^$' >&2)
+}
+
+tshark_check_valid() {
+	local file=$1 proto=$2 bad counts rc=0
+	shift 2
+	[ -s "$file" ] || { echo "tshark_check_valid: $file is missing or empty"; return 1; }
+	# PI_ERROR is 0x00800000 in _ws.expert.severity.
+	bad=$(_peer_tshark -r "$file" "$@" \
+		-Y '_ws.malformed || _ws.expert.severity >= 0x00800000' \
+		-T fields -E separator=' ' -e frame.number -e _ws.col.Protocol -e _ws.col.Info) || {
+		echo "tshark_check_valid: tshark failed on $file"
+		return 1
+	}
+	if [ -n "$bad" ]; then
+		echo "tshark_check_valid: malformed frames or expert errors in $file:"
+		head -n 20 <<<"$bad" | sed 's/^/  | /'
+		rc=1
+	fi
+	counts=$(_peer_tshark -r "$file" "$@" -T fields -E separator='|' \
+		-e frame.protocols -e stun.type -e sip.Method -e sip.Status-Code -e sip.CSeq.method |
+		awk -F'|' '
+			{ frames++ }
+			$1 ~ /(^|:)stun(:|$)/ {
+				n["stun"]++
+				split($2, t, ",")
+				ty = t[1]
+				name = ty == "0x0001" ? "Binding Request" : ty == "0x0101" ? "Binding Success Response" : \
+					ty == "0x0111" ? "Binding Error Response" : ty == "0x0011" ? "Binding Indication" : "type " ty
+				c["stun " name]++
+			}
+			$1 ~ /(^|:)sip(:|$)/ {
+				n["sip"]++
+				if ($3 != "") c["sip " $3 " request"]++
+				else if ($4 != "") c["sip " $4 " response to " $5]++
+			}
+			END {
+				printf "frames %d stun %d sip %d\n", frames, n["stun"], n["sip"]
+				for (k in c) printf "%s: %d\n", k, c[k]
+			}' | sort) || return 1
+	echo "tshark_check_valid: $file"
+	sed 's/^/  /' <<<"$counts"
+	local p
+	for p in ${proto//,/ }; do
+		[ "$p" = any ] && continue
+		if ! grep -Eq "^frames [0-9]+ .*\b$p [1-9]" <<<"$counts"; then
+			echo "tshark_check_valid: no $p frames in $file"
+			rc=1
+		fi
+	done
+	return $rc
+}

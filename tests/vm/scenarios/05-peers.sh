@@ -1,0 +1,228 @@
+#!/bin/bash
+# Self-test of the test peers (peers.sh, hostile.py), without the module:
+# gw -- nat (nftables masquerade to ports 20000-20099) -- srv, with coturn,
+# kamailio and sipp in srv.  From gw through the NAT: STUN mappings and SIP
+# Via received/rport must be the NAT's outside address and the public port
+# that conntrack shows; REGISTER with digest auth stores the public
+# address:port; kamailio's drop mode silences it and back; the capture of
+# all that dissects cleanly; hostile.py's datagrams all reach a plain sink
+# through the NAT, unchanged, and the sender survives.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../natkeep.sh"
+. "$(dirname "$0")/../peers.sh"
+
+SRV=10.3.0.2
+PUB=10.3.0.1
+
+ns_create gw
+ns_create nat
+ns_create srv
+veth_pair gw eth0 10.2.0.2/24 nat lan0 10.2.0.1/24
+veth_pair nat wan0 $PUB/24 srv eth0 $SRV/24
+ip -n gw route add default via 10.2.0.1
+in_ns nat sysctl -qw net.ipv4.ip_forward=1
+modprobe -a nft_chain_nat nft_masq nf_conntrack_netlink
+check "NAT: nftables masquerade to ports 20000-20099" in_ns nat nft -f - <<'NFT'
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan0" meta l4proto udp masquerade to :20000-20099
+	}
+}
+NFT
+
+info() {
+	echo "info: $*"
+}
+
+# The NAT's public port for the gw's 10.2.0.2:SPORT -> srv:DPORT, from conntrack.
+public_port() {
+	in_ns nat conntrack -L -p udp 2>/dev/null | awk -v s="sport=$1" -v d="dport=$2" '
+		$0 ~ "src=10.2.0.2 dst='$SRV' " s " " d " " {
+			for (i = 1; i <= NF; i++) if ($i ~ /^dport=/) p = substr($i, 7)
+			print p; exit
+		}'
+}
+
+# A value from sip_client.py's output: field NAME FILE
+field() {
+	sed -n "s/^$1: //p" "$2" | head -n 1
+}
+
+# --- peers ---------------------------------------------------------------
+
+check "capture on srv eth0 starts" capture_start srv eth0 "$NK_TMP/srv.pcapng" udp
+info "dumpcap ready in ${PEER_READY_S}s"
+check "coturn STUN server on $SRV:3478" peer_stun srv $SRV 3478
+info "turnserver ready in ${PEER_READY_S}s"
+check "kamailio on $SRV:5060" peer_kamailio srv $SRV 5060
+info "kamailio ready in ${PEER_READY_S}s"
+check "sipp UAS on $SRV:5062" peer_sipp_uas srv $SRV 5062
+info "sipp ready in ${PEER_READY_S}s"
+check "sipp UAS with a fixed Via mapping on $SRV:5064" peer_sipp_uas srv $SRV 5064 192.0.2.7 4444
+info "sipp (fixed Via) ready in ${PEER_READY_S}s"
+
+# --- STUN through the NAT --------------------------------------------------
+
+stun_through_nat() {
+	local sport=$1 dport=$2 mapping port
+	mapping=$(in_ns gw python3 "$NK_PEERS/stun_client.py" -s "$sport" $SRV "$dport") || return 1
+	port=$(public_port "$sport" "$dport")
+	echo "mapping $mapping, conntrack public port ${port:-none}"
+	[ -n "$port" ] && [ "$port" -ge 20000 ] && [ "$port" -le 20099 ] &&
+		[ "$mapping" = "$PUB:$port" ]
+}
+check "STUN (coturn): XOR-MAPPED-ADDRESS is the NAT's outside address and conntrack's public port" \
+	stun_through_nat 4000 3478
+check "STUN (kamailio's stun.so on the SIP port): the same" stun_through_nat 4002 5060
+
+# --- SIP through the NAT ---------------------------------------------------
+
+# sip_via_nat OUT SPORT DPORT ARGS...: a request from gw:SPORT, 200 OK with
+# received/rport = the NAT's public address/port for that flow.
+sip_via_nat() {
+	local out=$1 sport=$2 dport=$3 port
+	shift 3
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s "$sport" --expect 200 "$@" $SRV "$dport" >"$out" || {
+		cat "$out"
+		return 1
+	}
+	cat "$out"
+	port=$(public_port "$sport" "$dport")
+	echo "conntrack public port: ${port:-none}"
+	[ -n "$port" ] && [ "$(field received "$out")" = "$PUB" ] && [ "$(field rport "$out")" = "$port" ]
+}
+check "kamailio: OPTIONS 200, Via received/rport = the NAT's public address:port" \
+	sip_via_nat "$NK_TMP/k-options.out" 5060 5060 -m OPTIONS
+check "kamailio: NOTIFY 200, the same Via received/rport" \
+	sip_via_nat "$NK_TMP/k-notify.out" 5060 5060 -m NOTIFY
+check "kamailio: PING (any method) 200" \
+	sip_via_nat "$NK_TMP/k-ping.out" 5060 5060 -m PING
+
+# sipp reflects the Via unchanged (it cannot see the source address).
+sipp_reflects() {
+	local out=$1
+	shift
+	in_ns gw python3 "$NK_PEERS/sip_client.py" --expect 200 "$@" >"$out" || { cat "$out"; return 1; }
+	cat "$out"
+	grep -q '^via: SIP/2.0/UDP 10.2.0.2:5070;branch=z9hG4bK[0-9a-f]*;rport$' "$out"
+}
+check "sipp: OPTIONS 200, Via reflected unchanged" \
+	sipp_reflects "$NK_TMP/s-options.out" -s 5070 -m OPTIONS $SRV 5062
+check "sipp: NOTIFY 200, Via reflected unchanged" \
+	sipp_reflects "$NK_TMP/s-notify.out" -s 5070 -m NOTIFY $SRV 5062
+sipp_fixed() {
+	local out=$NK_TMP/s-fixed.out
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5070 --expect 200 -m "$1" $SRV 5064 >"$out" || { cat "$out"; return 1; }
+	cat "$out"
+	[ "$(field received "$out")" = 192.0.2.7 ] && [ "$(field rport "$out")" = 4444 ]
+}
+check "sipp (fixed Via): OPTIONS 200 reporting received=192.0.2.7 rport=4444" sipp_fixed OPTIONS
+check "sipp (fixed Via): NOTIFY 200, the same" sipp_fixed NOTIFY
+
+# --- REGISTER with digest auth ------------------------------------------------
+
+register() {
+	local out=$NK_TMP/register.out port bindings
+	sip_via_nat "$out" 5060 5060 -m REGISTER -u alice -p secret -e 600 || return 1
+	port=$(public_port 5060 5060)
+	bindings=$(peer_kamailio_bindings srv) || return 1
+	echo "bindings: $bindings"
+	grep -qx "alice sip:alice@10.2.0.2:5060 sip:$PUB:$port [0-9]*" <<<"$bindings"
+}
+check "REGISTER alice with digest auth: 200, the binding's Received is the NAT's public address:port" register
+check "REGISTER with a wrong password: 401 after the retry" \
+	bash -c 'ip netns exec gw python3 "$1" -s 5066 -m REGISTER -u alice -p wrong --expect 401 '$SRV' 5060' _ "$NK_PEERS/sip_client.py"
+location_has_alice() {
+	peer_kamailio_location srv >"$NK_TMP/ul.dump" || return 1
+	grep -q 'AoR: alice' "$NK_TMP/ul.dump"
+}
+check "the location table (kamcmd ul.dump) has alice" location_has_alice
+
+# --- kamailio's modes ---------------------------------------------------------
+
+options_silent() {
+	local out=$NK_TMP/silent.out rc=0
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5060 -t 4 $SRV 5060 >"$out" || rc=$?
+	cat "$out"
+	[ $rc = 2 ]
+}
+check "kamailio switched to drop mode" peer_kamailio_mode srv drop
+check "kamailio in drop mode: OPTIONS gets no answer" options_silent
+check "kamailio in drop mode: REGISTER gets no answer" \
+	bash -c '! ip netns exec gw python3 "$1" -s 5060 -t 4 -m REGISTER -u alice -p secret '$SRV' 5060' _ "$NK_PEERS/sip_client.py"
+check "kamailio switched back to normal" peer_kamailio_mode srv normal
+check "kamailio answers OPTIONS 200 again" \
+	sip_via_nat "$NK_TMP/k-again.out" 5060 5060 -m OPTIONS
+mode_503() {
+	local out=$NK_TMP/503.out
+	peer_kamailio_mode srv 503 || return 1
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5060 --expect 503 $SRV 5060 >"$out" || { cat "$out"; return 1; }
+	cat "$out"
+	grep -q '^retry-after: 30$' "$out"
+}
+check "kamailio in 503 mode: 503 with Retry-After" mode_503
+check "kamailio back to normal after 503" peer_kamailio_mode srv normal
+
+# --- the capture ----------------------------------------------------------------
+
+capture_stop "$NK_TMP/srv.pcapng"
+if tshark_check_valid "$NK_TMP/srv.pcapng" sip,stun -d udp.port==5062,sip -d udp.port==5064,sip \
+	>"$NK_TMP/tshark.out" 2>&1; then
+	pass "the capture of STUN and SIP on srv dissects without malformed frames or expert errors"
+else
+	fail "the capture of STUN and SIP on srv dissects without malformed frames or expert errors"
+fi
+sed 's/^/  /' "$NK_TMP/tshark.out"
+check "the capture has STUN Binding requests and successes, SIP OPTIONS/NOTIFY/REGISTER and 200s" bash -c '
+	grep -q "stun Binding Request: [1-9]" "$1" && grep -q "stun Binding Success Response: [1-9]" "$1" &&
+	grep -q "sip OPTIONS request: [1-9]" "$1" && grep -q "sip NOTIFY request: [1-9]" "$1" &&
+	grep -q "sip REGISTER request: [1-9]" "$1" && grep -q "sip 200 response to OPTIONS: [1-9]" "$1" &&
+	grep -q "sip 401 response to REGISTER: [1-9]" "$1"' _ "$NK_TMP/tshark.out"
+
+# --- hostile.py against a plain sink through the NAT -----------------------------
+
+# hostile_run NAME GW_PORT SRV_PORT MODE: open the NAT mapping from
+# gw:GW_PORT to srv:SRV_PORT, start a sink on gw:GW_PORT, send everything
+# from srv:SRV_PORT to the public mapping, compare.
+hostile_run() {
+	local name=$1 gport=$2 sport=$3 mode=$4 port t0 rc=0
+	# The mapping: one datagram out (an OPTIONS; answered or not).
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s "$gport" -t 1 $SRV "$sport" >/dev/null 2>&1
+	port=$(public_port "$gport" "$sport")
+	[ -n "$port" ] || { echo "no conntrack mapping for gw:$gport -> srv:$sport"; return 1; }
+	nk_sink gw 10.2.0.2 "$gport" "$NK_TMP/$name.sink" || return 1
+	t0=$(date +%s%N)
+	in_ns srv python3 "$NK_HOSTILE" --mode "$mode" -n 12 -s 5 -l "$NK_TMP/$name.log" \
+		$SRV:"$sport" $PUB:"$port" >"$NK_TMP/$name.out" 2>&1 || rc=$?
+	cat "$NK_TMP/$name.out"
+	echo "hostile.py took $(( ($(date +%s%N) - t0) / 1000000 )) ms, exit $rc"
+	[ $rc = 0 ] || return 1
+	# Wait until the sink has everything (or stops growing).
+	local want last=-1 now
+	want=$(sed -n 's/^hostile: total [0-9]* deliverable //p' "$NK_TMP/$name.out")
+	for _ in $(seq 100); do
+		now=$(wc -l <"$NK_TMP/$name.sink")
+		[ "$now" -ge "$want" ] && break
+		[ "$now" = "$last" ] && sleep 1 && [ "$(wc -l <"$NK_TMP/$name.sink")" = "$now" ] && break
+		last=$now
+		sleep 0.3
+	done
+	python3 "$NK_PEERS/sink_match.py" "$NK_TMP/$name.log" "$NK_TMP/$name.sink" $SRV "$sport"
+}
+check "hostile.py (UDP socket) from srv:5070: every deliverable datagram reaches the sink through the NAT, unchanged" \
+	hostile_run hostile-udp 7000 5070 udp
+info "hostile.py sent: $(sed -n 's/^hostile: //p' "$NK_TMP/hostile-udp.out" | paste -sd, | sed 's/,/, /g')"
+check "hostile.py (raw socket, spoofing kamailio's own 5060): the same" \
+	hostile_run hostile-raw 7001 5060 auto
+check "hostile.py fell back to a raw socket because kamailio holds 5060" \
+	grep -q 'sending through a raw socket' "$NK_TMP/hostile-raw.out"
+check "hostile.py is deterministic: the same seed gives the same bytes" bash -c '
+	python3 "$1" --mode udp -n 3 -s 5 -i 0 -l "$2/det1" -c stun-wrong-tid,sip-nul,garbage 127.0.0.1:0 127.0.0.1:9 >/dev/null &&
+	python3 "$1" --mode udp -n 3 -s 5 -i 0 -l "$2/det2" -c stun-wrong-tid,sip-nul,garbage 127.0.0.1:0 127.0.0.1:9 >/dev/null &&
+	cmp "$2/det1" "$2/det2"' _ "$NK_HOSTILE" "$NK_TMP"
+check "kamailio still answers OPTIONS at the end" \
+	sip_via_nat "$NK_TMP/k-final.out" 5060 5060 -m OPTIONS
+
+summary
