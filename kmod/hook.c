@@ -44,6 +44,7 @@ struct nk_rx {
 	const struct nf_hook_state *state;
 	unsigned int dataoff;		/* the UDP header */
 	unsigned int len;		/* UDP payload length */
+	union nk_addr daddr;		/* the local address it arrived at */
 	__sum16 udp_check;
 	u8 nfproto;
 };
@@ -55,6 +56,21 @@ static bool nk_rx_csum_ok(const struct nk_rx *rx)
 		return true;
 	return !nf_checksum(rx->skb, rx->state->hook, rx->dataoff,
 			    IPPROTO_UDP, rx->nfproto);
+}
+
+/* No NAT maps to an unspecified, multicast or broadcast address, or port 0. */
+static bool nk_mapping_plausible(const struct nk_proto_addr *m)
+{
+	const struct in6_addr *a6 = (const struct in6_addr *)m->addr;
+	__be32 a4;
+
+	if (!m->port)
+		return false;
+	if (m->family == AF_INET6)
+		return !ipv6_addr_any(a6) && !ipv6_addr_is_multicast(a6);
+	memcpy(&a4, m->addr, sizeof(a4));
+	return !ipv4_is_zeronet(a4) && !ipv4_is_multicast(a4) &&
+	       !ipv4_is_lbcast(a4);
 }
 
 /* A STUN response: consume it if it answers this flow's request. */
@@ -69,14 +85,41 @@ static unsigned int nk_rx_stun(struct nk_flow *flow, const struct nk_rx *rx,
 	if (!nk_peer_stun_response(flow, &rsp, ktime_get()))
 		return NF_ACCEPT;
 	if (rsp.success && rsp.has_mapped &&
-	    mapped->family == flow->params.key.family)
+	    mapped->family == flow->params.key.family &&
+	    nk_mapping_plausible(mapped))
 		nk_peer_mapping_seen(flow, mapped, NATKEEP_MAPPING_SRC_STUN);
 	consume_skb(rx->skb);
 	return NF_STOLEN;
 }
 
+/*
+ * Whether a response's top Via is one this port sent: its sent-by is the
+ * address and port the response came back to (a request sent with the
+ * local address), or the flow's public mapping (a SIP stack that already
+ * puts that in its Via). Anything else tells nothing about this port's
+ * mapping, however well-formed.
+ */
+static bool nk_via_is_ours(struct nk_flow *flow, const struct nk_rx *rx,
+			   const struct nk_sip_response *rsp)
+{
+	const struct nk_proto_addr *by = &rsp->sent_by;
+	u16 port = by->port ?: 5060;	/* RFC 3261, 18.1.1 */
+	size_t alen = by->family == AF_INET ? 4 : 16;
+	struct nk_peer_snapshot peer;
+
+	if (!rsp->has_sent_by || by->family != flow->params.key.family)
+		return false;
+	if (port == ntohs(flow->params.key.local_port) &&
+	    !memcmp(by->addr, &rx->daddr, alen))
+		return true;
+	nk_peer_read(&flow->peer, &peer);
+	return peer.mapping.family && port == peer.mapping.port &&
+	       !memcmp(by->addr, &peer.mapping.addr, alen);
+}
+
 /* A SIP response: learn from it, and let it go on to the SIP socket. */
-static void nk_rx_sip(struct nk_flow *flow, const u8 *msg, unsigned int len)
+static void nk_rx_sip(struct nk_flow *flow, const struct nk_rx *rx,
+		      const u8 *msg, unsigned int len)
 {
 	struct nk_sip_response rsp;
 	struct nk_proto_addr mapping;
@@ -85,7 +128,8 @@ static void nk_rx_sip(struct nk_flow *flow, const u8 *msg, unsigned int len)
 		return;
 	nk_peer_sip_response(flow, &rsp, ktime_get());
 	if (nk_sip_response_mapping(&rsp, &mapping) &&
-	    mapping.family == flow->params.key.family)
+	    mapping.family == flow->params.key.family &&
+	    nk_mapping_plausible(&mapping) && nk_via_is_ours(flow, rx, &rsp))
 		nk_peer_mapping_seen(flow, &mapping, NATKEEP_MAPPING_SRC_VIA);
 }
 
@@ -103,7 +147,7 @@ static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
 	if (stun && len == rx->len && nk_stun_looks_like(buf, len))
 		return nk_rx_stun(flow, rx, buf, len);
 	if (!memcmp(buf, "SIP/2.0 ", 8))
-		nk_rx_sip(flow, buf, len);
+		nk_rx_sip(flow, rx, buf, len);
 	return NF_ACCEPT;
 }
 
@@ -160,6 +204,7 @@ static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
 	key.remote.ip = iph->saddr;
 	key.local_port = uh->dest;
 	key.remote_port = uh->source;
+	rx.daddr = key.local;
 	flow = nk_rx_lookup(nn, &key);
 	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
 }
@@ -192,6 +237,7 @@ static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
 	key.remote.ip6 = ip6h->saddr;
 	key.local_port = uh->dest;
 	key.remote_port = uh->source;
+	rx.daddr = key.local;
 	flow = nk_rx_lookup(nn, &key);
 	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
 }

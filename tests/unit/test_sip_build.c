@@ -2,8 +2,8 @@
 /* SIP keep-alive requests and the checks of their strings (kmod/proto/sip_build.c). */
 #include <stdlib.h>
 
+#include "proto_vectors.h"
 #include "runner.h"
-#include "sip.h"
 
 /* Build into an exact-size heap buffer (ASan sees any overrun), as text. */
 static char *build(const struct nk_sip_request *req, const char *via_host,
@@ -21,136 +21,65 @@ static char *build(const struct nk_sip_request *req, const char *via_host,
 	return text;
 }
 
-static const struct nk_sip_request options_req = {
-	.method = "OPTIONS",
-	.host = "sip.example.com",
-	.from_user = "1001",
-	.from_domain = "sip.example.com",
-	.call_id = "a84b4c76e66710",
-	.from_tag = "1928301774",
-};
+/* A shared vector (tests/vectors/proto_vectors.h), as KUnit checks it too. */
+static void check_vector(const struct nk_sip_build_vector *v)
+{
+	char *text = build(&v->req, v->via_host, v->via_port, v->branch, v->cseq);
+
+	if (strcmp(text, v->text))
+		test_fail(__FILE__, __LINE__, "%s:\n  got:      \"%s\"\n  expected: \"%s\"",
+			  v->name, text, v->text);
+	free(text);
+}
+
+/* The shared vectors whose name begins with @topic; there must be some. */
+static void check_topic(const char *topic)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(nk_sip_build_vectors) / sizeof(nk_sip_build_vectors[0]); i++) {
+		if (strncmp(nk_sip_build_vectors[i].name, topic, strlen(topic)))
+			continue;
+		check_vector(&nk_sip_build_vectors[i]);
+		n++;
+	}
+	if (!n)
+		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic);
+}
+
+static void every_shared_vector(void)
+{
+	check_topic("");
+}
+
+/* The OPTIONS request of the shared vectors. */
+static const struct nk_sip_request *const options_req = &nk_sip_build_vectors[0].req;
 
 static void builds_options(void)
 {
-	char *text = build(&options_req, "192.168.1.20", 5060, "776asdhds", 1);
-
-	CHECK_STR(text,
-		  "OPTIONS sip:sip.example.com SIP/2.0\r\n"
-		  "Via: SIP/2.0/UDP 192.168.1.20:5060;rport;branch=z9hG4bK776asdhds\r\n"
-		  "Max-Forwards: 70\r\n"
-		  "From: <sip:1001@sip.example.com>;tag=1928301774\r\n"
-		  "To: <sip:1001@sip.example.com>\r\n"
-		  "Call-ID: a84b4c76e66710\r\n"
-		  "CSeq: 1 OPTIONS\r\n"
-		  "Contact: <sip:1001@192.168.1.20:5060>\r\n"
-		  "Content-Length: 0\r\n"
-		  "\r\n");
-	free(text);
+	check_topic("OPTIONS");
 }
 
 static void builds_notify_with_user_agent(void)
 {
-	struct nk_sip_request req = {
-		.method = "NOTIFY",
-		.event = "keep-alive",
-		.host = "192.0.2.1:5070",
-		.from_user = "alice",
-		.from_domain = "voip.example.net",
-		.user_agent = "natkeep/0.1",
-		.call_id = "3848276298220188511@natkeep",
-		.from_tag = "9fxced76sl",
-	};
-	char *text = build(&req, "10.0.0.2", 5062, "4b43c2ff8", 4294967295u);
-
-	CHECK_STR(text,
-		  "NOTIFY sip:192.0.2.1:5070 SIP/2.0\r\n"
-		  "Via: SIP/2.0/UDP 10.0.0.2:5062;rport;branch=z9hG4bK4b43c2ff8\r\n"
-		  "Max-Forwards: 70\r\n"
-		  "From: <sip:alice@voip.example.net>;tag=9fxced76sl\r\n"
-		  "To: <sip:alice@192.0.2.1:5070>\r\n"
-		  "Call-ID: 3848276298220188511@natkeep\r\n"
-		  "CSeq: 4294967295 NOTIFY\r\n"
-		  "Contact: <sip:alice@10.0.0.2:5062>\r\n"
-		  "Event: keep-alive\r\n"
-		  "Subscription-State: active\r\n"
-		  "User-Agent: natkeep/0.1\r\n"
-		  "Content-Length: 0\r\n"
-		  "\r\n");
-	free(text);
+	check_topic("NOTIFY with");
 }
 
 /* mtd=PING;user=echo: the user goes into the Request-URI and To. */
 static void builds_custom_ping_with_user(void)
 {
-	struct nk_sip_request req = options_req;
-	char *text;
-
-	req.method = "PING";
-	req.ruri_user = "echo";
-	req.user_agent = "OBi/1.0 (natkeep)";
-	text = build(&req, "192.168.1.20", 5060, "1", 0);
-	CHECK_STR(text,
-		  "PING sip:echo@sip.example.com SIP/2.0\r\n"
-		  "Via: SIP/2.0/UDP 192.168.1.20:5060;rport;branch=z9hG4bK1\r\n"
-		  "Max-Forwards: 70\r\n"
-		  "From: <sip:1001@sip.example.com>;tag=1928301774\r\n"
-		  "To: <sip:echo@sip.example.com>\r\n"
-		  "Call-ID: a84b4c76e66710\r\n"
-		  "CSeq: 0 PING\r\n"
-		  "Contact: <sip:1001@192.168.1.20:5060>\r\n"
-		  "User-Agent: OBi/1.0 (natkeep)\r\n"
-		  "Content-Length: 0\r\n"
-		  "\r\n");
-	free(text);
+	check_topic("custom PING with a user");
 }
 
 /* mtd=PING alone: no userid in the Request-URI, To takes From's. */
 static void builds_custom_ping_without_user(void)
 {
-	struct nk_sip_request req = options_req;
-	char *text;
-
-	req.method = "PING";
-	req.ruri_user = "";	/* as a parsed custom spec leaves it */
-	req.user_agent = "";
-	text = build(&req, "192.168.1.20", 5060, "2", 7);
-	CHECK_STR(text,
-		  "PING sip:sip.example.com SIP/2.0\r\n"
-		  "Via: SIP/2.0/UDP 192.168.1.20:5060;rport;branch=z9hG4bK2\r\n"
-		  "Max-Forwards: 70\r\n"
-		  "From: <sip:1001@sip.example.com>;tag=1928301774\r\n"
-		  "To: <sip:1001@sip.example.com>\r\n"
-		  "Call-ID: a84b4c76e66710\r\n"
-		  "CSeq: 7 PING\r\n"
-		  "Contact: <sip:1001@192.168.1.20:5060>\r\n"
-		  "Content-Length: 0\r\n"
-		  "\r\n");
-	free(text);
+	check_topic("custom PING without");
 }
 
 static void builds_ipv6_via(void)
 {
-	struct nk_sip_request req = options_req;
-	char *bracketed, *bare;
-
-	req.host = "[2001:db8::1]";
-	bracketed = build(&req, "[2001:db8::10]", 5060, "b6", 2);
-	CHECK_STR(bracketed,
-		  "OPTIONS sip:[2001:db8::1] SIP/2.0\r\n"
-		  "Via: SIP/2.0/UDP [2001:db8::10]:5060;rport;branch=z9hG4bKb6\r\n"
-		  "Max-Forwards: 70\r\n"
-		  "From: <sip:1001@sip.example.com>;tag=1928301774\r\n"
-		  "To: <sip:1001@[2001:db8::1]>\r\n"
-		  "Call-ID: a84b4c76e66710\r\n"
-		  "CSeq: 2 OPTIONS\r\n"
-		  "Contact: <sip:1001@[2001:db8::10]:5060>\r\n"
-		  "Content-Length: 0\r\n"
-		  "\r\n");
-	/* A bare IPv6 via_host gets its brackets. */
-	bare = build(&req, "2001:db8::10", 5060, "b6", 2);
-	CHECK_STR(bare, bracketed);
-	free(bracketed);
-	free(bare);
+	check_topic("IPv6 Via");
 }
 
 /* Too small a buffer: the needed length, and no byte past cap written. */
@@ -159,25 +88,25 @@ static void cap_too_small(void)
 	char buf[600];
 	size_t need, cap;
 
-	need = nk_sip_build_request(NULL, 0, &options_req, "192.168.1.20",
+	need = nk_sip_build_request(NULL, 0, options_req, "192.168.1.20",
 				    5060, "776asdhds", 1);
 	CHECK_INT(need, 304);
 	for (cap = 0; cap < need; cap += 7) {
 		memset(buf, '#', sizeof(buf));
-		CHECK_INT(nk_sip_build_request(buf, cap, &options_req,
+		CHECK_INT(nk_sip_build_request(buf, cap, options_req,
 					       "192.168.1.20", 5060,
 					       "776asdhds", 1), need);
 		CHECK_INT(buf[cap], '#');
 		CHECK_INT(buf[need], '#');
 	}
 	memset(buf, '#', sizeof(buf));
-	CHECK_INT(nk_sip_build_request(buf, need - 1, &options_req,
+	CHECK_INT(nk_sip_build_request(buf, need - 1, options_req,
 				       "192.168.1.20", 5060, "776asdhds", 1),
 		  need);
 	CHECK_INT(buf[need - 1], '#');
 	/* A bigger buffer: the request, and nothing after it (no NUL). */
 	memset(buf, '#', sizeof(buf));
-	CHECK_INT(nk_sip_build_request(buf, sizeof(buf), &options_req,
+	CHECK_INT(nk_sip_build_request(buf, sizeof(buf), options_req,
 				       "192.168.1.20", 5060, "776asdhds", 1),
 		  need);
 	CHECK(!memcmp(buf + need - 4, "\r\n\r\n#", 5));
@@ -329,6 +258,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(valid_hosts),
 	TEST_CASE(valid_texts),
 	TEST_CASE(checks_read_no_further_than_their_limit),
+	TEST_CASE(every_shared_vector),
 };
 
 TEST_SUITE(sip_build_suite, cases);

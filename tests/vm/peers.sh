@@ -6,10 +6,12 @@
 #
 # Every peer runs in the background inside a network namespace, is waited
 # for until it answers, and registers its own cleanup (cleanup_add).  Each
-# start function sets PEER_READY_S (seconds it took to become ready) and
-# PEER_DIR (its config/log directory, under $NK_TMP); on failure it prints
-# the tail of the peer's log and returns 1.  Timeouts are generous: the VM
-# runs under TCG.
+# start function sets PEER_READY_S (seconds it took to become ready),
+# PEER_DIR (its config/log directory, under $NK_TMP) and PEER_PID (the
+# daemon's own pid: `peer_stop $PEER_PID` kills it at once, e.g. for a
+# dead server); on failure it prints the tail of the peer's log and
+# returns 1.  Call them in the scenario's shell (directly or via check),
+# not in $(...) or a pipeline.  Timeouts are generous: the VM runs under TCG.
 #
 #   peer_stun NS ADDR PORT
 #       coturn's turnserver, STUN only (no TURN, no auth, no CLI, no TLS/TCP,
@@ -21,6 +23,7 @@
 #       STUN on the SIP port (stun.so).  One kamailio per namespace.
 #       MODE: normal (default), drop, 503, 423, 302, 500, or 0..5.
 #   peer_kamailio_mode NS MODE      switch the running instance (kamcmd cfg.seti)
+#   peer_kamailio_stop NS           kill it (nothing listens any more)
 #   peer_kamailio_redirect NS URI   the Contact of mode 302
 #   peer_kamailio_location NS       print the location table (kamcmd ul.dump)
 #   peer_kamailio_bindings NS       one line per binding: AOR CONTACT RECEIVED EXPIRES
@@ -31,6 +34,7 @@
 #       with RECEIVED RPORT the Via reports that fixed mapping instead.
 #   capture_start NS IFACE FILE [FILTER]    dumpcap in NS (pcapng)
 #   capture_stop [FILE]                     stop one capture, or all
+#   peer_stop PID                           TERM (KILL after 10 s) and reap
 #   tshark_check_valid FILE PROTO [TSHARK_ARGS...]
 #       PROTO: stun, sip, "sip,stun" or any.  Fails if any frame is
 #       malformed or has an expert error, or if no frame of PROTO is there;
@@ -43,9 +47,11 @@
 NK_PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
 NK_HOSTILE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/hostile.py
 declare -gA NK_KAM_DIR=()
+declare -gA NK_KAM_PID=()
 declare -gA NK_CAPTURE_PID=()
 PEER_READY_S=
 PEER_DIR=
+PEER_PID=
 
 # Monotonic-enough clock in ns for the ready times.
 _peer_now() {
@@ -77,7 +83,7 @@ _peer_fail() {
 
 # Stop a background process started by this shell: TERM, wait up to 10 s,
 # then KILL.
-_peer_stop() {
+peer_stop() {
 	local pid=$1 i
 	kill "$pid" 2>/dev/null || return 0
 	for ((i = 0; i < 100; i++)); do
@@ -119,9 +125,10 @@ peer_stun() {
 		simple-log
 	EOF
 	t0=$(_peer_now)
-	in_ns "$ns" turnserver -c "$dir/turnserver.conf" >"$dir/turnserver.log" 2>&1 &
+	ip netns exec "$ns" turnserver -c "$dir/turnserver.conf" >"$dir/turnserver.log" 2>&1 </dev/null &
 	pid=$!
-	cleanup_add "_peer_stop $pid"
+	PEER_PID=$pid
+	cleanup_add "peer_stop $pid"
 	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/stun_client.py" -t 0.5 -r 1 \
 		"$(_peer_local_addr "$addr")" "$port"; then
 		_peer_fail "turnserver on $ns $addr:$port" "$dir/turnserver.log"
@@ -164,11 +171,13 @@ peer_kamailio() {
 	t0=$(_peer_now)
 	# -DD: no daemon (this job is the main process), -E: log to stderr,
 	# -Y: runtime dir (default /run/kamailio), small memory pools.
-	in_ns "$ns" kamailio -f "$dir/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
-		-w "$dir" -m 48 -M 8 >"$dir/kamailio.log" 2>&1 &
+	ip netns exec "$ns" kamailio -f "$dir/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
+		-w "$dir" -m 48 -M 8 >"$dir/kamailio.log" 2>&1 </dev/null &
 	pid=$!
+	PEER_PID=$pid
 	NK_KAM_DIR[$ns]=$dir
-	cleanup_add "_peer_stop $pid"
+	NK_KAM_PID[$ns]=$pid
+	cleanup_add "peer_stop $pid"
 	# Ready: the control socket answers and the SIP socket is bound.
 	if ! wait_for 60 peer_kamailio_rpc "$ns" core.uptime ||
 		! wait_for 30 _peer_bound "$ns" "$addr" "$port"; then
@@ -183,6 +192,14 @@ peer_kamailio() {
 		return 1
 	fi
 	_peer_elapsed "$t0"
+}
+
+# Stop it now (a dead server: nothing listens, ICMP port unreachable).
+peer_kamailio_stop() {
+	local ns=$1
+	[ -n "${NK_KAM_PID[$ns]:-}" ] || return 0
+	peer_stop "${NK_KAM_PID[$ns]}"
+	unset 'NK_KAM_PID[$ns]' 'NK_KAM_DIR[$ns]'
 }
 
 peer_kamailio_mode() {
@@ -228,9 +245,10 @@ peer_sipp_uas() {
 	# -nostdin sipp draws no screen.  Its error log goes to PEER_DIR.
 	(cd "$dir" && exec ip netns exec "$ns" sipp -sf "$xml" "${keys[@]}" \
 		-i "$addr" -p "$port" -t u1 -nostdin -aa -skip_rlimit \
-		-trace_err -error_file "$dir/errors.log" >"$dir/sipp.log" 2>&1) &
+		-trace_err -error_file "$dir/errors.log" >"$dir/sipp.log" 2>&1 </dev/null) &
 	pid=$!
-	cleanup_add "_peer_stop $pid"
+	PEER_PID=$pid
+	cleanup_add "peer_stop $pid"
 	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/sip_client.py" -t 2 --expect 200 \
 		"$(_peer_local_addr "$addr")" "$port"; then
 		cat "$dir/errors.log" >>"$dir/sipp.log" 2>/dev/null
@@ -247,7 +265,7 @@ capture_start() {
 	[ -n "$filter" ] && args=(-f "$filter")
 	rm -f "$file"
 	t0=$(_peer_now)
-	in_ns "$ns" dumpcap -q -i "$iface" -w "$file" "${args[@]}" 2>"$file.log" &
+	ip netns exec "$ns" dumpcap -q -i "$iface" -w "$file" "${args[@]}" >"$file.log" 2>&1 </dev/null &
 	pid=$!
 	NK_CAPTURE_PID[$file]=$pid
 	cleanup_add "capture_stop '$file'"
@@ -265,22 +283,25 @@ capture_stop() {
 	for file in "${files[@]}"; do
 		pid=${NK_CAPTURE_PID[$file]:-}
 		[ -n "$pid" ] || continue
-		# SIGINT: dumpcap flushes and closes the file.
-		kill -INT "$pid" 2>/dev/null
-		_peer_stop_wait "$pid"
+		# dumpcap reads the kernel's capture buffer in blocks every 250 ms
+		# and drops what it has not read when it stops: wait until the
+		# file has stopped growing (0.5 s at least, 5 s at most).
+		_peer_settle "$file"
+		# SIGTERM: dumpcap writes what it has and closes the file.  (Not
+		# SIGINT: background jobs of a non-interactive shell ignore it.)
+		peer_stop "$pid"
 		unset 'NK_CAPTURE_PID[$file]'
 	done
 }
 
-_peer_stop_wait() {
-	local pid=$1 i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+_peer_settle() {
+	local file=$1 size last=-1 i
+	for ((i = 0; i < 10; i++)); do
+		sleep 0.5
+		size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+		[ "$size" = "$last" ] && break
+		last=$size
 	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
 }
 
 # tshark as root: Debian's runs (with a warning on stderr, dropped here);
@@ -290,48 +311,61 @@ _peer_tshark() {
 }
 
 tshark_check_valid() {
-	local file=$1 proto=$2 bad counts rc=0
+	local file=$1 proto=$2 out rc=0 p
 	shift 2
 	[ -s "$file" ] || { echo "tshark_check_valid: $file is missing or empty"; return 1; }
-	# PI_ERROR is 0x00800000 in _ws.expert.severity.
-	bad=$(_peer_tshark -r "$file" "$@" \
-		-Y '_ws.malformed || _ws.expert.severity >= 0x00800000' \
-		-T fields -E separator=' ' -e frame.number -e _ws.col.Protocol -e _ws.col.Info) || {
+	# One pass (tshark takes seconds to start under TCG).  A frame is bad
+	# when it has _ws.malformed or an expert item of severity error
+	# (PI_ERROR, 0x00800000 = 8388608, the highest).
+	out=$(_peer_tshark -r "$file" "$@" -T fields -E separator='|' -E occurrence=a \
+		-e frame.number -e frame.protocols -e _ws.malformed -e _ws.expert.severity \
+		-e stun.type -e sip.Method -e sip.Status-Code -e sip.CSeq.method \
+		-e _ws.col.Protocol -e _ws.col.Info) || {
 		echo "tshark_check_valid: tshark failed on $file"
 		return 1
 	}
-	if [ -n "$bad" ]; then
-		echo "tshark_check_valid: malformed frames or expert errors in $file:"
-		head -n 20 <<<"$bad" | sed 's/^/  | /'
-		rc=1
-	fi
-	counts=$(_peer_tshark -r "$file" "$@" -T fields -E separator='|' \
-		-e frame.protocols -e stun.type -e sip.Method -e sip.Status-Code -e sip.CSeq.method |
-		awk -F'|' '
-			{ frames++ }
-			$1 ~ /(^|:)stun(:|$)/ {
+	awk -F'|' -v file="$file" '
+		{
+			frames++
+			info = $10
+			for (i = 11; i <= NF; i++) info = info "|" $i
+			err = $3 != ""
+			ns = split($4, sev, ",")
+			for (i = 1; i <= ns; i++) if (sev[i] + 0 >= 8388608) err = 1
+			if (err) {
+				nbad++
+				if (nbad <= 20) bad[nbad] = $1 " " $9 " " info
+			}
+			if ($2 ~ /(^|:)stun(:|$)/) {
 				n["stun"]++
-				split($2, t, ",")
+				split($5, t, ",")
 				ty = t[1]
 				name = ty == "0x0001" ? "Binding Request" : ty == "0x0101" ? "Binding Success Response" : \
 					ty == "0x0111" ? "Binding Error Response" : ty == "0x0011" ? "Binding Indication" : "type " ty
 				c["stun " name]++
 			}
-			$1 ~ /(^|:)sip(:|$)/ {
+			if ($2 ~ /(^|:)sip(:|$)/) {
 				n["sip"]++
-				if ($3 != "") c["sip " $3 " request"]++
-				else if ($4 != "") c["sip " $4 " response to " $5]++
+				if ($6 != "") c["sip " $6 " request"]++
+				else if ($7 != "") c["sip " $7 " response to " $8]++
 			}
-			END {
-				printf "frames %d stun %d sip %d\n", frames, n["stun"], n["sip"]
-				for (k in c) printf "%s: %d\n", k, c[k]
-			}' | sort) || return 1
-	echo "tshark_check_valid: $file"
-	sed 's/^/  /' <<<"$counts"
-	local p
+		}
+		END {
+			if (nbad) {
+				printf "tshark_check_valid: %d malformed frames or expert errors in %s:\n", nbad, file
+				for (i = 1; i <= nbad && i <= 20; i++) print "  | " bad[i]
+			}
+			print "tshark_check_valid: " file
+			printf "  frames %d stun %d sip %d bad %d\n", frames, n["stun"], n["sip"], nbad
+			fflush()
+			for (k in c) print "  " k ": " c[k] | "sort"
+			close("sort")
+		}' <<<"$out" >"$NK_TMP/tshark_check.out"
+	cat "$NK_TMP/tshark_check.out"
+	grep -q '^  frames [0-9]* stun [0-9]* sip [0-9]* bad 0$' "$NK_TMP/tshark_check.out" || rc=1
 	for p in ${proto//,/ }; do
 		[ "$p" = any ] && continue
-		if ! grep -Eq "^frames [0-9]+ .*\b$p [1-9]" <<<"$counts"; then
+		if ! grep -Eq "^  frames [0-9]+ .*\b$p [1-9]" "$NK_TMP/tshark_check.out"; then
 			echo "tshark_check_valid: no $p frames in $file"
 			rc=1
 		fi

@@ -78,8 +78,11 @@
  * flow's remote address and port to its local address and port. A STUN
  * response that answers the flow's own Binding request is consumed (it never
  * reaches the SIP socket); everything else goes on untouched. A SIP response
- * is read for its top Via (received, rport) and, if it answers the flow's
- * own keep-alive (Call-ID and CSeq), for the round trip time.
+ * is read for its top Via's received and rport when that Via was sent from
+ * this port (its sent-by is the local address and port, or the flow's
+ * public mapping), and, if it answers the flow's own keep-alive (Call-ID
+ * and CSeq), for the round trip time. Only a plausible public mapping is
+ * taken (not unspecified, multicast or broadcast, port not 0).
  *
  * Every rejected request carries an extended ACK message saying what is wrong
  * and, where one attribute is at fault, its offset (NLMSGERR_ATTR_OFFS).

@@ -14,6 +14,7 @@ set -uo pipefail
 
 SRV=10.3.0.2
 PUB=10.3.0.1
+HOSTILE_MS=0
 
 ns_create gw
 ns_create nat
@@ -197,7 +198,8 @@ hostile_run() {
 	in_ns srv python3 "$NK_HOSTILE" --mode "$mode" -n 12 -s 5 -l "$NK_TMP/$name.log" \
 		$SRV:"$sport" $PUB:"$port" >"$NK_TMP/$name.out" 2>&1 || rc=$?
 	cat "$NK_TMP/$name.out"
-	echo "hostile.py took $(( ($(date +%s%N) - t0) / 1000000 )) ms, exit $rc"
+	HOSTILE_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "hostile.py took $HOSTILE_MS ms, exit $rc"
 	[ $rc = 0 ] || return 1
 	# Wait until the sink has everything (or stops growing).
 	local want last=-1 now
@@ -211,11 +213,25 @@ hostile_run() {
 	done
 	python3 "$NK_PEERS/sink_match.py" "$NK_TMP/$name.log" "$NK_TMP/$name.sink" $SRV "$sport"
 }
+check "capture on gw eth0 for the hostile datagrams starts" capture_start gw eth0 "$NK_TMP/hostile.pcapng" udp
 check "hostile.py (UDP socket) from srv:5070: every deliverable datagram reaches the sink through the NAT, unchanged" \
 	hostile_run hostile-udp 7000 5070 udp
+info "hostile.py (UDP socket) ran for ${HOSTILE_MS}ms"
+capture_stop "$NK_TMP/hostile.pcapng"
+t0=$SECONDS
+if tshark_check_valid "$NK_TMP/hostile.pcapng" any -d udp.port==7000,sip >"$NK_TMP/tshark-hostile.out" 2>&1; then
+	fail "tshark_check_valid rejects the capture of the hostile datagrams"
+	sed 's/^/  /' "$NK_TMP/tshark-hostile.out"
+else
+	pass "tshark_check_valid rejects the capture of the hostile datagrams"
+fi
+info "tshark on the hostile capture took $((SECONDS - t0))s;" \
+	"$(sed -n 's/^  frames \([0-9]*\).*/\1/p' "$NK_TMP/tshark-hostile.out") frames, bad ones include:" \
+	"$(sed -n 's/^  | [0-9]* //p' "$NK_TMP/tshark-hostile.out" | sort -u | head -n 3 | paste -sd';')"
 info "hostile.py sent: $(sed -n 's/^hostile: //p' "$NK_TMP/hostile-udp.out" | paste -sd, | sed 's/,/, /g')"
 check "hostile.py (raw socket, spoofing kamailio's own 5060): the same" \
 	hostile_run hostile-raw 7001 5060 auto
+info "hostile.py (raw socket) ran for ${HOSTILE_MS}ms"
 check "hostile.py fell back to a raw socket because kamailio holds 5060" \
 	grep -q 'sending through a raw socket' "$NK_TMP/hostile-raw.out"
 check "hostile.py is deterministic: the same seed gives the same bytes" bash -c '
