@@ -51,13 +51,15 @@ fuzz: deps
 # The module sources as DKMS wants them: a tree that builds alone with
 # `make -C <kernel> M=<tree>`, dkms.conf at its top.
 dkms-install:
-	install -d $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod \
+	install -d $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod/proto \
 		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/include/uapi/linux
 	install -m 0644 Kbuild $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/
 	sed 's/@VERSION@/$(NK_VERSION)/' packaging/dkms/dkms.conf \
 		> $(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/dkms.conf
 	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h \
 		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod/
+	install -m 0644 kmod/proto/*.c kmod/proto/*.h \
+		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/kmod/proto/
 	install -m 0644 include/uapi/linux/natkeep.h \
 		$(DESTDIR)/usr/src/natkeep-$(NK_VERSION)/include/uapi/linux/
 

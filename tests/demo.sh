@@ -5,6 +5,7 @@
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
 . "$(dirname "$0")/vm/natkeep.sh"
+. "$(dirname "$0")/vm/peers.sh"
 
 say() { printf '\n## %s\n' "$*"; }
 # natkeepctl in the gateway namespace, shown as typed there.
@@ -51,6 +52,10 @@ sleep 1
 say "Keep-alive flows from the SIP socket's own port, while it stays bound"
 ctl flow add local 10.8.0.2:5060 remote 10.9.0.2:5060 interval 500 type keep-alive
 ctl flow add local [fd00:7::2]:5060 remote [fd00:7::1]:5060 interval 1s type empty random dscp ef mark 0x10
+
+say "A STUN flow to a real STUN server (coturn) learns the NAT's public mapping"
+peer_stun server 10.9.0.2 3478 >/dev/null || echo "(coturn did not start)"
+ctl flow add local 10.8.0.2:5064 remote 10.9.0.2:3478 interval 500 type stun
 sleep 3
 say "natkeepctl flow show (live counters and the lateness histogram)"
 ctl flow show
@@ -76,13 +81,14 @@ for (src, first_line), n in sorted(seen.items()):
 PY
 echo "IPv6: $(wc -l <"$NK_TMP/server6.log") blank-line keep-alives from $(awk '{ print "[" $2 "]:" $3 }' "$NK_TMP/server6.log" | sort -u)"
 
-say "The NAT's one mapping, shared by the SIP socket and the keep-alives"
+say "The NAT's mappings: the SIP socket and its keep-alives share one (5060)"
 echo "$ conntrack -L -p udp   (in the NAT namespace)"
 in_ns nat conntrack -L -p udp 2>/dev/null
 
 say "Delete the flows; natkeepctl monitor saw every change"
 ctl flow del id 1
 ctl flow del id 2
+ctl flow del id 3
 sleep 1
 cat "$NK_TMP/monitor.txt"
 echo

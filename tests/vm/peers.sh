@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # PEER_* and NK_HOSTILE are for the scenarios
 # Test peers for natkeep VM scenarios: real STUN and SIP servers, packet
 # captures.  Source after lib.sh (and natkeep.sh if wanted):
 #

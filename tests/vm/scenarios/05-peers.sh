@@ -134,7 +134,7 @@ register() {
 }
 check "REGISTER alice with digest auth: 200, the binding's Received is the NAT's public address:port" register
 check "REGISTER with a wrong password: 401 after the retry" \
-	bash -c 'ip netns exec gw python3 "$1" -s 5066 -m REGISTER -u alice -p wrong --expect 401 '$SRV' 5060' _ "$NK_PEERS/sip_client.py"
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5066 -m REGISTER -u alice -p wrong --expect 401 $SRV 5060
 location_has_alice() {
 	peer_kamailio_location srv >"$NK_TMP/ul.dump" || return 1
 	grep -q 'AoR: alice' "$NK_TMP/ul.dump"
@@ -143,16 +143,16 @@ check "the location table (kamcmd ul.dump) has alice" location_has_alice
 
 # --- kamailio's modes ---------------------------------------------------------
 
+# options_silent [sip_client.py ARGS]: no answer at all (sip_client.py exit 2).
 options_silent() {
 	local out=$NK_TMP/silent.out rc=0
-	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5060 -t 4 $SRV 5060 >"$out" || rc=$?
+	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5060 -t 4 "$@" $SRV 5060 >"$out" || rc=$?
 	cat "$out"
 	[ $rc = 2 ]
 }
 check "kamailio switched to drop mode" peer_kamailio_mode srv drop
 check "kamailio in drop mode: OPTIONS gets no answer" options_silent
-check "kamailio in drop mode: REGISTER gets no answer" \
-	bash -c '! ip netns exec gw python3 "$1" -s 5060 -t 4 -m REGISTER -u alice -p secret '$SRV' 5060' _ "$NK_PEERS/sip_client.py"
+check "kamailio in drop mode: REGISTER gets no answer" options_silent -m REGISTER -u alice -p secret
 check "kamailio switched back to normal" peer_kamailio_mode srv normal
 check "kamailio answers OPTIONS 200 again" \
 	sip_via_nat "$NK_TMP/k-again.out" 5060 5060 -m OPTIONS
@@ -240,5 +240,10 @@ check "hostile.py is deterministic: the same seed gives the same bytes" bash -c 
 	cmp "$2/det1" "$2/det2"' _ "$NK_HOSTILE" "$NK_TMP"
 check "kamailio still answers OPTIONS at the end" \
 	sip_via_nat "$NK_TMP/k-final.out" 5060 5060 -m OPTIONS
+kamailio_gone() {
+	peer_kamailio_stop srv || return 1
+	! _peer_bound srv $SRV 5060 && options_silent
+}
+check "kamailio stopped (peer_kamailio_stop): its port is closed, OPTIONS get no answer" kamailio_gone
 
 summary
