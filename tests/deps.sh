@@ -36,3 +36,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Package lists on a fresh machine may be empty or stale.
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The test peers run only inside the VM's namespaces: not as host services.
+if [ -d /run/systemd/system ]; then
+	systemctl disable --now coturn kamailio >/dev/null 2>&1 || true
+fi

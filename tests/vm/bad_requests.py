@@ -12,7 +12,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nkraw import A, CMD, Natkeep, addr, attr, flow_attrs, u8, u16, u32  # noqa: E402
+from nkraw import A, CMD, Natkeep, addr, attr, flow_attrs, string, u8, u16, u32  # noqa: E402
 
 nl = Natkeep()
 results = []
@@ -113,9 +113,15 @@ expect("a change of family without both addresses", "FLOW_SET",
        u32(A["FLOW_ID"], 1) + u16(A["FAMILY"], socket.AF_INET6) +
        addr(A["REMOTE_ADDR"], "fd00::1"), errno.EINVAL,
        "a new address family needs both the local and the remote address")
-expect("a change to a type the module cannot send yet", "FLOW_SET",
-       u32(A["FLOW_ID"], 1) + u8(A["MSG_TYPE"], 3), errno.EOPNOTSUPP,
-       "message type not supported by this module")
+expect("a change to SIP OPTIONS without a From user", "FLOW_SET",
+       u32(A["FLOW_ID"], 1) + u8(A["MSG_TYPE"], 5), errno.EINVAL,
+       "SIP keep-alives (options, notify, custom) need a From user")
+expect("a custom spec naming its bad field", "FLOW_SET",
+       u32(A["FLOW_ID"], 1) + string(A["CUSTOM_SPEC"], "mtd=PING;event=x"), errno.EINVAL,
+       "custom spec: event: only allowed with mtd=NOTIFY")
+expect("a From user with a line break", "FLOW_SET",
+       u32(A["FLOW_ID"], 1) + string(A["SIP_FROM_USER"], "al\r\nice"), errno.EINVAL,
+       "SIP From user: characters a SIP userid may not hold")
 expect("a change onto another flow's addresses", "FLOW_SET",
        u32(A["FLOW_ID"], 1) + u16(A["LOCAL_PORT"], 6001),
        errno.EEXIST,
