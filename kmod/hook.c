@@ -105,7 +105,7 @@ static bool nk_via_is_ours(struct nk_flow *flow, const struct nk_rx *rx,
 	const struct nk_proto_addr *by = &rsp->sent_by;
 	u16 port = by->port ?: 5060;	/* RFC 3261, 18.1.1 */
 	size_t alen = by->family == AF_INET ? 4 : 16;
-	struct nk_peer_snapshot peer;
+	struct nk_peer_state peer;
 
 	if (!rsp->has_sent_by || by->family != flow->params.key.family)
 		return false;
@@ -180,66 +180,63 @@ static struct nk_flow *nk_rx_lookup(struct nk_net *nn, struct nk_flow_key *key)
 	return nk_flow_lookup(nn, key);
 }
 
+/*
+ * The rest of the way, once the hook found the UDP header at rx->dataoff
+ * and put the addresses and family in @key: to a flow's port? whose flow?
+ */
+static unsigned int nk_rx(struct nk_net *nn, struct nk_rx *rx,
+			  struct nk_flow_key *key)
+{
+	const struct udphdr *uh;
+	struct nk_flow *flow;
+	struct udphdr _uh;
+
+	uh = nk_rx_udp(nn, rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	key->local_port = uh->dest;
+	key->remote_port = uh->source;
+	rx->daddr = key->local;
+	flow = nk_rx_lookup(nn, key);
+	return flow ? nk_rx_flow(flow, rx) : NF_ACCEPT;
+}
+
 static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct nk_net *nn = priv;
 	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV4 };
-	const struct udphdr *uh;
 	struct nk_flow_key key;
-	struct nk_flow *flow;
-	struct udphdr _uh;
 
 	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
 		return NF_ACCEPT;
 	rx.dataoff = ip_hdrlen(skb);
-	uh = nk_rx_udp(nn, &rx, &_uh);
-	if (!uh)
-		return NF_ACCEPT;
-
 	memset(&key, 0, sizeof(key));
 	key.family = AF_INET;
 	key.local.ip = iph->daddr;
 	key.remote.ip = iph->saddr;
-	key.local_port = uh->dest;
-	key.remote_port = uh->source;
-	rx.daddr = key.local;
-	flow = nk_rx_lookup(nn, &key);
-	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
+	return nk_rx(priv, &rx, &key);
 }
 
 static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct nk_net *nn = priv;
 	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV6 };
-	const struct udphdr *uh;
 	struct nk_flow_key key;
-	struct nk_flow *flow;
-	struct udphdr _uh;
-	__be16 frag_off;
 	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off;
 	int off;
 
 	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
 	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
 		return NF_ACCEPT;
 	rx.dataoff = off;
-	uh = nk_rx_udp(nn, &rx, &_uh);
-	if (!uh)
-		return NF_ACCEPT;
-
 	memset(&key, 0, sizeof(key));
 	key.family = AF_INET6;
 	key.local.ip6 = ip6h->daddr;
 	key.remote.ip6 = ip6h->saddr;
-	key.local_port = uh->dest;
-	key.remote_port = uh->source;
-	rx.daddr = key.local;
-	flow = nk_rx_lookup(nn, &key);
-	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
+	return nk_rx(priv, &rx, &key);
 }
 
 /* After conntrack and input NAT, as the SIP socket will see the packet. */

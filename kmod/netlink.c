@@ -36,7 +36,7 @@ static int nk_fill_mapping(struct sk_buff *skb, int type,
 
 /* What the flow learned of its peer: mapping and, if it is asked, liveness. */
 static int nk_fill_peer(struct sk_buff *skb, struct nk_flow *flow,
-			const struct nk_peer_snapshot *peer)
+			const struct nk_peer_state *peer)
 {
 	if (peer->mapping.family &&
 	    nk_fill_mapping(skb, NATKEEP_A_MAPPING, &peer->mapping))
@@ -48,7 +48,7 @@ static int nk_fill_peer(struct sk_buff *skb, struct nk_flow *flow,
 }
 
 static int nk_fill_peer_stats(struct sk_buff *skb,
-			      const struct nk_peer_snapshot *peer)
+			      const struct nk_peer_state *peer)
 {
 	if (nla_put_u64_64bit(skb, NATKEEP_STATS_RX_RESPONSES, peer->responses,
 			      NATKEEP_STATS_PAD) ||
@@ -68,7 +68,7 @@ static int nk_fill_peer_stats(struct sk_buff *skb,
 }
 
 static int nk_fill_stats(struct sk_buff *skb, struct nk_flow *flow,
-			 const struct nk_peer_snapshot *peer)
+			 const struct nk_peer_state *peer)
 {
 	struct nk_flow_stats_snapshot snap;
 	struct nlattr *stats, *hist;
@@ -115,7 +115,7 @@ static int nk_fill_flow(struct sk_buff *skb, struct nk_flow *flow,
 			u32 portid, u32 seq, int flags, u8 cmd, bool with_stats,
 			const struct nk_mapping *old_mapping)
 {
-	struct nk_peer_snapshot peer;
+	struct nk_peer_state peer;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &nk_genl_family, flags, cmd);

@@ -20,41 +20,27 @@ void nk_peer_init(struct nk_peer *peer)
  */
 void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from)
 {
-	spin_lock_bh(&from->lock);
-	to->unresponsive = from->unresponsive;
-	to->misses = from->misses;
-	to->misses_total = from->misses_total;
-	to->responses = from->responses;
-	to->rtt_last_ns = from->rtt_last_ns;
-	to->rtt_smoothed_ns = from->rtt_smoothed_ns;
-	to->mapping = from->mapping;
-	to->mapping_changes = from->mapping_changes;
-	spin_unlock_bh(&from->lock);
+	nk_peer_read(from, &to->state);
 }
 
-void nk_peer_read(struct nk_peer *peer, struct nk_peer_snapshot *snap)
+void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap)
 {
 	spin_lock_bh(&peer->lock);
-	snap->unresponsive = peer->unresponsive;
-	snap->misses = peer->misses;
-	snap->misses_total = peer->misses_total;
-	snap->responses = peer->responses;
-	snap->rtt_last_ns = peer->rtt_last_ns;
-	snap->rtt_smoothed_ns = peer->rtt_smoothed_ns;
-	snap->mapping = peer->mapping;
-	snap->mapping_changes = peer->mapping_changes;
+	*snap = peer->state;
 	spin_unlock_bh(&peer->lock);
 }
 
 /* The pending request went unanswered; true when that made the peer unresponsive. */
 static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
 {
+	struct nk_peer_state *st = &peer->state;
+
 	peer->pending = false;
-	peer->misses++;
-	peer->misses_total++;
-	if (peer->unresponsive || peer->misses < miss_limit)
+	st->misses++;
+	st->misses_total++;
+	if (st->unresponsive || st->misses < miss_limit)
 		return false;
-	peer->unresponsive = true;
+	st->unresponsive = true;
 	return true;
 }
 
@@ -62,18 +48,19 @@ static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
 static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
 {
 	s64 rtt = max_t(s64, ktime_to_ns(ktime_sub(now, peer->sent_at)), 1);
-	bool back = peer->unresponsive;
+	struct nk_peer_state *st = &peer->state;
+	bool back = st->unresponsive;
 
 	peer->pending = false;
-	peer->responses++;
-	peer->misses = 0;
-	peer->unresponsive = false;
-	peer->rtt_last_ns = rtt;
+	st->responses++;
+	st->misses = 0;
+	st->unresponsive = false;
+	st->rtt_last_ns = rtt;
 	/* RFC 6298: SRTT = 7/8 SRTT + 1/8 R. */
-	if (peer->rtt_smoothed_ns)
-		peer->rtt_smoothed_ns += div_s64(rtt - (s64)peer->rtt_smoothed_ns, 8);
+	if (st->rtt_smoothed_ns)
+		st->rtt_smoothed_ns += div_s64(rtt - (s64)st->rtt_smoothed_ns, 8);
 	else
-		peer->rtt_smoothed_ns = rtt;
+		st->rtt_smoothed_ns = rtt;
 	return back;
 }
 
@@ -191,13 +178,13 @@ void nk_peer_mapping_seen(struct nk_flow *flow,
 	       addr->family == AF_INET ? sizeof(seen.addr.ip) :
 					 sizeof(seen.addr.ip6));
 	spin_lock(&peer->lock);
-	old = peer->mapping;
+	old = peer->state.mapping;
 	changed = old.family != seen.family || old.port != seen.port ||
 		  memcmp(&old.addr, &seen.addr, sizeof(old.addr));
 	if (changed) {
 		if (old.family)
-			peer->mapping_changes++;
-		peer->mapping = seen;
+			peer->state.mapping_changes++;
+		peer->state.mapping = seen;
 	}
 	spin_unlock(&peer->lock);
 	if (changed)

@@ -27,6 +27,18 @@ struct nk_mapping {
 	u8 source;		/* enum natkeep_mapping_source */
 };
 
+/* What the replies told: kept across a flow change, copied for readers. */
+struct nk_peer_state {
+	bool unresponsive;
+	u32 misses;		/* in a row */
+	u64 misses_total;
+	u64 responses;
+	u64 rtt_last_ns;	/* 0: no response yet */
+	u64 rtt_smoothed_ns;
+	struct nk_mapping mapping;
+	u64 mapping_changes;
+};
+
 struct nk_peer {
 	spinlock_t lock;	/* guards all below: timer and hook write */
 	/* The last request sent, to match its response. */
@@ -35,32 +47,12 @@ struct nk_peer {
 	ktime_t sent_at;
 	u8 txid[NK_STUN_TXID_LEN];
 	u32 cseq;
-	/* Liveness. */
-	bool unresponsive;
-	u32 misses;		/* in a row */
-	u64 misses_total;
-	u64 responses;
-	u64 rtt_last_ns;	/* 0: no response yet */
-	u64 rtt_smoothed_ns;
-	/* The public mapping. */
-	struct nk_mapping mapping;
-	u64 mapping_changes;
-};
-
-struct nk_peer_snapshot {
-	bool unresponsive;
-	u32 misses;
-	u64 misses_total;
-	u64 responses;
-	u64 rtt_last_ns;
-	u64 rtt_smoothed_ns;
-	struct nk_mapping mapping;
-	u64 mapping_changes;
+	struct nk_peer_state state;
 };
 
 void nk_peer_init(struct nk_peer *peer);
 void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from);
-void nk_peer_read(struct nk_peer *peer, struct nk_peer_snapshot *snap);
+void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap);
 
 /* From the flow's timer. */
 void nk_peer_request_sent(struct nk_flow *flow,
