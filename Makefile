@@ -71,6 +71,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod/tests clean 2>/dev/null
 	$(MAKE) -C agent clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 
 help:
 	@echo "make            build kmod/natkeep.ko and agent/ (KDIR=$(KDIR))"
