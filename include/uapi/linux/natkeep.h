@@ -21,11 +21,11 @@
  *	NATKEEP_A_INTERVAL_MS and NATKEEP_A_MSG_TYPE; the types OPTIONS,
  *	NOTIFY and CUSTOM also NATKEEP_A_SIP_FROM_USER, and CUSTOM
  *	NATKEEP_A_CUSTOM_SPEC. Every other attribute below that a request
- *	may carry is optional. The local address may
- *	be the unspecified address (0.0.0.0 or ::), for a SIP socket bound to
- *	all addresses: the route towards the remote then picks the source.
- *	The reply is a NATKEEP_CMD_FLOW_NEW message describing the flow as
- *	FLOW_GET does, including its NATKEEP_A_FLOW_ID. Fails with EEXIST when a flow with
+ *	may carry is optional. The local address may be the unspecified
+ *	address (0.0.0.0 or ::), for a SIP socket bound to all addresses: the
+ *	route towards the remote then picks the source. The reply is a
+ *	NATKEEP_CMD_FLOW_NEW message describing the flow as FLOW_GET does,
+ *	including its NATKEEP_A_FLOW_ID. Fails with EEXIST when a flow with
  *	the same local and remote address and port exists, and with ENOSPC
  *	when the namespace holds the maximum number of flows (module parameter
  *	max_flows).
@@ -35,8 +35,9 @@
  *	FLOW_NEW may be given and replaces the current value; an empty string
  *	clears an optional string. A new NATKEEP_A_FAMILY needs both
  *	addresses with it. The result must be a valid flow (e.g. an interval
- *	cut below an explicit NATKEEP_A_RESPONSE_TIMEOUT_MS is refused). The reply is a
- *	NATKEEP_CMD_FLOW_SET message describing the flow as FLOW_GET does.
+ *	cut below an explicit NATKEEP_A_RESPONSE_TIMEOUT_MS is refused). The
+ *	reply is a NATKEEP_CMD_FLOW_SET message describing the flow as
+ *	FLOW_GET does.
  *	The change is atomic: on any error nothing changes. Counters are kept;
  *	the next send is rescheduled from now if the interval or randomization
  *	changed, and otherwise keeps its time.
@@ -71,8 +72,8 @@
  *
  * Each event carries the flow's attributes as FLOW_GET does; FLOW_NEW,
  * FLOW_SET and FLOW_DEL events without NATKEEP_A_STATS and
- * NATKEEP_A_NEXT_SEND_NS, the others with them (RTT, misses). A flow deleted with its namespace or by rmmod
- * sends no event.
+ * NATKEEP_A_NEXT_SEND_NS, the others with them (RTT, misses). A flow deleted
+ * with its namespace or by rmmod sends no event.
  *
  * Replies the module reads (netfilter LOCAL_IN, IPv4 and IPv6): UDP from a
  * flow's remote address and port to its local address and port. A STUN
