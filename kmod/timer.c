@@ -37,10 +37,14 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 static enum hrtimer_restart nk_expired(struct hrtimer *timer)
 {
 	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
+	bool answered = nk_payload_answered(&flow->payload);
 	ktime_t now = ktime_get();
 	ktime_t due = flow->next_send;
+	ktime_t expires;
 
-	nk_peer_check_timeout(flow, now);
+	/* Only requests that get answers have a timeout to look after. */
+	if (answered)
+		nk_peer_check_timeout(flow, now);
 	if (!ktime_before(now, due)) {
 		ktime_t sent_at = nk_send(flow, due);
 		ktime_t next = ktime_add_ns(due, nk_next_interval_ns(flow));
@@ -50,7 +54,10 @@ static enum hrtimer_restart nk_expired(struct hrtimer *timer)
 			next = ktime_add_ns(sent_at, nk_next_interval_ns(flow));
 		WRITE_ONCE(flow->next_send, next);
 	}
-	hrtimer_set_expires(timer, min(flow->next_send, nk_peer_deadline(flow)));
+	expires = flow->next_send;
+	if (answered)
+		expires = min(expires, nk_peer_deadline(flow));
+	hrtimer_set_expires(timer, expires);
 	return HRTIMER_RESTART;
 }
 

@@ -118,7 +118,7 @@ nk_nat_ports() {
 }
 
 nk_nat_port() {
-	in_ns nat conntrack -L -p udp 2>/dev/null |
+	in_ns "$1" conntrack -L -p udp 2>/dev/null |
 		awk -v s="sport=$2" -v d="dst=$3" -v dp="dport=$4" '
 		$0 ~ "src=10.2.0.2 " d " " s " " dp " " {
 			for (i = 1; i <= NF; i++) if ($i ~ /^dport=/) p = $i

@@ -16,34 +16,10 @@ SRV=10.3.0.2
 PUB=10.3.0.1
 HOSTILE_MS=0
 
-ns_create gw
-ns_create nat
-ns_create srv
-veth_pair gw eth0 10.2.0.2/24 nat lan0 10.2.0.1/24
-veth_pair nat wan0 $PUB/24 srv eth0 $SRV/24
-ip -n gw route add default via 10.2.0.1
-in_ns nat sysctl -qw net.ipv4.ip_forward=1
-modprobe -a nft_chain_nat nft_masq nf_conntrack_netlink
-check "NAT: nftables masquerade to ports 20000-20099" in_ns nat nft -f - <<'NFT'
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "wan0" meta l4proto udp masquerade to :20000-20099
-	}
-}
-NFT
+check "gw -> NAT (masquerade to outside ports 20000-20099) -> srv" nk_nat_topology
 
 info() {
 	echo "info: $*"
-}
-
-# The NAT's public port for the gw's 10.2.0.2:SPORT -> srv:DPORT, from conntrack.
-public_port() {
-	in_ns nat conntrack -L -p udp 2>/dev/null | awk -v s="sport=$1" -v d="dport=$2" '
-		$0 ~ "src=10.2.0.2 dst='$SRV' " s " " d " " {
-			for (i = 1; i <= NF; i++) if ($i ~ /^dport=/) p = substr($i, 7)
-			print p; exit
-		}'
 }
 
 # A value from sip_client.py's output: field NAME FILE
@@ -69,7 +45,7 @@ info "sipp (fixed Via) ready in ${PEER_READY_S}s"
 stun_through_nat() {
 	local sport=$1 dport=$2 mapping port
 	mapping=$(in_ns gw python3 "$NK_PEERS/stun_client.py" -s "$sport" $SRV "$dport") || return 1
-	port=$(public_port "$sport" "$dport")
+	port=$(nk_nat_port nat "$sport" $SRV "$dport")
 	echo "mapping $mapping, conntrack public port ${port:-none}"
 	[ -n "$port" ] && [ "$port" -ge 20000 ] && [ "$port" -le 20099 ] &&
 		[ "$mapping" = "$PUB:$port" ]
@@ -90,7 +66,7 @@ sip_via_nat() {
 		return 1
 	}
 	cat "$out"
-	port=$(public_port "$sport" "$dport")
+	port=$(nk_nat_port nat "$sport" $SRV "$dport")
 	echo "conntrack public port: ${port:-none}"
 	[ -n "$port" ] && [ "$(field received "$out")" = "$PUB" ] && [ "$(field rport "$out")" = "$port" ]
 }
@@ -127,7 +103,7 @@ check "sipp (fixed Via): NOTIFY 200, the same" sipp_fixed NOTIFY
 register() {
 	local out=$NK_TMP/register.out port bindings
 	sip_via_nat "$out" 5060 5060 -m REGISTER -u alice -p secret -e 600 || return 1
-	port=$(public_port 5060 5060)
+	port=$(nk_nat_port nat 5060 $SRV 5060)
 	bindings=$(peer_kamailio_bindings srv) || return 1
 	echo "bindings: $bindings"
 	grep -qx "alice sip:alice@10.2.0.2:5060 sip:$PUB:$port [0-9]*" <<<"$bindings"
@@ -191,7 +167,7 @@ hostile_run() {
 	local name=$1 gport=$2 sport=$3 mode=$4 port t0 rc=0
 	# The mapping: one datagram out (an OPTIONS; answered or not).
 	in_ns gw python3 "$NK_PEERS/sip_client.py" -s "$gport" -t 1 $SRV "$sport" >/dev/null 2>&1
-	port=$(public_port "$gport" "$sport")
+	port=$(nk_nat_port nat "$gport" $SRV "$sport")
 	[ -n "$port" ] || { echo "no conntrack mapping for gw:$gport -> srv:$sport"; return 1; }
 	nk_sink gw 10.2.0.2 "$gport" "$NK_TMP/$name.sink" || return 1
 	t0=$(date +%s%N)

@@ -10,22 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 
-ns_create gw
-ns_create nat
-ns_create srv
-veth_pair gw eth0 10.2.0.2/24 nat lan0 10.2.0.1/24
-veth_pair nat wan0 10.3.0.1/24 srv eth0 10.3.0.2/24
-ip -n gw route add default via 10.2.0.1
-in_ns nat sysctl -qw net.ipv4.ip_forward=1
-modprobe -a nft_chain_nat nft_masq nf_conntrack_netlink
-check "NAT: nftables masquerade to ports 20000-20099" in_ns nat nft -f - <<'NFT'
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "wan0" meta l4proto udp masquerade to :20000-20099
-	}
-}
-NFT
+check "gw -> NAT (masquerade to outside ports 20000-20099) -> srv" nk_nat_topology
 check "module loads" nk_load
 
 nk_sink srv 10.3.0.2 5060 "$NK_TMP/srv.log" sip
