@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
 	# build: module (against Debian's headers) and userspace
 	build-essential pkg-config libmnl-dev linux-headers-amd64
+	# natkeepd: SIP stack, address/route monitoring
+	libsofia-sip-ua-dev libnl-route-3-dev
 	# KUnit: a User-Mode-Linux kernel built from Debian's source
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev python3 python3-yaml
 	xz-utils
@@ -16,6 +18,8 @@ packages=(
 	clang libclang-rt-14-dev
 	# VM peers: STUN server, SIP registrar and UAS, capture and dissection
 	coturn kamailio sip-tester tshark
+	# VM peers for natkeepd: DNS SRV/A records, and dig to check them
+	dnsmasq-base bind9-dnsutils
 	# packaging
 	dkms
 )

@@ -3,8 +3,8 @@
  * A small streaming JSON writer (compact, or indented by 4 for -p): it
  * places the commas and newlines so the formatters only say what to write.
  */
-#ifndef NKCTL_JSON_WRITER_H
-#define NKCTL_JSON_WRITER_H
+#ifndef NK_JSON_WRITER_H
+#define NK_JSON_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
