@@ -18,6 +18,20 @@
 #                              from now on, and forget the NAT's mappings: a rebinding;
 #                              NK_NAT_FLUSH_NS is when the flush began
 #   nk_nat_port NS LPORT RADDR RPORT   the NAT's outside port for gw's LPORT -> RADDR:RPORT
+#   nk_sip_topology            nk_nat_topology plus, on srv's eth0, three registrars'
+#                              addresses NK_SIP_REGISTRARS (10.3.0.11 10.3.0.12 10.3.0.13)
+#                              and a DNS server's NK_SIP_DNS (10.3.0.53).  The NAT
+#                              masquerades UDP only: from gw, srv is reachable over UDP
+#                              (SIP, DNS over UDP, STUN), not ICMP or TCP.
+#   nk_with_resolv NS DNS_ADDR CMD [ARGS...]
+#                              run CMD (a program) in NS with /etc/resolv.conf reading
+#                              "nameserver DNS_ADDR": a private mount namespace
+#                              (unshare -m) bind-mounts a file from $NK_TMP over it,
+#                              then ip netns exec.  Nothing leaks out: other processes,
+#                              in NS too, keep the VM's resolv.conf.  In a subshell
+#                              (`nk_with_resolv ... &`, $(...), a pipeline) it execs
+#                              (as do unshare, sh and ip netns exec): $! is CMD's own
+#                              pid, and nothing after it in that subshell runs.
 
 # A slab cache destroyed with objects left in it (a leak) says so, loudly.
 NK_DMESG_PATTERN+='|still has objects|Objects remaining'
@@ -97,6 +111,36 @@ nk_nat_topology() {
 	ip -n gw link set v6 up
 	ip -n srv link set v6 up
 	nk_nat_ports 20000-20099
+}
+
+NK_SIP_REGISTRARS=(10.3.0.11 10.3.0.12 10.3.0.13)
+NK_SIP_DNS=10.3.0.53
+
+nk_sip_topology() {
+	local a
+	nk_nat_topology || return 1
+	for a in "${NK_SIP_REGISTRARS[@]}" "$NK_SIP_DNS"; do
+		nk_addr srv eth0 "$a/24" || return 1
+	done
+}
+
+# /etc is read-only in the VM (and /etc/netns/NS cannot be created): see
+# DESIGN.md, facts measured.
+nk_with_resolv() {
+	local ns=$1 dns=$2 conf
+	shift 2
+	conf=$NK_TMP/resolv.conf.$dns
+	printf 'nameserver %s\n' "$dns" >"$conf"
+	# unshare -m makes the new mount namespace's mounts private: the bind
+	# mount is seen by CMD only.  mount --bind follows a symlinked
+	# /etc/resolv.conf to its target (which must exist).
+	local cmd=(unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec ip netns exec "$@"'
+		nk_with_resolv "$conf" "$ns" "$@")
+	# In a subshell (`... &`, $(...), a pipeline) exec: $! is CMD's pid.
+	if [ "$BASHPID" != "$$" ]; then
+		exec "${cmd[@]}"
+	fi
+	"${cmd[@]}"
 }
 
 # Linux keeps a mapping's port when it is free: a real rebinding needs a

@@ -21,18 +21,63 @@
 #       kamailio 5.6 from peers/kamailio.cfg: 200 OK to OPTIONS/NOTIFY/any
 #       method, registrar with digest auth (alice/secret, bob/secret2 at
 #       natkeep.test, no DB), nathelper (received/rport, fix_nated_register),
-#       STUN on the SIP port (stun.so).  One kamailio per namespace.
-#       MODE: normal (default), drop, 503, 423, 302, 500, or 0..5.
-#   peer_kamailio_mode NS MODE      switch the running instance (kamcmd cfg.seti)
-#   peer_kamailio_stop NS           kill it (nothing listens any more)
-#   peer_kamailio_redirect NS URI   the Contact of mode 302
-#   peer_kamailio_location NS       print the location table (kamcmd ul.dump)
-#   peer_kamailio_bindings NS       one line per binding: AOR CONTACT RECEIVED EXPIRES
-#   peer_kamailio_rpc NS CMD [ARGS...]   any kamcmd command
+#       STUN on the SIP port (stun.so), a log line per REGISTER.  Several
+#       instances in one namespace, one per address, each with its own run
+#       dir (PEER_DIR: config, ctl socket, pid file, log) and location table.
+#       MODE: normal (default), drop, 503 (Retry-After: 30), 423, 302, 500,
+#       503-short (Retry-After: 5), 503-bare (no Retry-After), or 0..7.
+#   In the functions below INST is NS@ADDR (the instance on ADDR in NS) or
+#   NS (NS's first instance: the first started there while none was running).
+#   peer_kamailio_mode INST MODE    switch the running instance (kamcmd cfg.seti)
+#   peer_kamailio_stop INST         kill it (nothing listens any more)
+#   peer_kamailio_restart INST [MODE]
+#       stop it if running, start it again: same address, port and start
+#       mode (or MODE), an EMPTY location table (a restarted server), the
+#       same run dir; its log goes on (the REGISTER history is kept)
+#   peer_kamailio_redirect INST URI   the Contact of mode 302
+#   peer_kamailio_location INST     print the location table (kamcmd ul.dump)
+#   peer_kamailio_bindings INST     one line per binding: AOR CONTACT RECEIVED EXPIRES
+#   peer_kamailio_registers INST    one line per REGISTER received (retransmissions
+#       too), in all its runs, oldest first:
+#         t=SEC.USEC src=IP:PORT code=CODE cseq=N callid=ID user=TO_USER expires=E contact=C
+#       CODE: the reply's (401 challenge, 200, 503...) or "drop" (mode drop);
+#       E: the Expires header ("-" if none; 0 for an un-REGISTER); C: the
+#       Contact header, last (may hold spaces).  One digest-authenticated
+#       REGISTER is two lines (401, then 200 with the next cseq).
+#   peer_kamailio_rpc INST CMD [ARGS...]   any kamcmd command
 #   peer_sipp_uas NS ADDR PORT [RECEIVED RPORT]
 #       sipp UAS answering every request with 200 OK, forever.  sipp cannot
 #       see a request's source address, so its Via is reflected unchanged;
 #       with RECEIVED RPORT the Via reports that fixed mapping instead.
+#   peer_dnsmasq NS ADDR [DNSMASQ_OPTION...]
+#       dnsmasq (dnsmasq-base 2.90) as the test domain's DNS server, in the
+#       foreground: only ADDR:53 (UDP and TCP; a specific address, not a
+#       wildcard), no config file, no /etc/hosts (--no-hosts), no upstream
+#       (--no-resolv: any other name is REFUSED), no DHCP, --local=/natkeep.test/
+#       (unknown names there: NXDOMAIN, no SOA), queries logged to
+#       PEER_DIR/dnsmasq.log.  Records are options, e.g.
+#         --srv-host=_sip._udp.natkeep.test,sip1.natkeep.test,5060,10,60
+#             (name,target,port,priority,weight: no TTL field; the answer
+#             carries the targets' A records in its additional section)
+#         --host-record=sip1.natkeep.test,10.3.0.11[,TTL]
+#         --local-ttl=30
+#       TTLs (measured): SRV, and host-records without a TTL field, carry
+#       --local-ttl, whose default is 0 (every lookup goes to the server);
+#       a host-record's own TTL field wins over --local-ttl; --auth-ttl and
+#       --max-ttl change nothing here (they are for auth zones / upstream
+#       answers).  Answers from records have the aa flag; a missing type of
+#       a known name (AAAA of an A-only host) is NOERROR with no answer.
+#   In the functions below INST (NS@ADDR) is optional: default, the last
+#   dnsmasq started.
+#   peer_dnsmasq_queries [INST] [NAME [TYPE]]
+#       how many queries it logged (all its runs; the readiness probe's are
+#       left out), or only those for NAME (case-insensitive), of TYPE (A, SRV...)
+#   peer_dnsmasq_restart [INST] [DNSMASQ_OPTION...]
+#       stop it and start again on the same address, with new records (the
+#       options replace the old ones) or, without options, the same; its
+#       log goes on
+#   peer_dnsmasq_stop [INST]        kill it (a dead DNS server)
+#   (nk_with_resolv, in natkeep.sh, points a command's resolver at it.)
 #   capture_start NS IFACE FILE [FILTER]    dumpcap in NS (pcapng)
 #   capture_stop [FILE]                     stop one capture, or all
 #   peer_stop PID                           TERM (KILL after 10 s) and reap
@@ -49,7 +94,12 @@ NK_PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
 NK_HOSTILE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/hostile.py
 declare -gA NK_KAM_DIR=()
 declare -gA NK_KAM_PID=()
+declare -gA NK_KAM_ARGS=()
+declare -gA NK_KAM_FIRST=()
 declare -gA NK_CAPTURE_PID=()
+declare -gA NK_DNS_DIR=()
+declare -gA NK_DNS_PID=()
+NK_DNS_LAST=
 PEER_READY_S=
 PEER_DIR=
 PEER_PID=
@@ -148,39 +198,76 @@ _peer_kam_mode_nr() {
 	423 | 3) echo 3 ;;
 	302 | 4) echo 4 ;;
 	500 | 5) echo 5 ;;
-	*) echo "peer_kamailio: unknown mode '$1' (normal drop 503 423 302 500)" >&2; return 1 ;;
+	503-short | 6) echo 6 ;;
+	503-bare | 7) echo 7 ;;
+	*) echo "peer_kamailio: unknown mode '$1' (normal drop 503 423 302 500 503-short 503-bare)" >&2; return 1 ;;
 	esac
 }
 
+# The instance key NS@ADDR for NS@ADDR, or for NS (its first instance).
+_peer_kam_key() {
+	local key=$1
+	case $key in
+	*@*) ;;
+	*) key=${NK_KAM_FIRST[$key]:-} ;;
+	esac
+	[ -n "$key" ] && [ -n "${NK_KAM_DIR[$key]:-}" ] || {
+		echo "peer_kamailio: no kamailio $1" >&2
+		return 1
+	}
+	echo "$key"
+}
+
+# The running instance's run dir (fails when it is stopped).
+_peer_kam_running_dir() {
+	local key
+	key=$(_peer_kam_key "$1") || return 1
+	[ -n "${NK_KAM_PID[$key]:-}" ] || { echo "peer_kamailio: kamailio $1 is stopped" >&2; return 1; }
+	echo "${NK_KAM_DIR[$key]}"
+}
+
 peer_kamailio_rpc() {
-	local ns=$1 dir
+	local dir
+	dir=$(_peer_kam_running_dir "$1") || return 1
 	shift
-	dir=${NK_KAM_DIR[$ns]:-}
-	[ -n "$dir" ] || { echo "peer_kamailio_rpc: no kamailio in $ns" >&2; return 1; }
 	kamcmd -s "unix:$dir/kamailio_ctl" "$@"
 }
 
 peer_kamailio() {
-	local ns=$1 addr=$2 port=$3 mode=${4:-normal} dir t0 pid nr listen
+	local ns=$1 addr=$2 port=$3 mode=${4:-normal} key=$1@$2 dir nr first
 	nr=$(_peer_kam_mode_nr "$mode") || return 1
-	[ -z "${NK_KAM_DIR[$ns]:-}" ] || { echo "peer_kamailio: one kamailio per namespace ($ns has one)"; return 1; }
-	dir=$(mktemp -d "$NK_TMP/kamailio-$ns.XXXXXX")
+	[ -z "${NK_KAM_PID[$key]:-}" ] || { echo "peer_kamailio: kamailio $key is running already"; return 1; }
+	first=${NK_KAM_FIRST[$ns]:-}
+	dir=$(mktemp -d "$NK_TMP/kamailio-$ns-$addr.XXXXXX")
+	NK_KAM_DIR[$key]=$dir
+	NK_KAM_ARGS[$key]="$ns $addr $port $nr"
+	# NS alone: the first instance in NS (again after a stopped one).
+	[ -n "$first" ] && [ -n "${NK_KAM_PID[$first]:-}" ] || NK_KAM_FIRST[$ns]=$key
+	_peer_kam_start "$key"
+}
+
+# Start instance KEY from NK_KAM_ARGS in NK_KAM_DIR, mode NR (default: its own).
+_peer_kam_start() {
+	local key=$1 ns addr port nr dir t0 pid listen
+	read -r ns addr port nr <<<"${NK_KAM_ARGS[$key]}"
+	nr=${2:-$nr}
+	dir=${NK_KAM_DIR[$key]}
 	PEER_DIR=$dir
 	case $addr in *:*) listen="udp:[$addr]:$port" ;; *) listen="udp:$addr:$port" ;; esac
 	sed -e "s|@LISTEN@|$listen|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MODE@|$nr|g" \
 		"$NK_PEERS/kamailio.cfg" >"$dir/kamailio.cfg"
 	t0=$(_peer_now)
 	# -DD: no daemon (this job is the main process), -E: log to stderr,
-	# -Y: runtime dir (default /run/kamailio), small memory pools.
+	# -Y: runtime dir (default /run/kamailio), small memory pools.  The log
+	# is appended to: a restarted instance keeps its REGISTER history.
 	ip netns exec "$ns" kamailio -f "$dir/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
-		-w "$dir" -m 48 -M 8 >"$dir/kamailio.log" 2>&1 </dev/null &
+		-w "$dir" -m 48 -M 8 >>"$dir/kamailio.log" 2>&1 </dev/null &
 	pid=$!
 	PEER_PID=$pid
-	NK_KAM_DIR[$ns]=$dir
-	NK_KAM_PID[$ns]=$pid
+	NK_KAM_PID[$key]=$pid
 	cleanup_add "peer_stop $pid"
 	# Ready: the control socket answers and the SIP socket is bound.
-	if ! wait_for 60 peer_kamailio_rpc "$ns" core.uptime ||
+	if ! wait_for 60 peer_kamailio_rpc "$key" core.uptime ||
 		! wait_for 30 _peer_bound "$ns" "$addr" "$port"; then
 		_peer_fail "kamailio on $ns $addr:$port" "$dir/kamailio.log"
 		return 1
@@ -197,17 +284,30 @@ peer_kamailio() {
 
 # Stop it now (a dead server: nothing listens, ICMP port unreachable).
 peer_kamailio_stop() {
-	local ns=$1
-	[ -n "${NK_KAM_PID[$ns]:-}" ] || return 0
-	peer_stop "${NK_KAM_PID[$ns]}"
-	unset 'NK_KAM_PID[$ns]' 'NK_KAM_DIR[$ns]'
+	local key
+	key=$(_peer_kam_key "$1" 2>/dev/null) || return 0
+	[ -n "${NK_KAM_PID[$key]:-}" ] || return 0
+	peer_stop "${NK_KAM_PID[$key]}"
+	unset 'NK_KAM_PID[$key]'
+}
+
+# Stop (if running) and start again: same address, port and mode (or
+# MODE), an empty location table, the same run dir and log.
+peer_kamailio_restart() {
+	local key nr=
+	key=$(_peer_kam_key "$1") || return 1
+	if [ -n "${2:-}" ]; then
+		nr=$(_peer_kam_mode_nr "$2") || return 1
+	fi
+	peer_kamailio_stop "$key"
+	_peer_kam_start "$key" ${nr:+"$nr"}
 }
 
 peer_kamailio_mode() {
-	local ns=$1 nr got
+	local inst=$1 nr got
 	nr=$(_peer_kam_mode_nr "$2") || return 1
-	peer_kamailio_rpc "$ns" cfg.seti natkeep mode "$nr" || return 1
-	got=$(peer_kamailio_rpc "$ns" cfg.get natkeep mode) || return 1
+	peer_kamailio_rpc "$inst" cfg.seti natkeep mode "$nr" || return 1
+	got=$(peer_kamailio_rpc "$inst" cfg.get natkeep mode) || return 1
 	[ "$got" = "$nr" ] || { echo "peer_kamailio_mode: mode is $got, not $nr"; return 1; }
 }
 
@@ -228,6 +328,14 @@ peer_kamailio_bindings() {
 		/^[ \t]*Expires: / { expires = val($0) }
 		/^[ \t]*Received: / { rcv = val($0); if (rcv == "[not set]") rcv = "-" }
 		/^[ \t]*Last-Modified: / { print aor, contact, rcv, expires; contact = rcv = expires = "" }'
+}
+
+# One line per REGISTER the instance received (all its runs), oldest first:
+#   t=SEC.USEC src=IP:PORT code=CODE cseq=N callid=ID user=U expires=E contact=C
+peer_kamailio_registers() {
+	local key
+	key=$(_peer_kam_key "$1") || return 1
+	sed -n 's/^.*natkeep-register: //p' "${NK_KAM_DIR[$key]}/kamailio.log"
 }
 
 # --- sipp --------------------------------------------------------------
@@ -257,6 +365,90 @@ peer_sipp_uas() {
 		return 1
 	fi
 	_peer_elapsed "$t0"
+}
+
+# --- dnsmasq -----------------------------------------------------------
+
+# The name of the readiness probe's query (left out of the query counts).
+NK_DNS_PROBE=ready.peer-dnsmasq.invalid
+
+peer_dnsmasq() {
+	local ns=$1 addr=$2 key=$1@$2 dir
+	shift 2
+	[ -z "${NK_DNS_PID[$key]:-}" ] || { echo "peer_dnsmasq: dnsmasq $key is running already"; return 1; }
+	dir=$(mktemp -d "$NK_TMP/dnsmasq-$ns-$addr.XXXXXX")
+	NK_DNS_DIR[$key]=$dir
+	NK_DNS_LAST=$key
+	printf '%s\0' "$@" >"$dir/args"
+	_peer_dns_start "$key"
+}
+
+# The instance: NS@ADDR when the first argument is one, else the last started.
+_peer_dns_key() {
+	local key=${1:-$NK_DNS_LAST}
+	[ -n "$key" ] && [ -n "${NK_DNS_DIR[$key]:-}" ] || { echo "peer_dnsmasq: no dnsmasq ${1:-}" >&2; return 1; }
+	echo "$key"
+}
+
+_peer_dns_start() {
+	local key=$1 ns=${1%@*} addr=${1##*@} dir t0 pid args=()
+	dir=${NK_DNS_DIR[$key]}
+	PEER_DIR=$dir
+	mapfile -d '' args <"$dir/args"
+	t0=$(_peer_now)
+	# Only ADDR:53 (--bind-interfaces: no wildcard socket), no config file,
+	# no /etc/hosts, no upstream servers, no DHCP (no dhcp-range), as root
+	# (its log and pid file are under $NK_TMP).  The log is appended to: a
+	# restarted instance keeps its query history.
+	ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+		--listen-address="$addr" --bind-interfaces --port=53 --user=root --group=root \
+		--pid-file="$dir/dnsmasq.pid" --log-queries --log-facility="$dir/dnsmasq.log" \
+		--local=/natkeep.test/ "${args[@]}" >>"$dir/dnsmasq.out" 2>&1 </dev/null &
+	pid=$!
+	PEER_PID=$pid
+	NK_DNS_PID[$key]=$pid
+	cleanup_add "peer_stop $pid"
+	if ! wait_for 30 in_ns "$ns" dig +norec +time=1 +tries=1 @"$addr" "$NK_DNS_PROBE" A; then
+		cat "$dir/dnsmasq.out" >>"$dir/dnsmasq.log" 2>/dev/null
+		_peer_fail "dnsmasq on $ns $addr:53" "$dir/dnsmasq.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+peer_dnsmasq_stop() {
+	local key
+	key=$(_peer_dns_key "${1:-}" 2>/dev/null) || return 0
+	[ -n "${NK_DNS_PID[$key]:-}" ] || return 0
+	peer_stop "${NK_DNS_PID[$key]}"
+	unset 'NK_DNS_PID[$key]'
+}
+
+peer_dnsmasq_restart() {
+	local key inst=
+	case ${1:-} in -*) ;; *@*) inst=$1; shift ;; esac
+	key=$(_peer_dns_key "$inst") || return 1
+	[ $# -eq 0 ] || printf '%s\0' "$@" >"${NK_DNS_DIR[$key]}/args"
+	peer_dnsmasq_stop "$key"
+	_peer_dns_start "$key"
+}
+
+peer_dnsmasq_queries() {
+	local key inst=
+	case ${1:-} in *@*) inst=$1; shift ;; esac
+	key=$(_peer_dns_key "$inst") || return 1
+	awk -v name="${1:-}" -v type="${2:-}" -v probe="$NK_DNS_PROBE" '
+		{
+			for (i = 1; i < NF; i++) if ($i ~ /^query\[[^]]*\]$/) break
+			if (i == NF) next
+			t = substr($i, 7, length($i) - 7); q = tolower($(i + 1))
+			sub(/\.$/, "", q)
+			if (q == probe) next
+			if (name != "" && q != tolower(name)) next
+			if (type != "" && t != toupper(type)) next
+			n++
+		}
+		END { print n + 0 }' "${NK_DNS_DIR[$key]}/dnsmasq.log"
 }
 
 # --- captures ----------------------------------------------------------
