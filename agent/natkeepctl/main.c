@@ -17,6 +17,7 @@
 
 static const struct nkctl_object objects[] = {
 	{ "flow",	nkctl_flow_run,		nkctl_flow_usage },
+	{ "account",	nkctl_account_run,	nkctl_account_usage },
 	{ "monitor",	nkctl_monitor_run,	nkctl_monitor_usage },
 };
 
@@ -27,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: natkeepctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
 		"       natkeepctl help | --help | --version\n"
-		"OBJECT := flow | monitor   (\"flow\" alone shows all flows)\n"
+		"OBJECT := flow | monitor | account   (\"flow\" alone shows all flows)\n"
 		"OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"  -j  JSON output    -p  pretty-printed JSON (implies -j)\n\n");
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {

@@ -24,8 +24,10 @@ struct nkctl_object {
 	void (*usage)(FILE *out);
 };
 
+int nkctl_account_run(const struct nkctl_opts *opts, int argc, char **argv);
 int nkctl_flow_run(const struct nkctl_opts *opts, int argc, char **argv);
 int nkctl_monitor_run(const struct nkctl_opts *opts, int argc, char **argv);
+void nkctl_account_usage(FILE *out);
 void nkctl_flow_usage(FILE *out);
 void nkctl_monitor_usage(FILE *out);
 

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <linux/natkeep.h>
 
+#include "nk_agent_socket.h"
 #include "nk_msg_type.h"
 
 /* A ControlSocket must fit sockaddr_un, with its NUL. */
@@ -124,7 +125,7 @@ void nkd_config_defaults(struct nkd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->agent.require_module = false;
 	snprintf(cfg->agent.control_socket, sizeof(cfg->agent.control_socket),
-		 "%s", "/run/natkeepd.sock");
+		 "%s", NK_AGENT_SOCKET_DEFAULT);
 	cfg->agent.log_level = NKD_LOG_INFO;
 	cfg->agent.transaction_timeout_s = 8;
 	for (i = 0; i < NKD_MAX_PROFILES; i++)

@@ -22,11 +22,17 @@ struct nkd_target {
 	uint16_t weight;		/* SRV weight; 0 for A/AAAA */
 };
 
+static inline bool nkd_endpoint_equal(const struct nk_endpoint *a,
+				      const struct nk_endpoint *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(&a->addr, &b->addr, nk_addr_len(a->family));
+}
+
 static inline bool nkd_target_same_endpoint(const struct nkd_target *a,
 					    const struct nkd_target *b)
 {
-	return a->ep.family == b->ep.family && a->ep.port == b->ep.port &&
-	       !memcmp(&a->ep.addr, &b->ep.addr, nk_addr_len(a->ep.family));
+	return nkd_endpoint_equal(&a->ep, &b->ep);
 }
 
 #endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * natkeepd's control socket, as natkeepd serves it and natkeepctl asks:
+ * a UNIX stream socket; the client sends one request line, the daemon
+ * answers and closes. Requests: "show" (text), "show json".
+ */
+#ifndef NK_AGENT_SOCKET_H
+#define NK_AGENT_SOCKET_H
+
+#define NK_AGENT_SOCKET_DEFAULT	"/run/natkeepd.sock"
+#define NK_AGENT_SOCKET_ENV	"NATKEEPD_SOCKET"	/* natkeepctl's override */
+
+#endif

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An account's life: its sofia-sip NUA (the SIP socket), the lookup of its
+ * candidate servers, the redundancy state machine's orders carried out
+ * (registrations, keep-alive flows) and the shutdown.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sofia-sip/su_md5.h>
+#include <sofia-sip/sip_status.h>
+
+#include "agent.h"
+#include "keepalive.h"
+#include "log.h"
+#include "registration.h"
+
+#ifndef NATKEEP_VERSION
+#define NATKEEP_VERSION "0.1.0"
+#endif
+
+/* How long a stopping account waits for its un-REGISTERs. */
+#define NKD_STOP_GRACE_MS	10000
+
+int64_t nkd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --------------------------------------------- the redundancy's orders */
+
+static void red_start(void *ctx, uint32_t id)
+{
+	struct nkd_account *acct = ctx;
+	struct nkd_server *s = nkd_redundancy_find(&acct->red, id);
+
+	if (!s)
+		return;
+	if (!nkd_reg_begin(acct, id, &s->target))
+		nkd_err("%s: cannot create a SIP handle for %s", acct->cfg.name, s->target.host);
+}
+
+static void red_stop(void *ctx, uint32_t id, bool unregister)
+{
+	struct nkd_account *acct = ctx;
+	struct nkd_registration *reg = nkd_reg_find(acct, id);
+
+	if (reg)
+		nkd_reg_end(reg, unregister);
+}
+
+static void red_changed(void *ctx)
+{
+	struct nkd_account *acct = ctx;
+
+	nkd_keepalive_sync(acct);
+	nkd_agent_account_changed(acct->agent, acct);
+}
+
+static void red_timer_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_account *acct = (struct nkd_account *)arg;
+
+	(void)magic;
+	(void)t;
+	nkd_redundancy_timer(&acct->red, nkd_now_ms());
+}
+
+static void red_arm(void *ctx, int64_t when)
+{
+	struct nkd_account *acct = ctx;
+	int64_t now = nkd_now_ms();
+
+	if (!when) {
+		su_timer_reset(acct->red_timer);
+		return;
+	}
+	su_timer_set_interval(acct->red_timer, red_timer_expired, (su_timer_arg_t *)acct,
+			      when > now ? (su_duration_t)(when - now) : 0);
+}
+
+static uint32_t red_random(void *ctx, uint32_t bound)
+{
+	(void)ctx;
+	return (uint32_t)(random() % ((uint64_t)bound + 1));
+}
+
+static const struct nkd_redundancy_ops red_ops = {
+	.start = red_start,
+	.stop = red_stop,
+	.changed = red_changed,
+	.arm = red_arm,
+	.random = red_random,
+};
+
+/* ------------------------------------------------------------- DNS */
+
+static void servers_resolved(void *ctx, const struct nkd_target *targets, size_t n,
+			     const char *error)
+{
+	struct nkd_account *acct = ctx;
+
+	if (error) {
+		if (strcmp(acct->dns_error, error))
+			nkd_warn("%s: DNS: %s%s", acct->cfg.name, error,
+				 acct->red.count ? " (keeping the servers known)" : "");
+		snprintf(acct->dns_error, sizeof(acct->dns_error), "%s", error);
+		nkd_agent_account_changed(acct->agent, acct);
+		return;
+	}
+	acct->dns_error[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char ep[NK_ENDPOINT_STRLEN];
+
+		nk_endpoint_format(targets[i].ep.family, &targets[i].ep.addr,
+				   targets[i].ep.port, ep, sizeof(ep));
+		nkd_debug("%s: candidate %zu: %s (%s) priority %u weight %u", acct->cfg.name,
+			  i + 1, ep, targets[i].host, targets[i].priority, targets[i].weight);
+	}
+	nkd_redundancy_set_targets(&acct->red, targets, n, nkd_now_ms());
+}
+
+static void keepalive_server_resolved(void *ctx, const struct nkd_target *targets,
+				      size_t n, const char *error)
+{
+	struct nkd_account *acct = ctx;
+
+	if (error) {
+		nkd_warn("%s: X_KeepAliveServer: %s", acct->cfg.name, error);
+		return;
+	}
+	if (n && (!acct->has_ka_target || !nkd_endpoint_equal(&acct->ka_target, &targets[0].ep))) {
+		acct->ka_target = targets[0].ep;
+		acct->has_ka_target = true;
+		nkd_keepalive_sync(acct);
+	}
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* Where redundancy applies: the outbound proxy if set, else the registrar. */
+static void redundant_server(const struct nkd_profile *p, const char **host, uint16_t *port)
+{
+	if (p->outbound_proxy[0]) {
+		*host = p->outbound_proxy;
+		*port = p->outbound_proxy_port;
+	} else if (p->registrar_server[0]) {
+		*host = p->registrar_server;
+		*port = p->registrar_server_port;
+	} else {
+		*host = p->proxy_server;
+		*port = p->proxy_server_port;
+	}
+}
+
+/* A stable +sip.instance per gateway and account (RFC 5626 4.1). */
+static void make_instance(struct nkd_account *acct)
+{
+	char machine[64] = "natkeep";
+	unsigned char d[16];
+	su_md5_t md5;
+	int fd;
+
+	fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, machine, sizeof(machine) - 1);
+
+		machine[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	su_md5_init(&md5);
+	su_md5_strupdate(&md5, machine);
+	su_md5_strupdate(&md5, acct->cfg.name);
+	su_md5_digest(&md5, d);
+	d[6] = (d[6] & 0x0f) | 0x30;	/* version 3: name-based */
+	d[8] = (d[8] & 0x3f) | 0x80;
+	snprintf(acct->instance, sizeof(acct->instance),
+		 "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5], d[6],
+		 d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
+}
+
+static void begin_lookups(struct nkd_account *acct)
+{
+	const char *host;
+	uint16_t port;
+
+	redundant_server(&acct->profile, &host, &port);
+	acct->resolve = nkd_resolve_start(host, port, servers_resolved, acct);
+	if (!acct->resolve)
+		nkd_err("%s: cannot start the lookup of %s", acct->cfg.name, host);
+	if (acct->cfg.keepalive_enable && acct->cfg.keepalive_server[0])
+		acct->ka_resolve = nkd_resolve_start(acct->cfg.keepalive_server,
+						     acct->cfg.keepalive_server_port ?
+						     acct->cfg.keepalive_server_port : 5060,
+						     keepalive_server_resolved, acct);
+}
+
+static void on_get_params(struct nkd_account *acct, tagi_t tags[])
+{
+	const sip_contact_t *m = NULL;
+
+	tl_gets(tags, NTATAG_CONTACT_REF(m), TAG_END());
+	if (m && m->m_url->url_port)
+		acct->port = (uint16_t)atoi(m->m_url->url_port);
+	nkd_info("%s: SIP socket on UDP port %u, registering %s", acct->cfg.name,
+		 acct->port, acct->aor);
+	acct->started = true;
+	begin_lookups(acct);
+}
+
+static void on_nua_event(nua_event_t event, int status, char const *phrase,
+			 nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
+			 nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
+{
+	struct nkd_account *acct = (struct nkd_account *)magic;
+	struct nkd_registration *reg = (struct nkd_registration *)hmagic;
+
+	(void)nua;
+	switch (event) {
+	case nua_r_get_params:
+		if (!acct->started && !acct->stopping)
+			on_get_params(acct, tags);
+		break;
+	case nua_r_register:
+	case nua_r_unregister:
+		if (reg)
+			nkd_reg_event(reg, event, status, phrase, sip);
+		break;
+	case nua_r_shutdown:
+		if (status >= 200) {
+			acct->gone = true;
+			nkd_agent_account_gone(acct->agent, acct);
+		}
+		break;
+	case nua_i_options:
+		/* Answered 200 by sofia itself: servers' own NAT pings work. */
+		nkd_debug("%s: OPTIONS from the server answered", acct->cfg.name);
+		break;
+	default:
+		/* Requests we do not serve: sofia answers them. */
+		if (nh && !reg && event >= nua_i_chat && event < nua_r_set_params)
+			nua_handle_destroy(nh);
+		break;
+	}
+}
+
+struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
+				      const struct nkd_config *cfg)
+{
+	const struct nkd_account_config *c = &cfg->accounts[index];
+	struct nkd_account *acct = calloc(1, sizeof(*acct));
+	const struct nkd_profile *p = nkd_account_profile(cfg, c);
+	const char *domain = p->proxy_server[0] ? p->proxy_server : p->registrar_server;
+	const char *registrar = p->registrar_server[0] ? p->registrar_server : p->proxy_server;
+	uint16_t registrar_port = p->registrar_server[0] ? p->registrar_server_port :
+				  p->proxy_server_port;
+	char url[64];
+
+	if (!acct)
+		return NULL;
+	acct->agent = agent;
+	acct->index = index;
+	acct->cfg = *c;
+	acct->profile = *p;
+	acct->redundancy_on = p->proxy_server_redundancy;
+	acct->port = c->user_agent_port;
+	snprintf(acct->aor, sizeof(acct->aor), "sip:%s@%s", nkd_account_user(c), domain);
+	if (registrar_port == 5060)
+		snprintf(acct->registrar_uri, sizeof(acct->registrar_uri), "sip:%s", registrar);
+	else
+		snprintf(acct->registrar_uri, sizeof(acct->registrar_uri), "sip:%s:%u",
+			 registrar, registrar_port);
+	if (p->register_include_instance)
+		make_instance(acct);
+	if (p->secondary_registration && !p->proxy_server_redundancy)
+		nkd_warn("%s: X_SecondaryRegistration has no effect without "
+			 "X_ProxyServerRedundancy", c->name);
+	nkd_redundancy_init(&acct->red, &red_ops, acct, p->proxy_server_redundancy,
+			    p->secondary_registration, p->check_primary_interval);
+	acct->red_timer = su_timer_create(su_root_task(agent->root), 0);
+
+	snprintf(url, sizeof(url), "sip:0.0.0.0:%u;transport=udp", c->user_agent_port);
+	acct->nua = nua_create(agent->root, on_nua_event, (nua_magic_t *)acct,
+			       NUTAG_URL(url),
+			       /* Keep-alives are the module's: every one of sofia's off. */
+			       NUTAG_OUTBOUND("no-natify no-validate no-options-keepalive "
+					      "no-use-rport"),
+			       NUTAG_KEEPALIVE(0), NUTAG_KEEPALIVE_STREAM(0),
+			       /* Our Via carries the public address. */
+			       NTATAG_USER_VIA(1),
+			       /* We choose the servers: no DNS of sofia's own. */
+			       NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
+			       /* Redirects are counted by us (at most 5). */
+			       NUTAG_AUTO302(0),
+			       NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
+			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
+			       TAG_END());
+	if (!acct->nua || !acct->red_timer) {
+		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", c->name,
+			c->user_agent_port, strerror(errno));
+		if (acct->red_timer)
+			su_timer_destroy(acct->red_timer);
+		free(acct);
+		return NULL;
+	}
+	nua_get_params(acct->nua, TAG_ANY(), TAG_END());
+	return acct;
+}
+
+void nkd_account_check_stopped(struct nkd_account *acct)
+{
+	if (!acct->stopping || acct->gone || !acct->nua || nkd_reg_count(acct))
+		return;
+	nua_shutdown(acct->nua);
+}
+
+static void stop_grace_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_account *acct = (struct nkd_account *)arg;
+
+	(void)magic;
+	(void)t;
+	if (acct->gone)
+		return;
+	nkd_warn("%s: un-REGISTER unanswered after %d s: shutting down anyway",
+		 acct->cfg.name, NKD_STOP_GRACE_MS / 1000);
+	nua_shutdown(acct->nua);
+}
+
+void nkd_account_stop(struct nkd_account *acct)
+{
+	if (acct->stopping)
+		return;
+	acct->stopping = true;
+	nkd_resolve_stop(acct->resolve);
+	nkd_resolve_stop(acct->ka_resolve);
+	acct->resolve = acct->ka_resolve = NULL;
+	nkd_keepalive_delete_all(acct);
+	nkd_redundancy_stop(&acct->red);
+	su_timer_set_interval(acct->red_timer, stop_grace_expired, (su_timer_arg_t *)acct,
+			      NKD_STOP_GRACE_MS);
+	nkd_account_check_stopped(acct);
+}
+
+void nkd_account_free(struct nkd_account *acct)
+{
+	if (!acct)
+		return;
+	if (acct->nua)
+		nua_destroy(acct->nua);
+	if (acct->red_timer)
+		su_timer_destroy(acct->red_timer);
+	free(acct);
+}
+
+void nkd_account_update_keepalive(struct nkd_account *acct,
+				  const struct nkd_account_config *cfg)
+{
+	bool server_changed = strcmp(acct->cfg.keepalive_server, cfg->keepalive_server) ||
+			      acct->cfg.keepalive_server_port != cfg->keepalive_server_port ||
+			      acct->cfg.keepalive_enable != cfg->keepalive_enable;
+
+	acct->cfg = *cfg;
+	nkd_info("%s: keep-alive settings changed (registrations kept)", acct->cfg.name);
+	if (server_changed) {
+		nkd_resolve_stop(acct->ka_resolve);
+		acct->ka_resolve = NULL;
+		acct->has_ka_target = false;
+		if (cfg->keepalive_enable && cfg->keepalive_server[0])
+			acct->ka_resolve = nkd_resolve_start(cfg->keepalive_server,
+							     cfg->keepalive_server_port ?
+							     cfg->keepalive_server_port : 5060,
+							     keepalive_server_resolved, acct);
+	}
+	nkd_keepalive_sync(acct);
+}
+
+bool nkd_account_flow_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow)
+{
+	if (acct->stopping)
+		return false;
+	return nkd_keepalive_event(acct, cmd, flow);
+}
+
+void nkd_account_flows_refresh(struct nkd_account *acct)
+{
+	if (acct->stopping)
+		return;
+	/* The old ids mean nothing to a module loaded again. */
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		acct->regs[i].flow_id = 0;
+	acct->ka_flow_id = 0;
+	nkd_keepalive_sync(acct);
+}
+
+void nkd_account_network_changed(struct nkd_account *acct)
+{
+	if (acct->stopping)
+		return;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		if (acct->regs[i].in_use && acct->regs[i].state != NKD_REG_UNREGISTERING)
+			nkd_reg_check_local(&acct->regs[i]);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A SIP account (an SPn Service with its ITSP profile): its own UDP socket
+ * (a sofia-sip NUA bound to X_UserAgentPort), the candidate servers from
+ * DNS, the redundancy state machine, one registration per server it is
+ * registered with or trying, and one keep-alive flow in natkeep.ko per
+ * registered server.
+ */
+#ifndef NKD_ACCOUNT_H
+#define NKD_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sofia-sip/nua.h>
+#include <sofia-sip/su_wait.h>
+
+#include "config.h"
+#include "nk_flow.h"
+#include "redundancy.h"
+#include "resolver.h"
+
+struct nkd_account;
+struct nkd_agent;
+
+enum nkd_reg_state {
+	NKD_REG_REGISTERING,
+	NKD_REG_REGISTERED,
+	NKD_REG_UNREGISTERING,
+};
+
+/* One REGISTER dialogue with one server (a sofia handle). */
+struct nkd_registration {
+	struct nkd_account *account;
+	bool in_use;
+	uint32_t server_id;		/* in account->red */
+	struct nkd_target target;	/* the server */
+	nua_handle_t *nh;
+	enum nkd_reg_state state;
+	unsigned int challenges;	/* 401/407 in a row */
+	unsigned int redirects;		/* 3xx in a row */
+	char next_hop[NK_SIP_HOST_MAX + 32];	/* sip:ADDR:PORT, or a redirect's */
+	struct nk_endpoint local;	/* our address towards the server */
+	bool has_mapping;		/* public address from Via or STUN */
+	struct nk_endpoint mapping;
+	char contact[NK_SIP_HOST_MAX + 160];	/* the Contact registered */
+	char stale_contact[NK_SIP_HOST_MAX + 160];	/* to remove (expires=0) */
+	bool clean_contact;		/* send once more without the stale one */
+	uint32_t flow_id;		/* keep-alive flow, 0: none */
+	struct nk_flow flow_seen;	/* last stats read for status */
+};
+
+struct nkd_account {
+	struct nkd_agent *agent;
+	int index;			/* SPn - 1 */
+	struct nkd_account_config cfg;
+	struct nkd_profile profile;
+	bool redundancy_on;
+
+	nua_t *nua;
+	bool started;			/* socket bound, lookups under way */
+	bool stopping;			/* un-registering, then shutting down */
+	bool gone;			/* NUA shut down: may be freed */
+	uint16_t port;			/* bound UDP port */
+
+	char aor[NK_SIP_USER_MAX + NK_SIP_HOST_MAX + 16];	/* sip:user@domain */
+	char registrar_uri[NK_SIP_HOST_MAX + 16];		/* Request-URI */
+	char instance[64];		/* +sip.instance urn, "" if off */
+
+	struct nkd_resolve *resolve;	/* the servers redundancy applies to */
+	char dns_error[NK_SIP_HOST_MAX + 64];
+	struct nkd_redundancy red;
+	su_timer_t *red_timer;
+	struct nkd_registration regs[NKD_MAX_SERVERS];
+
+	/* X_KeepAliveServer, when set: one flow for the account. */
+	struct nkd_resolve *ka_resolve;
+	bool has_ka_target;
+	struct nk_endpoint ka_target;
+	uint32_t ka_flow_id;
+	char flow_error[160];		/* the module's last refusal */
+
+	char reported_server[NK_ENDPOINT_STRLEN];	/* for the hook */
+	bool reported_registered;
+};
+
+/* Creates the account's socket and starts registering. */
+struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
+				      const struct nkd_config *cfg);
+/* Un-registers, deletes the flows, shuts the socket down; then gone. */
+void nkd_account_stop(struct nkd_account *acct);
+/* A registration ended: a stopping account shuts down after the last. */
+void nkd_account_check_stopped(struct nkd_account *acct);
+/* Frees an account once it is gone. */
+void nkd_account_free(struct nkd_account *acct);
+
+/* SIGHUP with only the X_KeepAlive* settings changed. */
+void nkd_account_update_keepalive(struct nkd_account *acct,
+				  const struct nkd_account_config *cfg);
+
+/* natkeep.ko said something about flow->id; false if not ours. */
+bool nkd_account_flow_event(struct nkd_account *acct, int cmd,
+			    const struct nk_flow *flow);
+/* The module is there (again): make the flows. */
+void nkd_account_flows_refresh(struct nkd_account *acct);
+/* Addresses or routes changed: re-register where our address changed. */
+void nkd_account_network_changed(struct nkd_account *acct);
+
+int64_t nkd_now_ms(void);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The daemon as a whole: its event loop, configuration and accounts. */
+#ifndef NKD_AGENT_H
+#define NKD_AGENT_H
+
+#include "account.h"
+#include "config.h"
+
+struct nkd_agent {
+	su_root_t *root;
+	struct nkd_config cfg;
+	struct nkd_account *accounts[NKD_MAX_ACCOUNTS];
+	/* A reload waits for an old account to let go of its port. */
+	bool pending_start[NKD_MAX_ACCOUNTS];
+	/* Accounts shut down, freed by the loop (not inside sofia's callback). */
+	struct nkd_account *gone[NKD_MAX_ACCOUNTS];
+	bool terminating;
+	int exit_code;
+};
+
+/* The account's primary or state changed: log it, run the hook. */
+void nkd_agent_account_changed(struct nkd_agent *agent, struct nkd_account *acct);
+/* The account's NUA is shut down. */
+void nkd_agent_account_gone(struct nkd_agent *agent, struct nkd_account *acct);
+
+#endif

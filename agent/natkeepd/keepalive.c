@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The account's keep-alive flows in natkeep.ko. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kernel.h"
+#include "keepalive.h"
+#include "log.h"
+#include "nk_msg_type.h"
+#include "registration.h"
+
+#ifndef NATKEEP_VERSION
+#define NATKEEP_VERSION "0.1.0"
+#endif
+
+bool nkd_keepalive_tells_liveness(uint8_t msg_type)
+{
+	return msg_type == NATKEEP_MSG_OPTIONS || msg_type == NATKEEP_MSG_NOTIFY ||
+	       msg_type == NATKEEP_MSG_CUSTOM;
+}
+
+void nkd_keepalive_flow_spec(const struct nkd_account *acct,
+			     const struct nk_endpoint *remote, struct nk_flow *f)
+{
+	const struct nkd_account_config *c = &acct->cfg;
+	uint32_t interval = c->keepalive_expires * 1000;
+
+	memset(f, 0, sizeof(*f));
+	f->fields = NK_FLOW_NEW_REQUIRED | NK_FLOW_RESPONSE_TIMEOUT | NK_FLOW_MISS_LIMIT;
+	f->family = (uint16_t)remote->family;
+	/* Unspecified: sofia's socket is bound to all addresses. */
+	f->local_port = acct->port;
+	f->remote_addr = remote->addr;
+	f->remote_port = c->keepalive_server_port ? c->keepalive_server_port : remote->port;
+	f->interval_ms = interval;
+	f->msg_type = c->keepalive_msg_type;
+	/*
+	 * OBi: "no response from the server triggers a proxy failover": one
+	 * miss, answered within half an interval (2 s at most), so that a
+	 * dead server is left within two intervals.
+	 */
+	f->response_timeout_ms = interval / 2 < 2000 ? interval / 2 : 2000;
+	if (!f->response_timeout_ms)
+		f->response_timeout_ms = 1;
+	f->miss_limit = 1;
+	if (f->msg_type == NATKEEP_MSG_OPTIONS || f->msg_type == NATKEEP_MSG_NOTIFY ||
+	    f->msg_type == NATKEEP_MSG_CUSTOM) {
+		f->fields |= NK_FLOW_SIP_FROM_USER | NK_FLOW_SIP_HOST |
+			     NK_FLOW_SIP_USER_AGENT;
+		snprintf(f->sip_from_user, sizeof(f->sip_from_user), "%s",
+			 nkd_account_user(c));
+		snprintf(f->sip_host, sizeof(f->sip_host), "%s", acct->profile.proxy_server[0] ?
+			 acct->profile.proxy_server : acct->profile.registrar_server);
+		snprintf(f->sip_user_agent, sizeof(f->sip_user_agent),
+			 "natkeepd/%s", NATKEEP_VERSION);
+	}
+	if (f->msg_type == NATKEEP_MSG_CUSTOM) {
+		f->fields |= NK_FLOW_CUSTOM_SPEC;
+		snprintf(f->custom_spec, sizeof(f->custom_spec), "%s",
+			 c->custom_keepalive_msg);
+	}
+}
+
+static void apply(struct nkd_account *acct, const struct nk_endpoint *remote,
+		  uint32_t *flow_id)
+{
+	struct nk_flow f;
+	char err[sizeof(acct->flow_error)];
+	uint32_t before = *flow_id;
+
+	nkd_keepalive_flow_spec(acct, remote, &f);
+	if (nkd_kernel_flow_apply(&f, flow_id, err, sizeof(err))) {
+		if (strcmp(err, acct->flow_error))
+			nkd_warn("%s: natkeep.ko refused the keep-alive flow: %s",
+				 acct->cfg.name, err);
+		snprintf(acct->flow_error, sizeof(acct->flow_error), "%s", err);
+		return;
+	}
+	acct->flow_error[0] = '\0';
+	if (*flow_id != before) {
+		char to[NK_ENDPOINT_STRLEN];
+
+		nk_endpoint_format(remote->family, &remote->addr, f.remote_port, to, sizeof(to));
+		nkd_info("%s: keep-alive flow %u: %s every %u s to %s from port %u",
+			 acct->cfg.name, *flow_id, nk_msg_type_name(f.msg_type),
+			 acct->cfg.keepalive_expires, to, acct->port);
+	}
+}
+
+static void delete(uint32_t *flow_id)
+{
+	if (*flow_id && nkd_kernel_available())
+		nkd_kernel_flow_delete(*flow_id);
+	*flow_id = 0;
+}
+
+static bool wants_flow(const struct nkd_account *acct, const struct nkd_registration *reg)
+{
+	const struct nkd_server *s;
+
+	if (!acct->cfg.keepalive_enable || acct->cfg.keepalive_server[0] || acct->stopping)
+		return false;
+	s = nkd_redundancy_find((struct nkd_redundancy *)&acct->red, reg->server_id);
+	return s && (s->role == NKD_ROLE_PRIMARY || s->role == NKD_ROLE_SECONDARY);
+}
+
+void nkd_keepalive_sync(struct nkd_account *acct)
+{
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
+		struct nkd_registration *reg = &acct->regs[i];
+
+		if (reg->in_use && wants_flow(acct, reg)) {
+			if (nkd_kernel_available())
+				apply(acct, &reg->target.ep, &reg->flow_id);
+		} else {
+			delete(&reg->flow_id);
+		}
+	}
+	if (acct->cfg.keepalive_enable && acct->has_ka_target && !acct->stopping) {
+		if (nkd_kernel_available())
+			apply(acct, &acct->ka_target, &acct->ka_flow_id);
+	} else {
+		delete(&acct->ka_flow_id);
+	}
+}
+
+void nkd_keepalive_delete_all(struct nkd_account *acct)
+{
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		delete(&acct->regs[i].flow_id);
+	delete(&acct->ka_flow_id);
+}
+
+static struct nk_endpoint mapping_endpoint(const struct nk_mapping *m)
+{
+	struct nk_endpoint ep = { .family = m->family, .addr = m->addr, .port = m->port };
+
+	return ep;
+}
+
+bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow)
+{
+	struct nkd_registration *reg = NULL;
+	struct nk_endpoint ep;
+
+	for (size_t i = 0; i < NKD_MAX_SERVERS && !reg; i++)
+		if (acct->regs[i].in_use && acct->regs[i].flow_id == flow->id)
+			reg = &acct->regs[i];
+	if (!reg && (!acct->ka_flow_id || acct->ka_flow_id != flow->id))
+		return false;
+
+	switch (cmd) {
+	case NATKEEP_CMD_MAPPING_CHANGED:
+		if (!nk_flow_has(flow, NK_FLOW_MAPPING))
+			break;
+		ep = mapping_endpoint(&flow->mapping);
+		if (reg) {
+			nkd_reg_set_mapping(reg, &ep);
+			break;
+		}
+		/* X_KeepAliveServer's answer is the account's mapping. */
+		for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+			if (acct->regs[i].in_use)
+				nkd_reg_set_mapping(&acct->regs[i], &ep);
+		break;
+	case NATKEEP_CMD_PEER_UNRESPONSIVE:
+		if (!reg) {
+			nkd_warn("%s: keep-alive server %s does not answer", acct->cfg.name,
+				 acct->cfg.keepalive_server);
+			break;
+		}
+		if (!acct->redundancy_on) {
+			nkd_warn("%s: %s does not answer keep-alives (no redundancy: staying)",
+				 acct->cfg.name, reg->next_hop);
+			break;
+		}
+		nkd_warn("%s: %s does not answer keep-alives: failing over",
+			 acct->cfg.name, reg->next_hop);
+		{
+			uint32_t id = reg->server_id;
+
+			nkd_reg_end(reg, false);
+			nkd_redundancy_failed(&acct->red, id, NKD_FAIL_UNRESPONSIVE, 0,
+					      "keep-alive unanswered", 0, nkd_now_ms());
+		}
+		break;
+	case NATKEEP_CMD_PEER_RESPONSIVE:
+		nkd_info("%s: %s answers keep-alives again", acct->cfg.name,
+			 reg ? reg->next_hop : acct->cfg.keepalive_server);
+		break;
+	}
+	return true;
+}

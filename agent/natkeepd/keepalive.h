@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An account's keep-alive flows in natkeep.ko: one per registered server
+ * (primary and secondary), from the account's SIP port, with its
+ * X_KeepAlive* settings; or one towards X_KeepAliveServer when set. The
+ * flows' events: a new public mapping re-registers, an unanswered SIP
+ * keep-alive fails the server over.
+ */
+#ifndef NKD_KEEPALIVE_H
+#define NKD_KEEPALIVE_H
+
+#include "account.h"
+
+/* Make the flows match the registrations (after any change). */
+void nkd_keepalive_sync(struct nkd_account *acct);
+/* Delete every flow of the account. */
+void nkd_keepalive_delete_all(struct nkd_account *acct);
+/* A module event; false if the flow is not the account's. */
+bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow);
+/* The flow spec for a keep-alive towards remote (for tests and status). */
+void nkd_keepalive_flow_spec(const struct nkd_account *acct,
+			     const struct nk_endpoint *remote, struct nk_flow *flow);
+/* Whether the type gets answers that tell liveness (options, notify, custom). */
+bool nkd_keepalive_tells_liveness(uint8_t msg_type);
+
+#endif

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * natkeepd: registers the gateway's SIP accounts with proxy server
+ * redundancy and dual registration, and drives natkeep.ko's keep-alives.
+ * Signals: SIGHUP reloads the configuration (a bad file is refused and the
+ * running one kept; unchanged registrations stay), SIGTERM/SIGINT
+ * un-register and exit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sofia-sip/su.h>
+
+#include "agent.h"
+#include "control.h"
+#include "hook.h"
+#include "kernel.h"
+#include "log.h"
+#include "netwatch.h"
+#include "resolver.h"
+
+#ifndef NATKEEP_VERSION
+#define NATKEEP_VERSION "0.1.0"
+#endif
+
+#define NKD_CONFIG_DEFAULT	"/etc/natkeepd.conf"
+
+static struct nkd_agent agent;
+static struct nkd_config next_cfg;	/* a reload's candidate (large) */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: natkeepd [-c CONFIG] [-f] [-d] [-s SOCKET] [-t]\n"
+		"  -c CONFIG  configuration file (default " NKD_CONFIG_DEFAULT ")\n"
+		"  -f         foreground, log to stderr\n"
+		"  -d         log debug messages too\n"
+		"  -s SOCKET  control socket (overrides ControlSocket)\n"
+		"  -t         check the configuration and exit\n"
+		"  -V         version\n"
+		"See natkeepd(8), natkeepd.conf(5).\n");
+}
+
+static const char *account_state(const struct nkd_account *acct)
+{
+	if (acct->stopping)
+		return "stopping";
+	return nkd_account_state_name(nkd_redundancy_state(&acct->red, nkd_now_ms()));
+}
+
+void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
+{
+	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
+	char server[NK_ENDPOINT_STRLEN] = "";
+	bool registered = p != NULL;
+
+	if (p)
+		nk_endpoint_format(p->target.ep.family, &p->target.ep.addr, p->target.ep.port,
+				   server, sizeof(server));
+	if (registered == acct->reported_registered && !strcmp(server, acct->reported_server))
+		return;
+	acct->reported_registered = registered;
+	snprintf(acct->reported_server, sizeof(acct->reported_server), "%s", server);
+	if (registered)
+		nkd_notice("%s: current server %s (%s)", acct->cfg.name, server, p->target.host);
+	else
+		nkd_notice("%s: no current server (%s)", acct->cfg.name, account_state(acct));
+	nkd_hook_run(a->cfg.agent.server_change_hook, acct, account_state(acct));
+}
+
+static void start_account(struct nkd_agent *a, int i)
+{
+	a->pending_start[i] = false;
+	a->accounts[i] = nkd_account_start(a, i, &a->cfg);
+}
+
+static bool all_gone(const struct nkd_agent *a)
+{
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->accounts[i])
+			return false;
+	return true;
+}
+
+void nkd_agent_account_gone(struct nkd_agent *a, struct nkd_account *acct)
+{
+	int i = acct->index;
+
+	nkd_info("%s: stopped", acct->cfg.name);
+	/* Not from inside sofia's callback: from the loop, a moment later. */
+	a->accounts[i] = NULL;
+	su_root_break(a->root);
+	a->gone[i] = acct;
+}
+
+static void reap_gone(struct nkd_agent *a)
+{
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		if (!a->gone[i])
+			continue;
+		nkd_account_free(a->gone[i]);
+		a->gone[i] = NULL;
+		if (a->pending_start[i] && !a->terminating)
+			start_account(a, i);
+	}
+}
+
+static void reload(struct nkd_agent *a)
+{
+	char err[NKD_CONFIG_ERR_MAX];
+
+	if (nkd_config_load(a->cfg.path, &next_cfg, err, sizeof(err))) {
+		nkd_err("reload refused, running configuration kept: %s", err);
+		return;
+	}
+	nkd_notice("reloading %s", a->cfg.path);
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		struct nkd_account *old = a->accounts[i];
+		const struct nkd_account_config *n = &next_cfg.accounts[i];
+		bool want = n->present && n->enable;
+
+		if (old && want &&
+		    nkd_account_same_registration(&a->cfg, &a->cfg.accounts[i], &next_cfg, n)) {
+			if (!nkd_account_same_keepalive(&a->cfg.accounts[i], n))
+				nkd_account_update_keepalive(old, n);
+			continue;
+		}
+		if (old) {
+			nkd_info("%s: registration settings changed: registering anew",
+				 old->cfg.name);
+			nkd_account_stop(old);
+		}
+		a->pending_start[i] = want;
+	}
+	if (strcmp(a->cfg.agent.control_socket, next_cfg.agent.control_socket) ||
+	    strcmp(a->cfg.agent.resolv_conf, next_cfg.agent.resolv_conf) ||
+	    a->cfg.agent.transaction_timeout_s != next_cfg.agent.transaction_timeout_s)
+		nkd_warn("ControlSocket, ResolvConf and TransactionTimeout take effect at the "
+			 "next start (accounts registered anew use the new TransactionTimeout)");
+	{
+		/* What needs a restart stays as it is until then. */
+		struct nkd_agent_config keep = a->cfg.agent;
+
+		memcpy(keep.server_change_hook, next_cfg.agent.server_change_hook,
+		       sizeof(keep.server_change_hook));
+		keep.log_level = next_cfg.agent.log_level;
+		keep.require_module = next_cfg.agent.require_module;
+		keep.transaction_timeout_s = next_cfg.agent.transaction_timeout_s;
+		a->cfg = next_cfg;
+		a->cfg.agent = keep;
+	}
+	nkd_log_set_level(a->cfg.agent.log_level);
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->pending_start[i] && !a->accounts[i])
+			start_account(a, i);
+}
+
+static void terminate(struct nkd_agent *a)
+{
+	if (a->terminating)
+		return;
+	a->terminating = true;
+	nkd_notice("terminating: un-registering");
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		a->pending_start[i] = false;
+		if (a->accounts[i])
+			nkd_account_stop(a->accounts[i]);
+	}
+	if (all_gone(a))
+		su_root_break(a->root);
+}
+
+static int on_signal(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
+{
+	struct signalfd_siginfo si;
+	int fd = *(int *)arg;
+
+	(void)magic;
+	(void)w;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload(&agent);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			terminate(&agent);
+			break;
+		case SIGCHLD:
+			nkd_hook_reap();
+			break;
+		}
+	}
+	return 0;
+}
+
+static void on_kernel_event(void *ctx, int cmd, const struct nk_flow *flow)
+{
+	struct nkd_agent *a = ctx;
+
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->accounts[i] && nkd_account_flow_event(a->accounts[i], cmd, flow))
+			return;
+}
+
+static void on_kernel_available(void *ctx)
+{
+	struct nkd_agent *a = ctx;
+
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->accounts[i])
+			nkd_account_flows_refresh(a->accounts[i]);
+}
+
+static void on_network_changed(void *ctx)
+{
+	struct nkd_agent *a = ctx;
+
+	nkd_debug("network changed: checking our addresses");
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->accounts[i])
+			nkd_account_network_changed(a->accounts[i]);
+}
+
+static int open_kernel(struct nkd_agent *a)
+{
+	static const struct nkd_kernel_handlers handlers = {
+		.event = on_kernel_event,
+		.available = on_kernel_available,
+		.ctx = &agent,
+	};
+	int ret = nkd_kernel_open(a->root, &handlers);
+
+	if (!ret)
+		return 0;
+	if (ret == -ENOENT && !a->cfg.agent.require_module) {
+		nkd_warn("natkeep.ko is not loaded: registering without kernel "
+			 "keep-alives until it is (RequireModule = false)");
+		return 0;
+	}
+	if (ret == -ENOENT)
+		nkd_err("natkeep.ko is not loaded (modprobe natkeep), and RequireModule "
+			"is true: not starting");
+	else
+		nkd_err("cannot talk to natkeep.ko: %s", strerror(-ret));
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = NKD_CONFIG_DEFAULT, *socket_path = NULL;
+	bool foreground = false, debug = false, check_only = false;
+	char err[NKD_CONFIG_ERR_MAX];
+	int opt, sigfd, sigwait_index = -1;
+	su_wait_t sigwait;
+	sigset_t mask;
+
+	while ((opt = getopt(argc, argv, "c:fds:tVh")) != -1) {
+		switch (opt) {
+		case 'c': config = optarg; break;
+		case 'f': foreground = true; break;
+		case 'd': debug = true; break;
+		case 's': socket_path = optarg; break;
+		case 't': check_only = true; break;
+		case 'V': printf("natkeepd %s\n", NATKEEP_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (nkd_config_load(config, &agent.cfg, err, sizeof(err))) {
+		fprintf(stderr, "natkeepd: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration OK\n", config);
+		return 0;
+	}
+	if (socket_path)
+		snprintf(agent.cfg.agent.control_socket, sizeof(agent.cfg.agent.control_socket),
+			 "%s", socket_path);
+	nkd_log_open(foreground, debug ? NKD_LOG_DEBUG : agent.cfg.agent.log_level);
+	srandom((unsigned int)(time(NULL) ^ getpid()));
+
+	/* Before sofia starts its threads, or they would take the signals. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sigfd < 0) {
+		nkd_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+
+	su_init();
+	agent.root = su_root_create(NULL);
+	if (!agent.root) {
+		nkd_err("cannot create the event loop");
+		return 1;
+	}
+	if (su_wait_create(&sigwait, sigfd, SU_WAIT_IN) ||
+	    (sigwait_index = su_root_register(agent.root, &sigwait, on_signal, &sigfd, 0)) < 0) {
+		nkd_err("cannot watch signals");
+		return 1;
+	}
+	if (open_kernel(&agent))
+		return 1;
+	if (nkd_resolver_init(agent.root, agent.cfg.agent.resolv_conf))
+		nkd_warn("cannot start the DNS resolver: only IP addresses will work");
+	opt = nkd_control_open(&agent, agent.cfg.agent.control_socket);
+	if (opt) {
+		nkd_err("control socket %s: %s", agent.cfg.agent.control_socket, strerror(-opt));
+		return 1;
+	}
+	if (nkd_netwatch_start(agent.root, on_network_changed, &agent))
+		nkd_warn("cannot watch addresses and routes: address changes go unnoticed");
+
+	nkd_notice("natkeepd %s starting with %s", NATKEEP_VERSION, config);
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (agent.cfg.accounts[i].present && agent.cfg.accounts[i].enable)
+			start_account(&agent, i);
+	if (all_gone(&agent))
+		nkd_warn("no enabled account in %s", config);
+
+	while (!agent.terminating || !all_gone(&agent)) {
+		su_root_run(agent.root);
+		reap_gone(&agent);
+	}
+	reap_gone(&agent);
+	nkd_notice("natkeepd stopped");
+
+	nkd_netwatch_stop();
+	nkd_control_close();
+	nkd_resolver_uninit();
+	nkd_kernel_close();
+	su_root_deregister(agent.root, sigwait_index);
+	su_root_destroy(agent.root);
+	su_deinit();
+	close(sigfd);
+	return agent.exit_code;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One REGISTER with one server through sofia-sip: digest authentication
+ * (two challenges the credentials cannot answer are an error), redirects
+ * (at most 5 in a row), the Contact and Via with the public mapping, the
+ * refreshes sofia makes itself, and un-REGISTER. Outcomes go to the
+ * account's redundancy state machine.
+ */
+#ifndef NKD_REGISTRATION_H
+#define NKD_REGISTRATION_H
+
+#include "account.h"
+
+#define NKD_MAX_REDIRECTS	5
+
+struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_id);
+
+/* REGISTER with server id (its target t). Returns NULL when out of handles. */
+struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server_id,
+				       const struct nkd_target *t);
+
+/* Ends it: un-REGISTER first if registered and unregister, else at once. */
+void nkd_reg_end(struct nkd_registration *reg, bool unregister);
+
+/* A sofia event on the registration's handle. */
+void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
+		   const char *phrase, const sip_t *sip);
+
+/* A new public mapping (from STUN or Via): register the new Contact now. */
+void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping);
+
+/* Our address towards the server may have changed: re-register if it did. */
+void nkd_reg_check_local(struct nkd_registration *reg);
+
+/* Registrations in use (any state). */
+unsigned int nkd_reg_count(const struct nkd_account *acct);
+
+#endif

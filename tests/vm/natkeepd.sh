@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# natkeepd helpers for VM scenarios; source after lib.sh, natkeep.sh, peers.sh.
+#
+#   nkd_servers [PRIO...]   kamailio on 10.3.0.11, .12, .13 (as many as PRIOs,
+#                           default 10 20 30) and dnsmasq on 10.3.0.53 with
+#                           _sip._udp.natkeep.test SRV records sipN.natkeep.test
+#                           of those priorities (weight 10), TTL 30 s
+#   nkd_conf                write $NKD_CONF: stdin, after a [natkeepd]
+#                           section with the socket and resolv.conf
+#   nkd_start [ARGS...]     natkeepd -f -d in gw (log $NKD_LOG); NKD_PID
+#   nkd_stop                SIGTERM and wait for the exit (15 s)
+#   nkd_show [-j]           natkeepctl account show through the socket
+#   nkd_eval PY             evaluate PY over the JSON accounts `d` (a = d[0])
+#   nkd_wait SECS PY        until PY (as nkd_eval) is true
+#   nkd_registers INST [PY] REGISTERs received by kamailio INST: count of
+#                           distinct (callid, cseq) whose fields `r` make PY true
+
+NK_NKD=$NK_TOP/agent/natkeepd/natkeepd
+NKD_SOCK=$NK_TMP/natkeepd.sock
+NKD_LOG=$NK_TMP/natkeepd.log
+NKD_CONF=$NK_TMP/natkeepd.conf
+NKD_PID=
+
+nkd_servers() {
+	local prios=("$@") i rec=()
+	[ ${#prios[@]} -gt 0 ] || prios=(10 20 30)
+	for i in "${!prios[@]}"; do
+		peer_kamailio srv "${NK_SIP_REGISTRARS[i]}" 5060 || return 1
+		rec+=("--srv-host=_sip._udp.natkeep.test,sip$((i + 1)).natkeep.test,5060,${prios[i]},10"
+			"--host-record=sip$((i + 1)).natkeep.test,${NK_SIP_REGISTRARS[i]}")
+	done
+	peer_dnsmasq srv "$NK_SIP_DNS" "${rec[@]}" --local-ttl=30 || return 1
+	printf 'nameserver %s\n' "$NK_SIP_DNS" >"$NK_TMP/resolv.conf"
+}
+
+nkd_conf() {
+	{
+		printf '[natkeepd]\nControlSocket = %s\nResolvConf = %s\n' "$NKD_SOCK" \
+			"$NK_TMP/resolv.conf"
+		cat
+	} >"$NKD_CONF"
+}
+
+nkd_start() {
+	ip netns exec gw "$NK_NKD" -f -d -c "$NKD_CONF" "$@" >>"$NKD_LOG" 2>&1 </dev/null &
+	NKD_PID=$!
+	cleanup_add "nkd_stop"
+	wait_for 20 test -S "$NKD_SOCK" || { tail -n 20 "$NKD_LOG"; return 1; }
+}
+
+nkd_stop() {
+	[ -n "$NKD_PID" ] || return 0
+	kill -TERM "$NKD_PID" 2>/dev/null
+	wait_for 15 bash -c "! kill -0 $NKD_PID 2>/dev/null"
+	local rc=$?
+	wait "$NKD_PID" 2>/dev/null
+	NKD_PID=
+	return $rc
+}
+
+nkd_show() {
+	NATKEEPD_SOCKET=$NKD_SOCK "$NK_CTL" "$@" account show
+}
+
+nkd_eval() {
+	nkd_show -j | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+a = d[0] if d else None
+def server(addr):
+    return next((s for s in a["servers"] if s["address"] == addr), {})
+r = eval(sys.argv[1])
+print(r)
+sys.exit(0 if r else 1)' "$1"
+}
+
+nkd_wait() {
+	wait_for "$1" nkd_eval "$2"
+}
+
+nkd_registers() {
+	peer_kamailio_registers "$1" | python3 -c '
+import sys
+seen = set()
+for line in sys.stdin:
+    r = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+    if eval(sys.argv[1]):
+        seen.add((r.get("callid"), r.get("cseq")))
+print(len(seen))' "${2:-True}"
+}
