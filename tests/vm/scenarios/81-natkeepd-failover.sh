@@ -1,0 +1,116 @@
+#!/bin/bash
+# Proxy server redundancy with real registrars: a killed primary is left
+# within two keep-alive intervals (OPTIONS keep-alives unanswered), a
+# restarted one taken back within X_CheckPrimaryServerInterval; with dual
+# registration both servers hold the binding and killing the primary
+# leaves the account registered in every sample, the secondary taking over
+# and a new secondary found.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../natkeep.sh"
+. "$(dirname "$0")/../peers.sh"
+. "$(dirname "$0")/../natkeepd.sh"
+
+INTERVAL=2
+CHECK=10
+nk_load
+nk_sip_topology
+check "three registrars and DNS (SRV priorities 10, 20, 30)" nkd_servers 10 20 30
+
+write_conf() {
+	nkd_conf <<-EOF
+		[ITSP Profile A - SIP]
+		ProxyServer = natkeep.test
+		RegisterExpires = 300
+		X_ProxyServerRedundancy = true
+		X_SecondaryRegistration = $1
+		X_CheckPrimaryServerInterval = $CHECK
+		[SP1 Service]
+		AuthUserName = alice
+		AuthPassword = secret
+		X_KeepAliveEnable = true
+		X_KeepAliveExpires = $INTERVAL
+		X_KeepAliveMsgType = $2
+	EOF
+}
+
+# Seconds (two decimals) until nkd_eval PY holds, polled every 0.1 s; "" on timeout.
+time_until() {
+	local secs=$1 py=$2 t0 t1
+	t0=$(date +%s%N)
+	wait_for "$secs" nkd_eval "$py" || return 1
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+
+bound_at() {
+	[ -n "$(peer_kamailio_bindings "$1")" ]
+}
+
+unbound_at() {
+	[ -z "$(peer_kamailio_bindings "$1")" ]
+}
+
+within() {
+	awk -v s="$1" -v max="$2" 'BEGIN { exit !(s != "" && s <= max) }'
+}
+
+# b) failover and fallback, with NOTIFY keep-alives
+write_conf false notify
+check "natkeepd starts" nkd_start
+check "registered with sip1" nkd_wait 15 'a["current_server"] == "10.3.0.11:5060"'
+check "its NOTIFY keep-alives are answered" \
+	nkd_wait 10 'server("10.3.0.11:5060")["flow"]["rx_responses"] >= 1'
+peer_kamailio_stop srv@10.3.0.11
+t=$(time_until 20 'a["current_server"] == "10.3.0.12:5060"')
+echo "  failover to sip2 ${t:-never} s after sip1 died (keep-alive interval $INTERVAL s)"
+check "failover to sip2 within 2 keep-alive intervals (${t:-never} s)" within "$t" $((2 * INTERVAL))
+check "sip1 failed: keep-alive unanswered" \
+	nkd_eval 'server("10.3.0.11:5060")["last_error"]["kind"] == "keep-alive-unanswered"'
+check "sip1 is a fallback candidate now" \
+	nkd_eval 'server("10.3.0.11:5060")["state"] == "fallback-candidate"'
+check "the keep-alive flow follows: to sip2 now" \
+	nkd_wait 5 'server("10.3.0.12:5060")["flow"]["tx_packets"] >= 1'
+check "sip2 holds the binding" wait_for 5 bound_at srv@10.3.0.12
+check "sip1 restarts (empty location table)" peer_kamailio_restart srv@10.3.0.11
+t=$(time_until $((CHECK + 10)) 'a["current_server"] == "10.3.0.11:5060"')
+echo "  fallback to sip1 ${t:-never} s after it came back (check interval $CHECK s)"
+check "fallback to sip1 within X_CheckPrimaryServerInterval (${t:-never} s)" within "$t" $((CHECK + 2))
+check "after the fallback sip2's binding is removed (un-REGISTER)" \
+	wait_for 10 unbound_at srv@10.3.0.12
+check "sip1 holds the binding again" wait_for 5 bound_at srv@10.3.0.11
+check "natkeepd stops" nkd_stop
+
+# c) dual registration, with OPTIONS keep-alives
+write_conf true options
+rm -f "$NKD_SOCK"
+check "natkeepd starts (dual registration)" nkd_start
+check "primary sip1 and secondary sip2" \
+	nkd_wait 15 'server("10.3.0.11:5060").get("state") == "primary" and server("10.3.0.12:5060").get("state") == "secondary"'
+check "sip1 and sip2 both hold alice's binding" \
+	wait_for 10 eval 'bound_at srv@10.3.0.11 && bound_at srv@10.3.0.12'
+check "two keep-alive flows, one per server" \
+	wait_for 10 bash -c "[ \"\$(ip netns exec gw $NK_CTL -j flow show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = 2 ]"
+
+# Sample the account's state five times a second while the primary dies.
+samples=$NK_TMP/samples
+(
+	end=$(($(date +%s) + 12))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		# sed, not python: a sample must be cheap under TCG.
+		nkd_show -j | sed -n 's/^\[{"account":"SP1","aor":"[^"]*","state":"\([^"]*\)".*"current_server":\("[^"]*"\|null\).*/\1 \2/p'
+		sleep 0.2
+	done
+) >"$samples" &
+sampler=$!
+sleep 1
+peer_kamailio_stop srv@10.3.0.11
+wait "$sampler"
+echo "  $(wc -l <"$samples") samples: $(sort "$samples" | uniq -c | tr '\n' ';')"
+check "registered in every sample while the primary died" \
+	bash -c "[ \$(wc -l <'$samples') -ge 24 ] && ! grep -v '^registered ' '$samples'"
+check "sip2 took over as primary" nkd_eval 'a["current_server"] == "10.3.0.12:5060"'
+check "a new secondary: sip3" nkd_wait 10 'server("10.3.0.13:5060").get("state") == "secondary"'
+check "sip3 holds the binding" wait_for 10 bound_at srv@10.3.0.13
+check "natkeepd stops" nkd_stop
+check "no flow left" test "$(in_ns gw "$NK_CTL" -j flow show)" = "[]"
+summary
