@@ -300,6 +300,12 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 			       NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
 			       /* Redirects are counted by us (at most 5). */
 			       NUTAG_AUTO302(0),
+			       /*
+				* Retry-After is the redundancy's to honour (it
+				* fails over first): sofia would wait and retry
+				* the same server itself.
+				*/
+			       NUTAG_MAX_RETRY_AFTER(0),
 			       NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
 			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
 			       TAG_END());
