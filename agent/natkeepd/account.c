@@ -244,10 +244,21 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
 		/* Answered 200 by sofia itself: servers' own NAT pings work. */
 		nkd_debug("%s: OPTIONS from the server answered", acct->cfg.name);
 		break;
+	case nua_i_invite:
+		/* Calls are the gateway's call handling's, not ours. */
+		nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
+		nua_handle_destroy(nh);
+		break;
+	case nua_i_message:
+	case nua_i_info:
+	case nua_i_subscribe:
+	case nua_i_refer:
+	case nua_i_publish:
+	case nua_i_method:
+		nua_respond(nh, SIP_501_NOT_IMPLEMENTED, TAG_END());
+		nua_handle_destroy(nh);
+		break;
 	default:
-		/* Requests we do not serve: sofia answers them. */
-		if (nh && !reg && event >= nua_i_chat && event < nua_r_set_params)
-			nua_handle_destroy(nh);
 		break;
 	}
 }

@@ -18,39 +18,53 @@ static void endpoint_of(const struct nkd_server *s, char *buf, size_t len)
 				   s->target.ep.port, buf, len);
 }
 
+extern char **environ;
+
 void nkd_hook_run(const char *command, const struct nkd_account *acct, const char *state)
 {
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
 	const struct nkd_server *s = nkd_redundancy_secondary(&acct->red);
 	char server[NK_ENDPOINT_STRLEN], secondary[NK_ENDPOINT_STRLEN];
-	sigset_t all;
+	char vars[6][sizeof(acct->aor) + 32];
+	char *argv[] = { (char *)command, NULL };
+	size_t n = 0, i;
+	char **envp;
+	sigset_t none;
 	pid_t pid;
 
 	if (!command || !command[0])
 		return;
 	endpoint_of(p, server, sizeof(server));
 	endpoint_of(s, secondary, sizeof(secondary));
+	snprintf(vars[0], sizeof(vars[0]), "NATKEEP_ACCOUNT=%s", acct->cfg.name);
+	snprintf(vars[1], sizeof(vars[1]), "NATKEEP_STATE=%s", state);
+	snprintf(vars[2], sizeof(vars[2]), "NATKEEP_SERVER=%s", server);
+	snprintf(vars[3], sizeof(vars[3]), "NATKEEP_SERVER_HOST=%s", p ? p->target.host : "");
+	snprintf(vars[4], sizeof(vars[4]), "NATKEEP_SECONDARY=%s", secondary);
+	snprintf(vars[5], sizeof(vars[5]), "NATKEEP_AOR=%s", acct->aor);
+	/* Built before fork(): sofia's threads make the child async-signal-only. */
+	while (environ[n])
+		n++;
+	envp = calloc(n + 7, sizeof(*envp));
+	if (!envp)
+		return;
+	for (i = 0; i < n; i++)
+		envp[i] = environ[i];
+	for (i = 0; i < 6; i++)
+		envp[n + i] = vars[i];
+	sigemptyset(&none);
 	pid = fork();
-	if (pid < 0) {
+	if (pid == 0) {
+		/* The child: signals as a fresh process has them. */
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(command, argv, envp);
+		_exit(127);
+	}
+	free(envp);
+	if (pid < 0)
 		nkd_warn("ServerChangeHook: fork: %s", strerror(errno));
-		return;
-	}
-	if (pid > 0) {
+	else
 		nkd_debug("ServerChangeHook %s started (pid %d)", command, (int)pid);
-		return;
-	}
-	/* The child: signals as a fresh process has them. */
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	setenv("NATKEEP_ACCOUNT", acct->cfg.name, 1);
-	setenv("NATKEEP_STATE", state, 1);
-	setenv("NATKEEP_SERVER", server, 1);
-	setenv("NATKEEP_SERVER_HOST", p ? p->target.host : "", 1);
-	setenv("NATKEEP_SECONDARY", secondary, 1);
-	setenv("NATKEEP_AOR", acct->aor, 1);
-	execl(command, command, (char *)NULL);
-	fprintf(stderr, "natkeepd: ServerChangeHook %s: %s\n", command, strerror(errno));
-	_exit(127);
 }
 
 void nkd_hook_reap(void)
@@ -59,7 +73,9 @@ void nkd_hook_reap(void)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status))
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			nkd_warn("ServerChangeHook (pid %d) could not be run", (int)pid);
+		else if (WIFEXITED(status) && WEXITSTATUS(status))
 			nkd_warn("ServerChangeHook (pid %d) exited with status %d", (int)pid,
 				 WEXITSTATUS(status));
 		else if (WIFSIGNALED(status))

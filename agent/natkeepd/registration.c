@@ -327,6 +327,7 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 {
 	struct nkd_account *acct = reg->account;
 	bool first = reg->state != NKD_REG_REGISTERED;
+	uint32_t id = reg->server_id;
 
 	reg->state = NKD_REG_REGISTERED;
 	reg->challenges = 0;
@@ -336,8 +337,8 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 			 reg->contact);
 	nkd_redundancy_registered(&acct->red, reg->server_id, granted_expires(reg, sip),
 				  nkd_now_ms());
-	/* The handle may be gone now (a fallback made it redundant). */
-	if (!reg->in_use)
+	/* The registration may have ended meanwhile, its slot reused. */
+	if (!reg->in_use || reg->server_id != id)
 		return;
 	if (reg->clean_contact) {
 		/* The stale binding is removed: stop repeating it. */
@@ -432,9 +433,9 @@ void nkd_reg_check_local(struct nkd_registration *reg)
 	reg->local = local;
 	/* The NAT's mapping of the old address means nothing now. */
 	reg->has_mapping = false;
-	if (reg->state == NKD_REG_REGISTERED) {
-		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", reg->contact);
-		reg->clean_contact = false;
-	}
+	if (reg->state != NKD_REG_REGISTERED)
+		return;		/* the REGISTER under way is retried with it */
+	snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", reg->contact);
+	reg->clean_contact = false;
 	send_register(reg);
 }
