@@ -67,6 +67,7 @@ tier unit make -s -C tests/unit check
 tier fuzz make -s -C tests/fuzz smoke SMOKE_SECONDS=10
 tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
+tier deb tests/deb/build.sh
 tier vm vm
 
 echo "=== summary"

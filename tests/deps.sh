@@ -21,7 +21,9 @@ packages=(
 	# VM peers for natkeepd: DNS SRV/A records, and dig to check them
 	dnsmasq-base bind9-dnsutils
 	# packaging
-	dkms
+	dkms debhelper dh-dkms
+	# checks of the packages: lintian, systemd-analyze for the unit
+	lintian systemd
 )
 
 missing=()

@@ -2,6 +2,7 @@
 /* rtnetlink address and route events, debounced. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -29,13 +30,22 @@ static void settled(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	watch.changed(watch.ctx);
 }
 
+/* libnl-route parses the message into an address or a route object. */
 static void describe(struct nl_object *obj, void *arg)
 {
-	char buf[256];
+	const char *type = nl_object_get_type(obj);
+	struct nl_addr *a = NULL;
+	char buf[64] = "?";
 
 	(void)arg;
-	nl_object_dump_buf(obj, buf, sizeof(buf));
-	nkd_debug("network: %s %s", nl_object_get_type(obj), buf);
+	if (!strcmp(type, "route/addr"))
+		a = rtnl_addr_get_local((struct rtnl_addr *)obj);
+	else if (!strcmp(type, "route/route"))
+		a = rtnl_route_get_dst((struct rtnl_route *)obj);
+	if (a)
+		nl_addr2str(a, buf, sizeof(buf));
+	nkd_debug("network: %s %s %s", nl_object_get_msgtype(obj) == RTM_DELADDR ||
+		  nl_object_get_msgtype(obj) == RTM_DELROUTE ? "gone" : "new", type, buf);
 }
 
 static int on_message(struct nl_msg *msg, void *arg)
