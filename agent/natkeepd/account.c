@@ -60,6 +60,8 @@ static void red_changed(void *ctx)
 {
 	struct nkd_account *acct = ctx;
 
+	if (nkd_redundancy_primary(&acct->red))
+		acct->ports_tried = 0;
 	nkd_keepalive_sync(acct);
 	nkd_agent_account_changed(acct->agent, acct);
 }
@@ -86,6 +88,32 @@ static void red_arm(void *ctx, int64_t when)
 			      when > now ? (su_duration_t)(when - now) : 0);
 }
 
+static uint16_t port_at(const struct nkd_account *acct, unsigned int i)
+{
+	return i == 0 ? acct->cfg.user_agent_port : acct->cfg.user_agent_ports[i - 1];
+}
+
+/*
+ * No server answered at all: maybe an upstream router blocks the port.
+ * OBi: the next of X_UserAgentPorts; once every port had its turn, pause.
+ */
+static bool red_exhausted(void *ctx, bool all_timeouts)
+{
+	struct nkd_account *acct = ctx;
+	unsigned int n = (unsigned int)acct->cfg.n_user_agent_ports + 1;
+
+	if (!all_timeouts || n == 1 || acct->stopping || ++acct->ports_tried >= n) {
+		acct->ports_tried = 0;
+		return false;
+	}
+	acct->port_index = (acct->port_index + 1) % n;
+	nkd_warn("%s: no server answered REGISTER from UDP port %u: trying port %u "
+		 "(X_UserAgentPorts)", acct->cfg.name, acct->port, port_at(acct, acct->port_index));
+	acct->rebinding = true;
+	nua_shutdown(acct->nua);
+	return true;
+}
+
 static uint32_t red_random(void *ctx, uint32_t bound)
 {
 	(void)ctx;
@@ -97,6 +125,7 @@ static const struct nkd_redundancy_ops red_ops = {
 	.stop = red_stop,
 	.changed = red_changed,
 	.arm = red_arm,
+	.exhausted = red_exhausted,
 	.random = red_random,
 };
 
@@ -212,8 +241,37 @@ static void on_get_params(struct nkd_account *acct, tagi_t tags[])
 		acct->port = (uint16_t)atoi(m->m_url->url_port);
 	nkd_info("%s: SIP socket on UDP port %u, registering %s", acct->cfg.name,
 		 acct->port, acct->aor);
+	if (acct->rebinding) {
+		acct->rebinding = false;
+		nkd_redundancy_resume(&acct->red, nkd_now_ms());
+		return;
+	}
 	acct->started = true;
 	begin_lookups(acct);
+}
+
+static bool open_socket(struct nkd_account *acct, uint16_t port);
+/* The old NUA is shut down: open the next port (outside sofia's callback). */
+static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_account *acct = (struct nkd_account *)arg;
+
+	(void)magic;
+	(void)t;
+	if (acct->stopping)
+		return;
+	nua_destroy(acct->nua);
+	acct->nua = NULL;
+	if (!open_socket(acct, port_at(acct, acct->port_index))) {
+		/* Back to the port that worked: it is free again. */
+		acct->port_index = 0;
+		if (!open_socket(acct, port_at(acct, 0))) {
+			nkd_err("%s: cannot open a SIP socket again: account stopped",
+				acct->cfg.name);
+			acct->stopping = acct->gone = true;
+			nkd_agent_account_gone(acct->agent, acct);
+		}
+	}
 }
 
 static void on_nua_event(nua_event_t event, int status, char const *phrase,
@@ -226,7 +284,7 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
 	(void)nua;
 	switch (event) {
 	case nua_r_get_params:
-		if (!acct->started && !acct->stopping)
+		if ((!acct->started || acct->rebinding) && !acct->stopping)
 			on_get_params(acct, tags);
 		break;
 	case nua_r_register:
@@ -235,10 +293,15 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
 			nkd_reg_event(reg, event, status, phrase, sip);
 		break;
 	case nua_r_shutdown:
-		if (status >= 200) {
-			acct->gone = true;
-			nkd_agent_account_gone(acct->agent, acct);
+		if (status < 200)
+			break;
+		if (acct->rebinding && !acct->stopping) {
+			su_timer_set_interval(acct->rebind_timer, rebind_expired,
+					      (su_timer_arg_t *)acct, 0);
+			break;
 		}
+		acct->gone = true;
+		nkd_agent_account_gone(acct->agent, acct);
 		break;
 	case nua_i_options:
 		/* Answered 200 by sofia itself: servers' own NAT pings work. */
@@ -263,6 +326,44 @@ static void on_nua_event(nua_event_t event, int status, char const *phrase,
 	}
 }
 
+/* The account's SIP socket: a sofia-sip NUA bound to port. */
+static bool open_socket(struct nkd_account *acct, uint16_t port)
+{
+	const struct nkd_config *cfg = &acct->agent->cfg;
+	char url[64];
+
+	snprintf(url, sizeof(url), "sip:0.0.0.0:%u;transport=udp", port);
+	acct->port = port;
+	acct->nua = nua_create(acct->agent->root, on_nua_event, (nua_magic_t *)acct,
+			       NUTAG_URL(url),
+			       /* Keep-alives are the module's: every one of sofia's off. */
+			       NUTAG_OUTBOUND("no-natify no-validate no-options-keepalive "
+					      "no-use-rport"),
+			       NUTAG_KEEPALIVE(0), NUTAG_KEEPALIVE_STREAM(0),
+			       /* Our Via carries the public address. */
+			       NTATAG_USER_VIA(1),
+			       /* We choose the servers: no DNS of sofia's own. */
+			       NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
+			       /* Redirects are counted by us (at most 5). */
+			       NUTAG_AUTO302(0),
+			       /*
+				* Retry-After is the redundancy's to honour (it
+				* fails over first): sofia would wait and retry
+				* the same server itself.
+				*/
+			       NUTAG_MAX_RETRY_AFTER(0),
+			       NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
+			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
+			       TAG_END());
+	if (!acct->nua) {
+		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", acct->cfg.name,
+			port, strerror(errno));
+		return false;
+	}
+	nua_get_params(acct->nua, TAG_ANY(), TAG_END());
+	return true;
+}
+
 struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 				      const struct nkd_config *cfg)
 {
@@ -273,7 +374,6 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	const char *registrar = p->registrar_server[0] ? p->registrar_server : p->proxy_server;
 	uint16_t registrar_port = p->registrar_server[0] ? p->registrar_server_port :
 				  p->proxy_server_port;
-	char url[64];
 
 	if (!acct)
 		return NULL;
@@ -297,38 +397,15 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	nkd_redundancy_init(&acct->red, &red_ops, acct, p->proxy_server_redundancy,
 			    p->secondary_registration, p->check_primary_interval);
 	acct->red_timer = su_timer_create(su_root_task(agent->root), 0);
-
-	snprintf(url, sizeof(url), "sip:0.0.0.0:%u;transport=udp", c->user_agent_port);
-	acct->nua = nua_create(agent->root, on_nua_event, (nua_magic_t *)acct,
-			       NUTAG_URL(url),
-			       /* Keep-alives are the module's: every one of sofia's off. */
-			       NUTAG_OUTBOUND("no-natify no-validate no-options-keepalive "
-					      "no-use-rport"),
-			       NUTAG_KEEPALIVE(0), NUTAG_KEEPALIVE_STREAM(0),
-			       /* Our Via carries the public address. */
-			       NTATAG_USER_VIA(1),
-			       /* We choose the servers: no DNS of sofia's own. */
-			       NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
-			       /* Redirects are counted by us (at most 5). */
-			       NUTAG_AUTO302(0),
-			       /*
-				* Retry-After is the redundancy's to honour (it
-				* fails over first): sofia would wait and retry
-				* the same server itself.
-				*/
-			       NUTAG_MAX_RETRY_AFTER(0),
-			       NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
-			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
-			       TAG_END());
-	if (!acct->nua || !acct->red_timer) {
-		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", c->name,
-			c->user_agent_port, strerror(errno));
+	acct->rebind_timer = su_timer_create(su_root_task(agent->root), 0);
+	if (!acct->red_timer || !acct->rebind_timer || !open_socket(acct, c->user_agent_port)) {
 		if (acct->red_timer)
 			su_timer_destroy(acct->red_timer);
+		if (acct->rebind_timer)
+			su_timer_destroy(acct->rebind_timer);
 		free(acct);
 		return NULL;
 	}
-	nua_get_params(acct->nua, TAG_ANY(), TAG_END());
 	return acct;
 }
 
@@ -375,6 +452,8 @@ void nkd_account_free(struct nkd_account *acct)
 		nua_destroy(acct->nua);
 	if (acct->red_timer)
 		su_timer_destroy(acct->red_timer);
+	if (acct->rebind_timer)
+		su_timer_destroy(acct->rebind_timer);
 	free(acct);
 }
 

@@ -62,6 +62,11 @@ struct nkd_account {
 	bool stopping;			/* un-registering, then shutting down */
 	bool gone;			/* NUA shut down: may be freed */
 	uint16_t port;			/* bound UDP port */
+	/* X_UserAgentPorts: 0 is X_UserAgentPort, i the list's i-th. */
+	unsigned int port_index;
+	unsigned int ports_tried;	/* in a row without any answer */
+	bool rebinding;			/* the NUA closes for another port */
+	su_timer_t *rebind_timer;
 
 	char aor[NK_SIP_USER_MAX + NK_SIP_HOST_MAX + 16];	/* sip:user@domain */
 	char registrar_uri[NK_SIP_HOST_MAX + 16];		/* Request-URI */

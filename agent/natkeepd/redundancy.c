@@ -102,7 +102,7 @@ static void ensure_primary(struct nkd_redundancy *r, int64_t now)
 		if (s->role == NKD_ROLE_PROBE || s->role == NKD_ROLE_SEEK_SECONDARY)
 			s->role = NKD_ROLE_SEARCH;
 	}
-	if (with_role(r, NKD_ROLE_SEARCH) || now < r->pause_until)
+	if (with_role(r, NKD_ROLE_SEARCH) || now < r->pause_until || r->held)
 		return;
 	for (i = 0; i < r->count; i++) {
 		s = &r->servers[i];
@@ -111,7 +111,17 @@ static void ensure_primary(struct nkd_redundancy *r, int64_t now)
 			return;
 		}
 	}
-	/* Every candidate failed: pause, then search again from the first. */
+	/* Every candidate failed: the caller may try another way first ... */
+	for (i = 0; i < r->count; i++)
+		if (!r->servers[i].tried || r->servers[i].last_failure != NKD_FAIL_TIMEOUT)
+			break;
+	if (r->ops->exhausted && r->ops->exhausted(r->ctx, i == r->count)) {
+		for (i = 0; i < r->count; i++)
+			r->servers[i].tried = false;
+		r->held = true;
+		return;
+	}
+	/* ... else pause, then search again from the first. */
 	for (i = 0; i < r->count; i++) {
 		s = &r->servers[i];
 		if (s->retry_at > now) {
@@ -380,6 +390,14 @@ void nkd_redundancy_failed(struct nkd_redundancy *r, uint32_t id,
 	default:
 		break;
 	}
+	reconcile(r, before_primary, before_secondary, now);
+}
+
+void nkd_redundancy_resume(struct nkd_redundancy *r, int64_t now)
+{
+	EVENT_BEGIN(r);
+
+	r->held = false;
 	reconcile(r, before_primary, before_secondary, now);
 }
 

@@ -86,6 +86,13 @@ struct nkd_redundancy_ops {
 	void (*changed)(void *ctx);
 	/* Call nkd_redundancy_timer() at time when (ms), replacing any earlier wish. */
 	void (*arm)(void *ctx, int64_t when);
+	/*
+	 * Every candidate failed (all_timeouts: none answered at all). True
+	 * when the caller changes something first (another local port,
+	 * X_UserAgentPorts): the search then waits, without a pause, for
+	 * nkd_redundancy_resume(). May be NULL.
+	 */
+	bool (*exhausted)(void *ctx, bool all_timeouts);
 	nkd_random_fn random;
 };
 
@@ -102,6 +109,7 @@ struct nkd_redundancy {
 	unsigned int failed_searches;	/* in a row: the backoff's exponent */
 	int64_t pause_until;		/* no search before; 0: none */
 	int64_t next_check;		/* next fallback check; 0: none due */
+	bool held;			/* ops->exhausted() asked to wait */
 	bool stopped;
 };
 
@@ -140,6 +148,9 @@ void nkd_redundancy_registered(struct nkd_redundancy *r, uint32_t id,
 void nkd_redundancy_failed(struct nkd_redundancy *r, uint32_t id,
 			   enum nkd_failure why, int status, const char *reason,
 			   unsigned int retry_after_s, int64_t now);
+
+/* Search again at once, after ops->exhausted() returned true. */
+void nkd_redundancy_resume(struct nkd_redundancy *r, int64_t now);
 
 /* The timer armed through ops->arm expired. */
 void nkd_redundancy_timer(struct nkd_redundancy *r, int64_t now);

@@ -24,6 +24,7 @@ struct fake {
 	unsigned int starts;
 	unsigned int changes;
 	uint32_t random_value;	/* UINT32_MAX: always the bound */
+	int other_ports;	/* local ports left to try (X_UserAgentPorts) */
 };
 
 static void note(struct fake *f, const char *fmt, ...)
@@ -71,11 +72,24 @@ static uint32_t fake_random(void *ctx, uint32_t bound)
 	return v > bound ? bound : v;
 }
 
+/* X_UserAgentPorts: another local port when no server answered at all. */
+static bool fake_exhausted(void *ctx, bool all_timeouts)
+{
+	struct fake *f = ctx;
+
+	if (!all_timeouts || f->other_ports <= 0)
+		return false;
+	f->other_ports--;
+	note(f, "other port");
+	return true;
+}
+
 static const struct nkd_redundancy_ops fake_ops = {
 	.start = fake_start,
 	.stop = fake_stop,
 	.changed = fake_changed,
 	.arm = fake_arm,
+	.exhausted = fake_exhausted,
 	.random = fake_random,
 };
 
@@ -515,6 +529,40 @@ static void stale_outcomes_are_ignored(void)
 	CHECK_INT(primary_id(&f), 1);
 }
 
+static void no_answer_anywhere_tries_another_port_first(void)
+{
+	struct fake f;
+
+	setup(&f, true, false);
+	f.other_ports = 1;
+	three_servers(&f);
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	fail(&f, 2, NKD_FAIL_TIMEOUT);
+	fail(&f, 3, NKD_FAIL_TIMEOUT);
+	/* No pause: the caller moves to another port, then resumes. */
+	CHECK_STR(taken(&f), "start 1, start 2, start 3, other port");
+	CHECK_INT(f.armed, 0);
+	CHECK_INT(f.r.failed_searches, 0);
+	f.now = 2000;
+	nkd_redundancy_resume(&f.r, f.now);
+	CHECK_STR(taken(&f), "start 1");
+	/* Out of ports: the usual pause. */
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	fail(&f, 2, NKD_FAIL_TIMEOUT);
+	fail(&f, 3, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "start 2, start 3");
+	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_PAUSED);
+	/* A server that answered (503) means the port is not the problem. */
+	setup(&f, true, false);
+	f.other_ports = 5;
+	three_servers(&f);
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	fail(&f, 2, NKD_FAIL_SERVER);
+	fail(&f, 3, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "start 1, start 2, start 3");
+	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_PAUSED);
+}
+
 static void names(void)
 {
 	CHECK_STR(nkd_failure_name(NKD_FAIL_UNRESPONSIVE), "keep-alive-unanswered");
@@ -643,6 +691,7 @@ static const struct test_case redundancy_cases[] = {
 	TEST_CASE(dns_update_keeps_state_and_drops_vanished_servers),
 	TEST_CASE(stop_unregisters_everything),
 	TEST_CASE(stale_outcomes_are_ignored),
+	TEST_CASE(no_answer_anywhere_tries_another_port_first),
 	TEST_CASE(names),
 	TEST_CASE(srv_priority_first),
 	TEST_CASE(srv_weights_within_a_priority),

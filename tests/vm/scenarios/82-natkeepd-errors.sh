@@ -121,4 +121,34 @@ check "unknown name: looked up again, but not in a loop ($dns queries)" \
 	bash -c "[ '$dns' -ge 2 ] && [ '$dns' -le 12 ]"
 check "natkeepd is still running" kill -0 "$NKD_PID"
 check "natkeepd stops" nkd_stop
+rm -f "$NKD_SOCK"
+
+# An upstream router that blocks the SIP port: X_UserAgentPorts.
+check "the router drops UDP from the gateway's port 5060" in_ns nat nft -f - <<'NFT'
+table ip blocker {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		iifname "lan0" udp sport 5060 drop
+	}
+}
+NFT
+nkd_conf <<EOF
+TransactionTimeout = 3
+[ITSP Profile A - SIP]
+ProxyServer = natkeep.test
+[SP1 Service]
+AuthUserName = alice
+AuthPassword = secret
+X_UserAgentPorts = 5070, 5071
+EOF
+check "natkeepd starts (port 5060 blocked upstream)" nkd_start
+check "registered from the next of X_UserAgentPorts within 20 s" \
+	nkd_wait 20 'a["state"] == "registered" and a["local_port"] == 5070'
+check "the log says why it moved" \
+	grep -q "no server answered REGISTER from UDP port 5060: trying port 5070" "$NKD_LOG"
+bound_public() {
+	peer_kamailio_bindings srv@10.3.0.11 | grep -q '^alice sip:alice@10.3.0.1:'
+}
+check "kamailio holds the binding, with the NAT's public address" wait_for 5 bound_public
+check "natkeepd stops" nkd_stop
 summary
