@@ -108,4 +108,50 @@ loops=$(grep -c "redirected (" "$NKD_LOG")
 echo "  redirects followed in all: $loops"
 check "no redirect loop: 1 + 5 followed over both runs ($loops)" test "$loops" = 6
 check "natkeepd stops" nkd_stop
+rm -f "$NKD_SOCK"
+
+# STUN keep-alives (kamailio answers STUN on its SIP port) form the Contact,
+# and DNS asked again after the TTL moves the account when its server leaves.
+check "sip1 normal" peer_kamailio_mode srv@10.3.0.11 normal
+check "DNS with a 10 s TTL: natkeep.test -> sip1" \
+	peer_dnsmasq_restart "srv@$NK_SIP_DNS" \
+	--srv-host=_sip._udp.natkeep.test,sip1.natkeep.test,5060,10,10 \
+	--host-record=sip1.natkeep.test,10.3.0.11 --host-record=sip2.natkeep.test,10.3.0.12 \
+	--local-ttl=10
+nkd_conf <<EOF
+[ITSP Profile A - SIP]
+ProxyServer = natkeep.test
+X_ProxyServerRedundancy = true
+[SP1 Service]
+AuthUserName = alice
+AuthPassword = secret
+X_KeepAliveEnable = true
+X_KeepAliveExpires = 1
+X_KeepAliveMsgType = stun
+EOF
+check "natkeepd starts (stun keep-alives)" nkd_start
+check "stun: registered with sip1" nkd_wait 15 'a["current_server"] == "10.3.0.11:5060"'
+check "stun: the flow learned the NAT's mapping from STUN" \
+	nkd_wait 10 'server("10.3.0.11:5060")["flow"]["type"] == "stun" and server("10.3.0.11:5060")["flow"].get("mapping", "").startswith("10.3.0.1:")'
+check "stun: the Contact is that mapping" \
+	nkd_eval 'server("10.3.0.11:5060")["flow"]["mapping"] in server("10.3.0.11:5060")["contact"]'
+nk_nat_ports 20300-20399
+stun_rebound() {
+	nkd_eval 'server("10.3.0.11:5060")["contact"].split(":")[-1].rstrip(">").isdigit() and 20300 <= int(server("10.3.0.11:5060")["contact"].split(":")[-1].rstrip(">")) <= 20399'
+}
+check "stun: a rebinding gives a new Contact within 3 s" wait_for 3 stun_rebound
+q0=$(peer_dnsmasq_queries "srv@$NK_SIP_DNS" _sip._udp.natkeep.test SRV)
+check "DNS now says natkeep.test -> sip2" \
+	peer_dnsmasq_restart "srv@$NK_SIP_DNS" \
+	--srv-host=_sip._udp.natkeep.test,sip2.natkeep.test,5060,10,10 \
+	--host-record=sip1.natkeep.test,10.3.0.11 --host-record=sip2.natkeep.test,10.3.0.12 \
+	--local-ttl=10
+check "after the TTL (10 s): moved to sip2" nkd_wait 25 'a["current_server"] == "10.3.0.12:5060"'
+unbound_at() {
+	[ -z "$(peer_kamailio_bindings "$1")" ]
+}
+check "the server that left DNS was un-registered" wait_for 5 unbound_at srv@10.3.0.11
+q1=$(peer_dnsmasq_queries "srv@$NK_SIP_DNS" _sip._udp.natkeep.test SRV)
+echo "  SRV queries while waiting: $((q1 - q0))"
+check "natkeepd stops" nkd_stop
 summary
