@@ -332,7 +332,8 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 	const struct nkd_config *cfg = &acct->agent->cfg;
 	char url[64];
 
-	snprintf(url, sizeof(url), "sip:0.0.0.0:%u;transport=udp", port);
+	/* "*": sofia binds the port on every address, IPv4 and IPv6. */
+	snprintf(url, sizeof(url), "sip:*:%u;transport=udp", port);
 	acct->port = port;
 	acct->nua = nua_create(acct->agent->root, on_nua_event, (nua_magic_t *)acct,
 			       NUTAG_URL(url),
@@ -364,6 +365,15 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 	return true;
 }
 
+/* A host as a SIP URI has it: IPv6 literals in brackets. */
+static const char *uri_host(const char *host, char *buf, size_t len)
+{
+	if (!strchr(host, ':'))
+		return host;
+	snprintf(buf, len, "[%s]", host);
+	return buf;
+}
+
 struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 				      const struct nkd_config *cfg)
 {
@@ -374,6 +384,7 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	const char *registrar = p->registrar_server[0] ? p->registrar_server : p->proxy_server;
 	uint16_t registrar_port = p->registrar_server[0] ? p->registrar_server_port :
 				  p->proxy_server_port;
+	char dbuf[NKD_HOST_MAX + 3], rbuf[NKD_HOST_MAX + 3];
 
 	if (!acct)
 		return NULL;
@@ -383,6 +394,8 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	acct->profile = *p;
 	acct->redundancy_on = p->proxy_server_redundancy;
 	acct->port = c->user_agent_port;
+	domain = uri_host(domain, dbuf, sizeof(dbuf));
+	registrar = uri_host(registrar, rbuf, sizeof(rbuf));
 	snprintf(acct->aor, sizeof(acct->aor), "sip:%s@%s", nkd_account_user(c), domain);
 	if (registrar_port == 5060)
 		snprintf(acct->registrar_uri, sizeof(acct->registrar_uri), "sip:%s", registrar);
@@ -499,9 +512,22 @@ void nkd_account_flows_refresh(struct nkd_account *acct)
 
 void nkd_account_network_changed(struct nkd_account *acct)
 {
-	if (acct->stopping)
+	bool moved = false;
+
+	if (acct->stopping || acct->rebinding || !acct->started)
 		return;
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
 		if (acct->regs[i].in_use && acct->regs[i].state != NKD_REG_UNREGISTERING)
-			nkd_reg_check_local(&acct->regs[i]);
+			moved |= nkd_reg_local_changed(&acct->regs[i]);
+	if (!moved)
+		return;
+	/*
+	 * sofia binds the port on each address it finds at start: a new
+	 * address needs a new socket. Registrations start over from it.
+	 */
+	nkd_notice("%s: our address towards the servers changed: reopening UDP port %u "
+		   "and registering again", acct->cfg.name, acct->port);
+	acct->rebinding = true;
+	nkd_redundancy_reset(&acct->red, nkd_now_ms());
+	nua_shutdown(acct->nua);
 }

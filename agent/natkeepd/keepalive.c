@@ -50,8 +50,8 @@ void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 			     NK_FLOW_SIP_USER_AGENT;
 		snprintf(f->sip_from_user, sizeof(f->sip_from_user), "%s",
 			 nkd_account_user(c));
-		snprintf(f->sip_host, sizeof(f->sip_host), "%s", acct->profile.proxy_server[0] ?
-			 acct->profile.proxy_server : acct->profile.registrar_server);
+		/* The AOR's domain ("[v6]" bracketed already). */
+		snprintf(f->sip_host, sizeof(f->sip_host), "%s", strchr(acct->aor, '@') + 1);
 		snprintf(f->sip_user_agent, sizeof(f->sip_user_agent),
 			 "natkeepd/%s", NATKEEP_VERSION);
 	}

@@ -401,6 +401,25 @@ void nkd_redundancy_resume(struct nkd_redundancy *r, int64_t now)
 	reconcile(r, before_primary, before_secondary, now);
 }
 
+void nkd_redundancy_reset(struct nkd_redundancy *r, int64_t now)
+{
+	EVENT_BEGIN(r);
+
+	if (r->stopped)
+		return;
+	for (size_t i = 0; i < r->count; i++) {
+		struct nkd_server *s = &r->servers[i];
+
+		if (s->role != NKD_ROLE_NONE)
+			drop(r, s, false);
+		s->tried = s->probed = false;
+	}
+	r->held = true;
+	r->pause_until = 0;
+	r->next_check = 0;
+	reconcile(r, before_primary, before_secondary, now);
+}
+
 void nkd_redundancy_timer(struct nkd_redundancy *r, int64_t now)
 {
 	EVENT_BEGIN(r);

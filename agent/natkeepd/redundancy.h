@@ -149,8 +149,15 @@ void nkd_redundancy_failed(struct nkd_redundancy *r, uint32_t id,
 			   enum nkd_failure why, int status, const char *reason,
 			   unsigned int retry_after_s, int64_t now);
 
-/* Search again at once, after ops->exhausted() returned true. */
+/* Search again at once, after ops->exhausted() returned true or a reset. */
 void nkd_redundancy_resume(struct nkd_redundancy *r, int64_t now);
+
+/*
+ * Drop every registration (no un-REGISTER: the socket is going away) and
+ * hold the search until nkd_redundancy_resume(): the caller reopens its
+ * socket first (our address changed).
+ */
+void nkd_redundancy_reset(struct nkd_redundancy *r, int64_t now);
 
 /* The timer armed through ops->arm expired. */
 void nkd_redundancy_timer(struct nkd_redundancy *r, int64_t now);

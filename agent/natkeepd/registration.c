@@ -421,21 +421,10 @@ void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint 
 	send_register(reg);
 }
 
-void nkd_reg_check_local(struct nkd_registration *reg)
+bool nkd_reg_local_changed(const struct nkd_registration *reg)
 {
 	struct nk_endpoint local;
 
-	if (local_towards(&reg->target.ep, reg->account->port, &local) ||
-	    nkd_endpoint_equal(&local, &reg->local))
-		return;
-	nkd_notice("%s: our address towards %s changed: registering again",
-		   reg->account->cfg.name, reg->next_hop);
-	reg->local = local;
-	/* The NAT's mapping of the old address means nothing now. */
-	reg->has_mapping = false;
-	if (reg->state != NKD_REG_REGISTERED)
-		return;		/* the REGISTER under way is retried with it */
-	snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", reg->contact);
-	reg->clean_contact = false;
-	send_register(reg);
+	return !local_towards(&reg->target.ep, reg->account->port, &local) &&
+	       !nkd_endpoint_equal(&local, &reg->local);
 }

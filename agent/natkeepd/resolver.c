@@ -16,10 +16,14 @@ enum stage { STAGE_SRV, STAGE_ADDR, STAGE_DONE };
 
 struct nkd_resolve;
 
-/* The context of an address query: which SRV record it is for. */
+/* Addresses kept per SRV target and family. */
+#define NKD_ADDRS_PER_TARGET	4
+
+/* The context of an address query: which SRV record, which family. */
 struct addr_query {
 	struct nkd_resolve *r;
 	size_t index;
+	int v6;			/* 0: A, 1: AAAA */
 };
 
 struct nkd_resolve {
@@ -34,11 +38,12 @@ struct nkd_resolve {
 	bool from_srv;
 	struct nkd_srv_record srv[NKD_MAX_SERVERS];
 	size_t n_srv;
-	/* Per SRV record (or the name itself): its addresses. */
-	struct nkd_target found[NKD_MAX_SERVERS][NKD_MAX_SERVERS];
-	size_t n_found[NKD_MAX_SERVERS];
-	struct addr_query addr_queries[NKD_MAX_SERVERS];
-	sres_query_t *queries[NKD_MAX_SERVERS + 1];	/* last: the SRV query */
+	/* Per SRV record (or the name itself): its IPv4, then IPv6 addresses. */
+	struct nkd_target found[NKD_MAX_SERVERS][2][NKD_ADDRS_PER_TARGET];
+	size_t n_found[NKD_MAX_SERVERS][2];
+	struct addr_query addr_queries[2 * NKD_MAX_SERVERS];
+	/* A and AAAA queries per SRV record; the last one: the SRV query. */
+	sres_query_t *queries[2 * NKD_MAX_SERVERS + 1];
 	const char *last_error;		/* of this lookup's queries */
 };
 
@@ -91,13 +96,14 @@ static void note_ttl(struct nkd_resolve *r, uint32_t ttl)
 static void finish(struct nkd_resolve *r, const char *error)
 {
 	struct nkd_target targets[NKD_MAX_SERVERS];
-	size_t n = 0, i, j;
+	size_t n = 0, i, j, f;
 	uint32_t ttl = r->min_ttl;
 
 	r->stage = STAGE_DONE;
 	for (i = 0; i < (r->from_srv ? r->n_srv : 1); i++)
-		for (j = 0; j < r->n_found[i] && n < NKD_MAX_SERVERS; j++)
-			targets[n++] = r->found[i][j];
+		for (f = 0; f < 2; f++)
+			for (j = 0; j < r->n_found[i][f] && n < NKD_MAX_SERVERS; j++)
+				targets[n++] = r->found[i][f][j];
 	if (!n) {
 		char why[NK_SIP_HOST_MAX + 64];
 
@@ -134,31 +140,40 @@ static void on_addr(sres_context_t *ctx, sres_query_t *q, sres_record_t **answer
 	struct addr_query *aq = (struct addr_query *)ctx;
 	struct nkd_resolve *r = aq->r;
 	size_t i = aq->index;
+	int f = aq->v6;
+	uint16_t want = f ? sres_type_aaaa : sres_type_a;
 
 	(void)q;
-	r->queries[i] = NULL;
+	r->queries[2 * i + f] = NULL;
 	for (size_t k = 0; answers && answers[k]; k++) {
 		sres_record_t *rec = answers[k];
 		struct nkd_target *t;
 
 		if (rec->sr_record->r_status) {
-			r->last_error = status_text(rec->sr_record->r_status);
+			/* An IPv4-only name has no AAAA: not an error of its own. */
+			if (!f)
+				r->last_error = status_text(rec->sr_record->r_status);
 			continue;
 		}
-		if (rec->sr_record->r_type != sres_type_a || r->n_found[i] >= NKD_MAX_SERVERS)
+		if (rec->sr_record->r_type != want || r->n_found[i][f] >= NKD_ADDRS_PER_TARGET)
 			continue;
-		t = &r->found[i][r->n_found[i]++];
+		t = &r->found[i][f][r->n_found[i][f]++];
 		memset(t, 0, sizeof(*t));
 		snprintf(t->host, sizeof(t->host), "%s",
 			 r->from_srv ? r->srv[i].target : r->name);
-		t->ep.family = AF_INET;
-		t->ep.addr.v4 = rec->sr_a->a_addr;
+		if (f) {
+			t->ep.family = AF_INET6;
+			memcpy(&t->ep.addr.v6, &rec->sr_aaaa->aaaa_addr, 16);
+		} else {
+			t->ep.family = AF_INET;
+			t->ep.addr.v4 = rec->sr_a->a_addr;
+		}
 		t->ep.port = r->from_srv ? r->srv[i].port : r->port;
 		t->priority = r->from_srv ? r->srv[i].priority : 0;
 		t->weight = r->from_srv ? r->srv[i].weight : 0;
 		note_ttl(r, rec->sr_record->r_ttl);
 	}
-	if (!answers)
+	if (!answers && !f)
 		r->last_error = status_text(SRES_TIMEOUT_ERR);
 	sres_free_answers(resolver.res, answers);
 	if (--r->pending == 0)
@@ -167,14 +182,18 @@ static void on_addr(sres_context_t *ctx, sres_query_t *q, sres_record_t **answer
 
 static void query_addr(struct nkd_resolve *r, size_t index, const char *host)
 {
-	r->addr_queries[index] = (struct addr_query){ r, index };
-	r->pending++;
-	r->queries[index] = sres_query(resolver.res, on_addr,
-				       (sres_context_t *)&r->addr_queries[index],
-				       sres_type_a, host);
-	if (!r->queries[index] && r->pending) {
-		r->pending--;
-		r->last_error = "cannot send the query";
+	for (int f = 0; f < 2; f++) {
+		size_t slot = 2 * index + (size_t)f;
+
+		r->addr_queries[slot] = (struct addr_query){ r, index, f };
+		r->pending++;
+		r->queries[slot] = sres_query(resolver.res, on_addr,
+					      (sres_context_t *)&r->addr_queries[slot],
+					      f ? sres_type_aaaa : sres_type_a, host);
+		if (!r->queries[slot]) {
+			r->pending--;
+			r->last_error = "cannot send the query";
+		}
 	}
 }
 
@@ -184,7 +203,7 @@ static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers
 	size_t k;
 
 	(void)q;
-	r->queries[NKD_MAX_SERVERS] = NULL;
+	r->queries[2 * NKD_MAX_SERVERS] = NULL;
 	r->n_srv = 0;
 	for (k = 0; answers && answers[k]; k++) {
 		sres_record_t *rec = answers[k];
@@ -224,7 +243,7 @@ static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers
 
 static void cancel_queries(struct nkd_resolve *r)
 {
-	for (size_t i = 0; i <= NKD_MAX_SERVERS; i++) {
+	for (size_t i = 0; i <= 2 * NKD_MAX_SERVERS; i++) {
 		if (r->queries[i])
 			sres_query_bind(r->queries[i], NULL, NULL);
 		r->queries[i] = NULL;
@@ -245,10 +264,10 @@ static void lookup(struct nkd_resolve *r)
 		snprintf(srv_name, sizeof(srv_name), "%s", r->name);
 	else
 		snprintf(srv_name, sizeof(srv_name), "_sip._udp.%s", r->name);
-	r->queries[NKD_MAX_SERVERS] = sres_query(resolver.res, on_srv,
-						 (sres_context_t *)r,
-						 sres_type_srv, srv_name);
-	if (!r->queries[NKD_MAX_SERVERS]) {
+	r->queries[2 * NKD_MAX_SERVERS] = sres_query(resolver.res, on_srv,
+						     (sres_context_t *)r,
+						     sres_type_srv, srv_name);
+	if (!r->queries[2 * NKD_MAX_SERVERS]) {
 		again_in(r, NKD_DNS_RETRY_S);
 		r->done(r->ctx, NULL, 0, "cannot send a DNS query");
 	}

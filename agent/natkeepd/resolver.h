@@ -2,8 +2,8 @@
 /*
  * An account's candidate servers from DNS, asynchronously (sofia's sres on
  * the event loop): SRV records of _sip._udp.NAME in RFC 2782 order, each
- * target's A records; without SRV records, every A record of NAME at one
- * priority with the configured port. An IP address is its own single
+ * target's A then AAAA records; without SRV records, every A and AAAA
+ * record of NAME at one priority with the configured port. An IP address is its own single
  * candidate. The lookup is repeated when the answers' TTL runs out.
  */
 #ifndef NKD_RESOLVER_H

@@ -563,6 +563,29 @@ static void no_answer_anywhere_tries_another_port_first(void)
 	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_PAUSED);
 }
 
+static void reset_drops_everything_until_resumed(void)
+{
+	struct fake f;
+
+	setup(&f, true, true);
+	three_servers(&f);
+	ok(&f, 1);
+	ok(&f, 2);
+	taken(&f);
+	/* Our address changed: every registration is gone with the socket. */
+	nkd_redundancy_reset(&f.r, f.now);
+	CHECK_STR(taken(&f), "stop 1, stop 2, changed");
+	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_REGISTERING);
+	CHECK_INT(f.armed, 0);
+	nkd_redundancy_timer(&f.r, f.now);
+	CHECK_STR(taken(&f), "");
+	/* The new socket is open: the search starts from the first. */
+	nkd_redundancy_resume(&f.r, f.now);
+	CHECK_STR(taken(&f), "start 1");
+	ok(&f, 1);
+	CHECK_STR(taken(&f), "start 2, changed");
+}
+
 static void names(void)
 {
 	CHECK_STR(nkd_failure_name(NKD_FAIL_UNRESPONSIVE), "keep-alive-unanswered");
@@ -692,6 +715,7 @@ static const struct test_case redundancy_cases[] = {
 	TEST_CASE(stop_unregisters_everything),
 	TEST_CASE(stale_outcomes_are_ignored),
 	TEST_CASE(no_answer_anywhere_tries_another_port_first),
+	TEST_CASE(reset_drops_everything_until_resumed),
 	TEST_CASE(names),
 	TEST_CASE(srv_priority_first),
 	TEST_CASE(srv_weights_within_a_priority),

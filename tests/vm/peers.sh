@@ -238,7 +238,7 @@ peer_kamailio() {
 	nr=$(_peer_kam_mode_nr "$mode") || return 1
 	[ -z "${NK_KAM_PID[$key]:-}" ] || { echo "peer_kamailio: kamailio $key is running already"; return 1; }
 	first=${NK_KAM_FIRST[$ns]:-}
-	dir=$(mktemp -d "$NK_TMP/kamailio-$ns-$addr.XXXXXX")
+	dir=$(mktemp -d "$NK_TMP/kamailio-$ns-${addr//:/_}.XXXXXX")
 	NK_KAM_DIR[$key]=$dir
 	NK_KAM_ARGS[$key]="$ns $addr $port $nr"
 	# NS alone: the first instance in NS (again after a stopped one).
