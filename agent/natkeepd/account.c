@@ -114,19 +114,13 @@ static bool red_exhausted(void *ctx, bool all_timeouts)
 	return true;
 }
 
-static uint32_t red_random(void *ctx, uint32_t bound)
-{
-	(void)ctx;
-	return (uint32_t)(random() % ((uint64_t)bound + 1));
-}
-
 static const struct nkd_redundancy_ops red_ops = {
 	.start = red_start,
 	.stop = red_stop,
 	.changed = red_changed,
 	.arm = red_arm,
 	.exhausted = red_exhausted,
-	.random = red_random,
+	.random = nkd_random_below,
 };
 
 /* ------------------------------------------------------------- DNS */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* RFC 2782 ordering of SRV records. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "candidates.h"
@@ -65,4 +66,10 @@ void nkd_srv_order(struct nkd_srv_record *records, size_t n,
 		order_one_priority(records + start, end - start, random, ctx);
 		start = end;
 	}
+}
+
+uint32_t nkd_random_below(void *ctx, uint32_t bound)
+{
+	(void)ctx;
+	return (uint32_t)(random() % ((uint64_t)bound + 1));
 }

@@ -22,6 +22,9 @@ struct nkd_srv_record {
 /* A uniformly random number in 0..bound (inclusive). */
 typedef uint32_t (*nkd_random_fn)(void *ctx, uint32_t bound);
 
+/* An nkd_random_fn on random(3) (ctx unused), for the daemon. */
+uint32_t nkd_random_below(void *ctx, uint32_t bound);
+
 /*
  * Sorts records (n of them) in place into the order to try them: ascending
  * priority; within a priority, RFC 2782's selection: zero weights first,

@@ -67,12 +67,6 @@ void nkd_resolver_uninit(void)
 	resolver.res = NULL;
 }
 
-static uint32_t random_below(void *ctx, uint32_t bound)
-{
-	(void)ctx;
-	return (uint32_t)(random() % ((uint64_t)bound + 1));
-}
-
 static void lookup(struct nkd_resolve *r);
 
 static void timer_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -231,7 +225,7 @@ static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers
 	r->last_error = NULL;
 	r->from_srv = r->n_srv > 0;
 	if (r->from_srv) {
-		nkd_srv_order(r->srv, r->n_srv, random_below, NULL);
+		nkd_srv_order(r->srv, r->n_srv, nkd_random_below, NULL);
 		for (k = 0; k < r->n_srv; k++)
 			query_addr(r, k, r->srv[k].target);
 	} else {
