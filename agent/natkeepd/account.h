@@ -47,7 +47,6 @@ struct nkd_registration {
 	char stale_contact[NK_SIP_HOST_MAX + 160];	/* to remove (expires=0) */
 	bool clean_contact;		/* send once more without the stale one */
 	uint32_t flow_id;		/* keep-alive flow, 0: none */
-	struct nk_flow flow_seen;	/* last stats read for status */
 };
 
 struct nkd_account {

@@ -44,8 +44,7 @@ void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 	if (!f->response_timeout_ms)
 		f->response_timeout_ms = 1;
 	f->miss_limit = 1;
-	if (f->msg_type == NATKEEP_MSG_OPTIONS || f->msg_type == NATKEEP_MSG_NOTIFY ||
-	    f->msg_type == NATKEEP_MSG_CUSTOM) {
+	if (nkd_keepalive_tells_liveness(f->msg_type)) {
 		f->fields |= NK_FLOW_SIP_FROM_USER | NK_FLOW_SIP_HOST |
 			     NK_FLOW_SIP_USER_AGENT;
 		snprintf(f->sip_from_user, sizeof(f->sip_from_user), "%s",
@@ -170,9 +169,12 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 				 acct->cfg.keepalive_server);
 			break;
 		}
-		if (!acct->redundancy_on) {
-			nkd_warn("%s: %s does not answer keep-alives (no redundancy: staying)",
-				 acct->cfg.name, reg->next_hop);
+		/* OBi: only unanswered SIP keep-alives fail over (not STUN). */
+		if (!acct->redundancy_on ||
+		    !nkd_keepalive_tells_liveness(acct->cfg.keepalive_msg_type)) {
+			nkd_warn("%s: %s does not answer keep-alives (%s: staying)",
+				 acct->cfg.name, reg->next_hop,
+				 acct->redundancy_on ? "not SIP keep-alives" : "no redundancy");
 			break;
 		}
 		nkd_warn("%s: %s does not answer keep-alives: failing over",

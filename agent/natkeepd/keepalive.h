@@ -17,10 +17,10 @@ void nkd_keepalive_sync(struct nkd_account *acct);
 void nkd_keepalive_delete_all(struct nkd_account *acct);
 /* A module event; false if the flow is not the account's. */
 bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow);
-/* The flow spec for a keep-alive towards remote (for tests and status). */
+/* The flow spec for a keep-alive towards remote. */
 void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 			     const struct nk_endpoint *remote, struct nk_flow *flow);
-/* Whether the type gets answers that tell liveness (options, notify, custom). */
+/* SIP keep-alive types (options, notify, custom): answers tell liveness. */
 bool nkd_keepalive_tells_liveness(uint8_t msg_type);
 
 #endif

@@ -12,8 +12,6 @@
 #include "log.h"
 #include "resolver.h"
 
-enum stage { STAGE_SRV, STAGE_ADDR, STAGE_DONE };
-
 struct nkd_resolve;
 
 /* Addresses kept per SRV target and family. */
@@ -31,7 +29,6 @@ struct nkd_resolve {
 	uint16_t port;
 	nkd_resolve_fn done;
 	void *ctx;
-	enum stage stage;
 	su_timer_t *timer;		/* the next lookup */
 	unsigned int pending;		/* queries in flight */
 	uint32_t min_ttl;
@@ -93,7 +90,6 @@ static void finish(struct nkd_resolve *r, const char *error)
 	size_t n = 0, i, j, f;
 	uint32_t ttl = r->min_ttl;
 
-	r->stage = STAGE_DONE;
 	for (i = 0; i < (r->from_srv ? r->n_srv : 1); i++)
 		for (f = 0; f < 2; f++)
 			for (j = 0; j < r->n_found[i][f] && n < NKD_MAX_SERVERS; j++)
@@ -221,7 +217,6 @@ static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers
 	}
 	sres_free_answers(resolver.res, answers);
 
-	r->stage = STAGE_ADDR;
 	r->last_error = NULL;
 	r->from_srv = r->n_srv > 0;
 	if (r->from_srv) {
@@ -252,7 +247,6 @@ static void lookup(struct nkd_resolve *r)
 	cancel_queries(r);
 	memset(r->n_found, 0, sizeof(r->n_found));
 	r->min_ttl = UINT32_MAX;
-	r->stage = STAGE_SRV;
 	/* A name that is itself an SRV owner (_sip._udp.example.net). */
 	if (r->name[0] == '_')
 		snprintf(srv_name, sizeof(srv_name), "%s", r->name);

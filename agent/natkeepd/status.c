@@ -49,14 +49,11 @@ static const char *current_server(const struct nkd_account *acct, char *buf, siz
 	return buf;
 }
 
-/* The module's view of a registration's flow, or NULL. */
-static const struct nk_flow *flow_of(struct nkd_registration *reg, uint32_t id,
-				     struct nk_flow *buf)
+/* The module's view of flow id, or NULL. */
+static const struct nk_flow *flow_of(uint32_t id, struct nk_flow *buf)
 {
 	if (!id || !nkd_kernel_available() || nkd_kernel_flow_get(id, buf))
 		return NULL;
-	if (reg)
-		reg->flow_seen = *buf;
 	return buf;
 }
 
@@ -124,7 +121,7 @@ static void text_server(FILE *out, struct nkd_account *acct, const struct nkd_se
 			fprintf(out, ", public address %s", ep);
 		}
 		fputc('\n', out);
-		f = flow_of(reg, reg->flow_id, &fbuf);
+		f = flow_of(reg->flow_id, &fbuf);
 		if (f)
 			text_flow(out, f);
 	}
@@ -152,7 +149,7 @@ static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 		fprintf(out, "  keep-alives: refused by natkeep.ko: %s\n", acct->flow_error);
 	for (size_t i = 0; i < acct->red.count; i++)
 		text_server(out, acct, &acct->red.servers[i], now);
-	f = flow_of(NULL, acct->ka_flow_id, &fbuf);
+	f = flow_of(acct->ka_flow_id, &fbuf);
 	if (f) {
 		fprintf(out, "  keep-alive server %s\n", acct->cfg.keepalive_server);
 		text_flow(out, f);
@@ -224,7 +221,7 @@ static void json_server(struct json_writer *jw, struct nkd_account *acct,
 		json_kv_string(jw, "contact", reg->contact);
 		if (reg->has_mapping)
 			json_endpoint(jw, "public_address", &reg->mapping);
-		f = flow_of(reg, reg->flow_id, &fbuf);
+		f = flow_of(reg->flow_id, &fbuf);
 		if (f)
 			json_flow(jw, f);
 	}
@@ -259,7 +256,7 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 	json_kv_uint(jw, "interval_s", acct->cfg.keepalive_expires);
 	if (acct->flow_error[0])
 		json_kv_string(jw, "error", acct->flow_error);
-	f = flow_of(NULL, acct->ka_flow_id, &fbuf);
+	f = flow_of(acct->ka_flow_id, &fbuf);
 	if (f)
 		json_flow(jw, f);
 	json_object_end(jw);

@@ -14,6 +14,7 @@
 #   nkd_wait SECS PY        until PY (as nkd_eval) is true
 #   nkd_registers INST [PY] REGISTERs received by kamailio INST: count of
 #                           distinct (callid, cseq) whose fields `r` make PY true
+#   nkd_bound INST / nkd_unbound INST   kamailio INST has a binding / none
 
 NK_NKD=$NK_TOP/agent/natkeepd/natkeepd
 NKD_SOCK=$NK_TMP/natkeepd.sock
@@ -87,4 +88,12 @@ for line in sys.stdin:
     if eval(sys.argv[1]):
         seen.add((r.get("callid"), r.get("cseq")))
 print(len(seen))' "${2:-True}"
+}
+
+nkd_bound() {
+	[ -n "$(peer_kamailio_bindings "$1")" ]
+}
+
+nkd_unbound() {
+	[ -z "$(peer_kamailio_bindings "$1")" ]
 }

@@ -41,13 +41,7 @@ write_conf() {
 	EOF
 }
 
-bound_at() {
-	[ -n "$(peer_kamailio_bindings "$1")" ]
-}
 
-unbound_at() {
-	[ -z "$(peer_kamailio_bindings "$1")" ]
-}
 
 # Seconds from T0 to INST's first 200 OK to a REGISTER after it.
 first_200_after() {
@@ -81,7 +75,7 @@ check "sip1 is a fallback candidate now" \
 	nkd_eval 'server("10.3.0.11:5060")["state"] == "fallback-candidate"'
 check "the keep-alive flow follows: to sip2 now" \
 	nkd_wait 5 'server("10.3.0.12:5060")["flow"]["tx_packets"] >= 1'
-check "sip2 holds the binding" wait_for 5 bound_at srv@10.3.0.12
+check "sip2 holds the binding" wait_for 5 nkd_bound srv@10.3.0.12
 check "sip1 restarts (empty location table)" peer_kamailio_restart srv@10.3.0.11
 back=$(date +%s.%N)
 check "fallback: current server sip1 again" nkd_wait $((CHECK + 10)) 'a["current_server"] == "10.3.0.11:5060"'
@@ -89,8 +83,8 @@ t=$(first_200_after srv@10.3.0.11 "$back")
 echo "  fallback to sip1 ${t:-never} s after it came back (check interval $CHECK s)"
 check "fallback to sip1 within X_CheckPrimaryServerInterval (${t:-never} s)" within "$t" $((CHECK + 2))
 check "after the fallback sip2's binding is removed (un-REGISTER)" \
-	wait_for 10 unbound_at srv@10.3.0.12
-check "sip1 holds the binding again" wait_for 5 bound_at srv@10.3.0.11
+	wait_for 10 nkd_unbound srv@10.3.0.12
+check "sip1 holds the binding again" wait_for 5 nkd_bound srv@10.3.0.11
 echo "  hook calls: $(tr '\n' ';' <"$NK_TMP/hook.log")"
 hook_order() {
 	grep -o ' 10\.3\.0\.1[0-9]:5060 ' "$NK_TMP/hook.log" | tr -d ' ' | tr '\n' ' ' |
@@ -106,7 +100,7 @@ check "natkeepd starts (dual registration)" nkd_start
 check "primary sip1 and secondary sip2" \
 	nkd_wait 15 'server("10.3.0.11:5060").get("state") == "primary" and server("10.3.0.12:5060").get("state") == "secondary"'
 check "sip1 and sip2 both hold alice's binding" \
-	wait_for 10 eval 'bound_at srv@10.3.0.11 && bound_at srv@10.3.0.12'
+	wait_for 10 eval 'nkd_bound srv@10.3.0.11 && nkd_bound srv@10.3.0.12'
 check "two keep-alive flows, one per server" \
 	wait_for 10 bash -c "[ \"\$(ip netns exec gw $NK_CTL -j flow show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')\" = 2 ]"
 
@@ -129,7 +123,7 @@ check "registered in every sample while the primary died" \
 	bash -c "[ \$(wc -l <'$samples') -ge 8 ] && ! grep -v '^registered ' '$samples'"
 check "sip2 took over as primary" nkd_eval 'a["current_server"] == "10.3.0.12:5060"'
 check "a new secondary: sip3" nkd_wait 10 'server("10.3.0.13:5060").get("state") == "secondary"'
-check "sip3 holds the binding" wait_for 10 bound_at srv@10.3.0.13
+check "sip3 holds the binding" wait_for 10 nkd_bound srv@10.3.0.13
 check "natkeepd stops" nkd_stop
 check "no flow left" test "$(in_ns gw "$NK_CTL" -j flow show)" = "[]"
 summary

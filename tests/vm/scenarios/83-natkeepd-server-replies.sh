@@ -85,16 +85,13 @@ check "natkeepd stops" nkd_stop
 rm -f "$NKD_SOCK"
 
 # 302: sip3 redirects to sip1; the registration follows it.
-bound_at() {
-	[ -n "$(peer_kamailio_bindings "$1")" ]
-}
 check "sip1 normal" peer_kamailio_mode srv@10.3.0.11 normal
 check "sip3 redirects REGISTERs to sip1" peer_kamailio_redirect srv@10.3.0.13 "sip:10.3.0.11:5060"
 check "sip3 in redirect mode" peer_kamailio_mode srv@10.3.0.13 302
 single_server_conf 10.3.0.13
 check "natkeepd starts (only sip3)" nkd_start
 check "302: registered, following the redirect" nkd_wait 15 'a["state"] == "registered"'
-check "302: sip1 holds the binding" wait_for 5 bound_at srv@10.3.0.11
+check "302: sip1 holds the binding" wait_for 5 nkd_bound srv@10.3.0.11
 check "302: the log shows the redirect" grep -q "redirected (1 of 5) to sip:10.3.0.11:5060" "$NKD_LOG"
 check "natkeepd stops" nkd_stop
 rm -f "$NKD_SOCK"
@@ -147,10 +144,7 @@ check "DNS now says natkeep.test -> sip2" \
 	--host-record=sip1.natkeep.test,10.3.0.11 --host-record=sip2.natkeep.test,10.3.0.12 \
 	--local-ttl=10
 check "after the TTL (10 s): moved to sip2" nkd_wait 25 'a["current_server"] == "10.3.0.12:5060"'
-unbound_at() {
-	[ -z "$(peer_kamailio_bindings "$1")" ]
-}
-check "the server that left DNS was un-registered" wait_for 5 unbound_at srv@10.3.0.11
+check "the server that left DNS was un-registered" wait_for 5 nkd_unbound srv@10.3.0.11
 q1=$(peer_dnsmasq_queries "srv@$NK_SIP_DNS" _sip._udp.natkeep.test SRV)
 echo "  SRV queries while waiting: $((q1 - q0))"
 check "natkeepd stops" nkd_stop
