@@ -41,6 +41,12 @@ demo: deps
 	@$(MAKE) --no-print-directory all KDIR=$(KDIR)
 	@tests/vm/run.sh -k $(KVER) -- tests/demo.sh
 
+# Timing, scale and hook cost in one VM run (tests/bench/run.sh):
+# tests/bench/results/<date>.json and a table; UPDATE_README=1 also
+# rewrites the README's performance section.
+bench: deps
+	@KDIR=$(KDIR) tests/bench/run.sh
+
 style:
 	@tests/style.sh
 
@@ -72,12 +78,14 @@ clean:
 	$(MAKE) -C agent clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/bench clean KDIR=$(KDIR)
 
 help:
 	@echo "make            build kmod/natkeep.ko and agent/ (KDIR=$(KDIR))"
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make check      every test tier; ends with 'N passed, N failed'"
 	@echo "make demo       boot a VM, load the module, show live flows"
+	@echo "make bench      benchmarks in a VM; UPDATE_README=1 updates README.md"
 	@echo "make style      checkpatch on the kernel code"
 	@echo "make fuzz       the protocol parsers' fuzzers, FUZZ_SECONDS each (600)"
 	@echo "make dkms-install DESTDIR=...   the module sources for DKMS"

@@ -6,13 +6,14 @@
  * change builds a new flow with the same id and swaps it in (nk_flow_replace),
  * so that lookups in the packet path under RCU always see a consistent flow.
  * Only the timer-owned part (route cache, stats) changes, and only from the
- * flow's own hrtimer callback, which never runs concurrently with itself.
+ * flow's own timer expiry, which never runs concurrently with itself.
  * Changes to the table are serialised by nk_net.lock.
  */
 #ifndef _NK_FLOW_H
 #define _NK_FLOW_H
 
 #include <linux/hrtimer.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
@@ -43,8 +44,11 @@ struct nk_flow {
 	struct nk_net *nn;
 	u32 id;
 
-	/* Owned by the hrtimer callback. */
+	/* Owned by the timer's expiry (timer.c), the only writer. */
 	struct hrtimer timer;
+	raw_spinlock_t timer_lock;	/* timer_flags */
+	unsigned long timer_flags;
+	struct llist_node due;		/* in a CPU's send queue */
 	ktime_t next_send;		/* due time of the next send */
 	struct dst_entry *dst;		/* cached route */
 	union nk_addr dst_saddr;	/* source the cached route chose */

@@ -9,12 +9,14 @@
 #include "flow.h"
 #include "hook.h"
 #include "netlink.h"
+#include "timer.h"
 #include "version.h"
 
 static int __init nk_mod_init(void)
 {
 	int err;
 
+	nk_timers_module_init();
 	err = nk_hook_init();
 	if (err)
 		goto err_hook;
@@ -32,6 +34,7 @@ err_netlink:
 err_flow:
 	nk_hook_uninit();
 err_hook:
+	nk_timers_module_exit();
 	return err;
 }
 
@@ -41,6 +44,7 @@ static void __exit nk_mod_exit(void)
 	nk_netlink_uninit();
 	nk_flow_uninit();
 	nk_hook_uninit();
+	nk_timers_module_exit();
 	pr_info("unloaded\n");
 }
 

@@ -22,3 +22,21 @@ u64 nk_interval_ns(u32 interval_ms, bool randomize, u32 rnd)
 	offset_us = ((u64)rnd * (span_us + 1)) >> 32;
 	return (full_us - span_us + offset_us) * NSEC_PER_USEC;
 }
+
+/*
+ * The due time of the send after the one due at @due and sent at @sent,
+ * @interval_ns later. After a stall longer than an interval the sends
+ * missed are skipped, not sent in a burst: a fixed schedule keeps its
+ * grid (the next multiple of the interval after @sent, as timerfd does),
+ * a randomised one, which has no grid, starts again from @sent.
+ */
+s64 nk_next_due_ns(s64 due, s64 sent, u64 interval_ns, bool randomize)
+{
+	s64 next = due + interval_ns;
+
+	if (next > sent)
+		return next;
+	if (randomize)
+		return sent + interval_ns;
+	return due + (div64_u64(sent - due, interval_ns) + 1) * interval_ns;
+}

@@ -1,11 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * A flow's hrtimer expires in hard irq context and only hands the flow to
+ * this CPU's send tasklet, a HI_SOFTIRQ one: HI runs first in every softirq
+ * pass, at the interrupt's exit, and (up to 6.1 at least) is never deferred
+ * to ksoftirqd. A soft hrtimer that sends from its callback waits instead
+ * behind NET_RX (HRTIMER_SOFTIRQ comes after it) and, once a packet flood
+ * has woken ksoftirqd, behind the scheduler: make bench measures both.
+ */
+#include <linux/interrupt.h>
+#include <linux/llist.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
+#include <linux/wait_bit.h>
 
 #include "compat.h"
 #include "flow.h"
 #include "schedule.h"
 #include "timer.h"
 #include "xmit.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static bool softirq_timers;
+module_param(softirq_timers, bool, 0644);
+MODULE_PARM_DESC(softirq_timers,
+		 "Flows created from now on send from a soft hrtimer's callback, natkeep 0.1's way (kept to compare, make bench; default N)");
+
+/*
+ * nk_flow.timer_flags, changed under nk_flow.timer_lock: the hard irq
+ * callback, the tasklet and nk_timers_stop() agree through it on whether
+ * the timer may be armed again and whether a queue still holds the flow.
+ */
+enum {
+	NK_TIMER_SOFT,		/* soft hrtimer, sends from its callback */
+	NK_TIMER_QUEUED,	/* in a send queue, or being sent */
+	NK_TIMER_STOPPING,	/* no more queueing, no more arming */
+};
+
+struct nk_send_queue {
+	struct llist_head flows;	/* filled in hard irq context */
+	struct tasklet_struct tasklet;
+};
+
+static DEFINE_PER_CPU(struct nk_send_queue, nk_send_queues);
 
 static u64 nk_next_interval_ns(const struct nk_flow *flow)
 {
@@ -22,7 +61,10 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 	ktime_t sent_at;
 	int err;
 
-	err = nk_xmit(flow, &send, &sent_at);
+	/* 0.1's soft timers are measured as they were: no spare skb. */
+	err = nk_xmit(flow, &send, &sent_at,
+		      !test_bit(NK_TIMER_SOFT, &flow->timer_flags));
+	trace_natkeep_send(flow, due, sent_at, err);
 	nk_stats_record_send(&flow->stats, ktime_to_ns(sent_at),
 			     ktime_to_ns(ktime_sub(sent_at, due)), !err);
 	if (!err && nk_payload_answered(&flow->payload))
@@ -32,11 +74,12 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 
 /*
  * One timer per flow serves two deadlines: the next send, and the response
- * timeout of the request in flight, whichever comes first.
+ * timeout of the request in flight, whichever comes first. Returns when the
+ * timer must expire next. Runs in softirq context, never concurrently with
+ * itself for one flow.
  */
-static enum hrtimer_restart nk_expired(struct hrtimer *timer)
+static ktime_t nk_expire(struct nk_flow *flow)
 {
-	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
 	bool answered = nk_payload_answered(&flow->payload);
 	ktime_t now = ktime_get();
 	ktime_t due = flow->next_send;
@@ -47,24 +90,89 @@ static enum hrtimer_restart nk_expired(struct hrtimer *timer)
 		nk_peer_check_timeout(flow, now);
 	if (!ktime_before(now, due)) {
 		ktime_t sent_at = nk_send(flow, due);
-		ktime_t next = ktime_add_ns(due, nk_next_interval_ns(flow));
 
-		/* After a stall longer than an interval, resume from now, no burst. */
-		if (ktime_before(next, sent_at))
-			next = ktime_add_ns(sent_at, nk_next_interval_ns(flow));
-		WRITE_ONCE(flow->next_send, next);
+		WRITE_ONCE(flow->next_send,
+			   nk_next_due_ns(due, sent_at, nk_next_interval_ns(flow),
+					  flow->params.randomize));
 	}
 	expires = flow->next_send;
 	if (answered)
 		expires = min(expires, nk_peer_deadline(flow));
-	hrtimer_set_expires(timer, expires);
+	return expires;
+}
+
+static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
+{
+	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
+
+	hrtimer_set_expires(timer, nk_expire(flow));
 	return HRTIMER_RESTART;
+}
+
+/* Hard irq context: queue the flow for this CPU's send tasklet, no more. */
+static enum hrtimer_restart nk_hard_expired(struct hrtimer *timer)
+{
+	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
+	struct nk_send_queue *queue = this_cpu_ptr(&nk_send_queues);
+
+	raw_spin_lock(&flow->timer_lock);
+	if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags)) {
+		__set_bit(NK_TIMER_QUEUED, &flow->timer_flags);
+		llist_add(&flow->due, &queue->flows);
+		tasklet_hi_schedule(&queue->tasklet);
+	}
+	raw_spin_unlock(&flow->timer_lock);
+	return HRTIMER_NORESTART;
+}
+
+/* Send (or time out) each flow whose timer expired, then arm it again. */
+static void nk_send_queued(struct tasklet_struct *tasklet)
+{
+	struct nk_send_queue *queue = from_tasklet(queue, tasklet, tasklet);
+	struct llist_node *due = llist_del_all(&queue->flows);
+	struct nk_flow *flow, *next;
+	unsigned long irqflags;
+
+	/* In the order they expired. */
+	llist_for_each_entry_safe(flow, next, llist_reverse_order(due), due) {
+		ktime_t expires = 0;
+
+		if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags))
+			expires = nk_expire(flow);
+		raw_spin_lock_irqsave(&flow->timer_lock, irqflags);
+		clear_bit_unlock(NK_TIMER_QUEUED, &flow->timer_flags);
+		if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags))
+			hrtimer_start(&flow->timer, expires,
+				      HRTIMER_MODE_ABS_HARD);
+		raw_spin_unlock_irqrestore(&flow->timer_lock, irqflags);
+		/*
+		 * The barrier orders the clear before the waiter check (see
+		 * wake_up_var()); the flow is freed only after a grace period,
+		 * so not before this tasklet ends.
+		 */
+		smp_mb();
+		wake_up_var(&flow->timer_flags);
+	}
+	nk_xmit_refill();
+}
+
+static enum hrtimer_mode nk_timer_mode(const struct nk_flow *flow)
+{
+	return test_bit(NK_TIMER_SOFT, &flow->timer_flags) ?
+		HRTIMER_MODE_ABS_SOFT : HRTIMER_MODE_ABS_HARD;
 }
 
 void nk_timers_init(struct nk_flow *flow)
 {
-	hrtimer_setup(&flow->timer, nk_expired, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_ABS_SOFT);
+	raw_spin_lock_init(&flow->timer_lock);
+	if (READ_ONCE(softirq_timers)) {
+		__set_bit(NK_TIMER_SOFT, &flow->timer_flags);
+		hrtimer_setup(&flow->timer, nk_soft_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_SOFT);
+	} else {
+		hrtimer_setup(&flow->timer, nk_hard_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_HARD);
+	}
 }
 
 /* A new flow sends its first keep-alive one interval after creation. */
@@ -76,13 +184,23 @@ ktime_t nk_timers_first_expiry(const struct nk_flow *flow)
 void nk_timers_start(struct nk_flow *flow, ktime_t first)
 {
 	flow->next_send = first;
-	hrtimer_start(&flow->timer, first, HRTIMER_MODE_ABS_SOFT);
+	hrtimer_start(&flow->timer, first, nk_timer_mode(flow));
 }
 
-/* Stops the timer, waiting for a running callback; returns the next send. */
+/*
+ * Stops the timer for good, waiting for a send in progress; returns the
+ * next send. Sleeps. Once STOPPING is set nothing arms the timer or queues
+ * the flow again; what remains is a callback running now and a queue that
+ * still holds the flow.
+ */
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
+	raw_spin_lock_irq(&flow->timer_lock);
+	__set_bit(NK_TIMER_STOPPING, &flow->timer_flags);
+	raw_spin_unlock_irq(&flow->timer_lock);
 	hrtimer_cancel(&flow->timer);
+	wait_var_event(&flow->timer_flags,
+		       !test_bit_acquire(NK_TIMER_QUEUED, &flow->timer_flags));
 	return flow->next_send;
 }
 
@@ -92,4 +210,26 @@ s64 nk_timers_next_send_ns(const struct nk_flow *flow)
 					 ktime_get()));
 
 	return max_t(s64, left, 0);
+}
+
+void nk_timers_module_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct nk_send_queue *queue = per_cpu_ptr(&nk_send_queues, cpu);
+
+		init_llist_head(&queue->flows);
+		tasklet_setup(&queue->tasklet, nk_send_queued);
+	}
+}
+
+/* After every flow has stopped: nothing can queue a send any more. */
+void nk_timers_module_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(&nk_send_queues, cpu)->tasklet);
+	nk_xmit_free_spares();
 }

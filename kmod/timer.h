@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A flow's timer: one hrtimer per flow, soft mode, absolute expiry on the
- * flow's own schedule (each send is due the last one's due time plus an
- * interval, so lateness does not accumulate into drift). It also fires at
- * the response timeout of the keep-alive request in flight.
+ * A flow's timer: one hrtimer per flow, absolute expiry on the flow's own
+ * schedule (each send is due the last one's due time plus an interval, so
+ * lateness does not accumulate into drift). It also fires at the response
+ * timeout of the keep-alive request in flight. It expires in hard irq
+ * context and the send runs in a per-CPU HI tasklet (timer.c says why).
  */
 #ifndef _NK_TIMER_H
 #define _NK_TIMER_H
@@ -12,6 +13,8 @@
 
 struct nk_flow;
 
+void nk_timers_module_init(void);
+void nk_timers_module_exit(void);
 void nk_timers_init(struct nk_flow *flow);
 void nk_timers_start(struct nk_flow *flow, ktime_t first);
 ktime_t nk_timers_first_expiry(const struct nk_flow *flow);

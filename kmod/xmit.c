@@ -15,6 +15,50 @@
 #include "xmit.h"
 
 /*
+ * One skb per CPU allocated after a send, off the path between a timer's
+ * expiry and the packet, so that the next send on this CPU does not wait
+ * for the allocator. Its size fits every keep-alive but the longest SIP
+ * texts, which allocate their own.
+ */
+#define NK_SPARE_SKB_SIZE SKB_WITH_OVERHEAD(2048)
+
+static DEFINE_PER_CPU(struct sk_buff *, nk_spare_skb);
+
+/* A fresh skb with room for @size bytes; softirq context. */
+static struct sk_buff *nk_skb_get(unsigned int size, bool spare)
+{
+	struct sk_buff *skb = spare ? this_cpu_xchg(nk_spare_skb, NULL) : NULL;
+
+	if (skb && skb_tailroom(skb) >= size)
+		return skb;
+	kfree_skb(skb);
+	return alloc_skb(size, GFP_ATOMIC);
+}
+
+/* After a send: a spare for the next one, if this CPU has none. */
+void nk_xmit_refill(void)
+{
+	struct sk_buff *skb;
+
+	if (this_cpu_read(nk_spare_skb))
+		return;
+	skb = alloc_skb(NK_SPARE_SKB_SIZE, GFP_ATOMIC);
+	if (skb && this_cpu_cmpxchg(nk_spare_skb, NULL, skb))
+		kfree_skb(skb);
+}
+
+/* At module exit, once no timer can run. */
+void nk_xmit_free_spares(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree_skb(per_cpu(nk_spare_skb, cpu));
+		per_cpu(nk_spare_skb, cpu) = NULL;
+	}
+}
+
+/*
  * The cached route, if still valid. Only the flow's timer callback uses
  * flow->dst, so no lock is needed; a changed flow is a new flow with an
  * empty cache.
@@ -155,11 +199,12 @@ static void nk_push_ipv6(struct sk_buff *skb, struct nk_flow *flow,
 
 /*
  * Send one keep-alive now; @sent_at is when it was handed to the IP layer,
- * @send what its response must match. Returns 0 or a negative errno (no
+ * @send what its response must match; @spare: take this CPU's spare skb
+ * (nk_xmit_refill() makes another). Returns 0 or a negative errno (no
  * route, no memory, dropped on the way).
  */
 int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
-	    ktime_t *sent_at)
+	    ktime_t *sent_at, bool spare)
 {
 	bool ipv4 = flow->params.key.family == AF_INET;
 	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
@@ -180,7 +225,7 @@ int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 	len = nk_payload_prepare(&flow->payload, send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
-	skb = alloc_skb(headroom + len + dst->dev->needed_tailroom, GFP_ATOMIC);
+	skb = nk_skb_get(headroom + len + dst->dev->needed_tailroom, spare);
 	if (!skb) {
 		*sent_at = ktime_get();
 		return -ENOMEM;

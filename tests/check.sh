@@ -69,6 +69,7 @@ tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
 tier deb tests/deb/build.sh
 tier vm vm
+tier bench tests/bench/run.sh --smoke
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

@@ -27,35 +27,38 @@ void nkctl_account_usage(FILE *out)
 static int ask(const char *path, const char *request)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	FILE *err_out = stderr;
 	char buf[4096];
 	ssize_t n;
 	int fd, ret = NKCTL_EXIT_OK;
 	bool first = true;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "natkeepctl: account: socket path too long: %s\n", path);
+		nkctl_error("account: socket path too long: %s", path);
 		return NKCTL_EXIT_USAGE;
 	}
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		fprintf(stderr, "natkeepctl: account: cannot reach natkeepd at %s: %s%s\n",
-			path, strerror(errno),
-			errno == ENOENT || errno == ECONNREFUSED ? " (is natkeepd running?)" : "");
+		nkctl_error("account: cannot reach natkeepd at %s: %s%s",
+			    path, strerror(errno),
+			    errno == ENOENT || errno == ECONNREFUSED ? " (is natkeepd running?)" : "");
 		if (fd >= 0)
 			close(fd);
 		return NKCTL_EXIT_FAILURE;
 	}
 	if (write(fd, request, strlen(request)) < 0 || write(fd, "\n", 1) < 0) {
-		fprintf(stderr, "natkeepctl: account: %s: %s\n", path, strerror(errno));
+		nkctl_error("account: %s: %s", path, strerror(errno));
 		close(fd);
 		return NKCTL_EXIT_FAILURE;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (first && n >= 6 && !memcmp(buf, "error:", 6))
+		if (first && n >= 6 && !memcmp(buf, "error:", 6)) {
 			ret = NKCTL_EXIT_FAILURE;
+			err_out = nkctl_error_start_foreign();
+		}
 		first = false;
-		fwrite(buf, 1, (size_t)n, ret ? stderr : stdout);
+		fwrite(buf, 1, (size_t)n, ret ? err_out : stdout);
 	}
 	close(fd);
 	return ret;

@@ -7,6 +7,7 @@
 
 #include "flow_args.h"
 #include "flow_format.h"
+#include "genl_session.h"
 #include "nk_genl.h"
 #include "nkctl.h"
 #include "report.h"
@@ -43,8 +44,8 @@ static int report_failure(const char *what, const struct flow_list *list,
 			  const struct nk_error *err)
 {
 	if (err->code == -EBADMSG && list && list->parse_error[0]) {
-		fprintf(stderr, "natkeepctl: %s: malformed reply from the kernel: %s\n",
-			what, list->parse_error);
+		nkctl_error("%s: malformed reply from the kernel: %s",
+			    what, list->parse_error);
 		return NKCTL_EXIT_FAILURE;
 	}
 	return nkctl_kernel_error(what, err);
@@ -166,8 +167,7 @@ static int flow_set_or_del(struct nk_genl *genl, uint8_t cmd, const char *what,
 int nkctl_flow_run(const struct nkctl_opts *opts, int argc, char **argv)
 {
 	struct nkctl_flow_request req;
-	struct nk_genl genl;
-	struct nk_error err;
+	struct nk_genl own, *genl;
 	char message[256];
 	int ret;
 
@@ -177,26 +177,27 @@ int nkctl_flow_run(const struct nkctl_opts *opts, int argc, char **argv)
 		nkctl_flow_usage(stdout);
 		return NKCTL_EXIT_OK;
 	}
-	if (nk_genl_open(&genl, &err))
-		return nkctl_open_error(&err);
+	genl = nkctl_genl_get(opts, &own, &ret);
+	if (!genl)
+		return ret;
 	switch (req.action) {
 	case NKCTL_FLOW_ADD:
-		ret = flow_add(&genl, opts, &req.flow);
+		ret = flow_add(genl, opts, &req.flow);
 		break;
 	case NKCTL_FLOW_SET:
-		ret = flow_set_or_del(&genl, NATKEEP_CMD_FLOW_SET, "flow set", &req.flow);
+		ret = flow_set_or_del(genl, NATKEEP_CMD_FLOW_SET, "flow set", &req.flow);
 		break;
 	case NKCTL_FLOW_DEL:
-		ret = flow_set_or_del(&genl, NATKEEP_CMD_FLOW_DEL, "flow del", &req.flow);
+		ret = flow_set_or_del(genl, NATKEEP_CMD_FLOW_DEL, "flow del", &req.flow);
 		break;
 	case NKCTL_FLOW_SHOW:
 	default:
-		ret = flow_show(&genl, opts, &req.flow);
+		ret = flow_show(genl, opts, &req.flow);
 		break;
 	}
-	nk_genl_close(&genl);
+	nkctl_genl_put(opts, genl, ret);
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "natkeepctl: cannot write output: %s\n", strerror(errno));
+		nkctl_error("cannot write output: %s", strerror(errno));
 		return NKCTL_EXIT_FAILURE;
 	}
 	return ret;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * natkeepctl: show, add, change and delete natkeep's keep-alive flows, and
- * watch their events. "natkeepctl [OPTIONS] OBJECT [COMMAND [ARGS]]".
+ * watch their events. "natkeepctl [OPTIONS] OBJECT [COMMAND [ARGS]]", or
+ * such commands from a file: "natkeepctl [OPTIONS] -b FILE".
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/natkeep.h>
 
+#include "batch.h"
+#include "genl_session.h"
 #include "nkctl.h"
 #include "options.h"
 #include "report.h"
@@ -27,10 +31,15 @@ static void usage(FILE *out)
 
 	fprintf(out,
 		"Usage: natkeepctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
+		"       natkeepctl [OPTIONS] [ -force ] -b[atch] FILE\n"
 		"       natkeepctl help | --help | --version\n"
 		"OBJECT := flow | monitor | account   (\"flow\" alone shows all flows)\n"
 		"OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
-		"  -j  JSON output    -p  pretty-printed JSON (implies -j)\n\n");
+		"  -j  JSON output    -p  pretty-printed JSON (implies -j)\n"
+		"  -b FILE  run the commands of FILE (\"-\": stdin), one a line, as they\n"
+		"           would follow OPTIONS, on one netlink socket; \"#\" comments,\n"
+		"           sh quoting; stops at the first that fails (its status)\n"
+		"  -force   with -b: run every line; status 1 if any failed\n\n");
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
 		objects[i].usage(out);
 		fputc('\n', out);
@@ -38,12 +47,59 @@ static void usage(FILE *out)
 	fprintf(out, "See natkeepctl(8).\n");
 }
 
+/* argv[0] is the object: a command of the command line or of a batch. */
+static int run_object(const struct nkctl_opts *opts, int argc, char **argv)
+{
+	char message[128];
+	size_t i;
+
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return NKCTL_EXIT_OK;
+	}
+	if (opts->session && !strcmp(argv[0], "monitor")) {
+		nkctl_error("monitor cannot run in a batch: it runs until interrupted");
+		return NKCTL_EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(argv[0], objects[i].name))
+			return objects[i].run(opts, argc - 1, argv + 1);
+	snprintf(message, sizeof(message), "unknown object \"%s\"", argv[0]);
+	return nkctl_usage_error(NULL, message);
+}
+
+static int run_batch_command(void *data, int argc, char **argv)
+{
+	return run_object(data, argc, argv);
+}
+
+static int run_batch(struct nkctl_opts *opts)
+{
+	struct nkctl_genl_session session = { 0 };
+	FILE *in = stdin;
+	int ret;
+
+	if (strcmp(opts->batch, "-")) {
+		in = fopen(opts->batch, "re");
+		if (!in) {
+			nkctl_error("cannot open %s: %s", opts->batch, strerror(errno));
+			return NKCTL_EXIT_FAILURE;
+		}
+	}
+	opts->session = &session;
+	ret = nkctl_batch_run(in, opts->batch, opts->force, run_batch_command, opts);
+	nkctl_genl_session_end(&session);
+	opts->session = NULL;
+	if (in != stdin)
+		fclose(in);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct nkctl_opts opts;
 	char message[128];
 	int first;
-	size_t i;
 
 	switch (nkctl_options_parse(argc, argv, &opts, &first, message, sizeof(message))) {
 	case NKCTL_OPTIONS_HELP:
@@ -58,17 +114,11 @@ int main(int argc, char **argv)
 	case NKCTL_OPTIONS_RUN:
 		break;
 	}
+	if (opts.batch)
+		return run_batch(&opts);
 	if (first >= argc) {
 		usage(stderr);
 		return NKCTL_EXIT_USAGE;
 	}
-	if (!strcmp(argv[first], "help")) {
-		usage(stdout);
-		return NKCTL_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
-		if (!strcmp(argv[first], objects[i].name))
-			return objects[i].run(&opts, argc - first - 1, argv + first + 1);
-	snprintf(message, sizeof(message), "unknown object \"%s\"", argv[first]);
-	return nkctl_usage_error(NULL, message);
+	return run_object(&opts, argc - first, argv + first);
 }

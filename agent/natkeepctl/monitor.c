@@ -30,7 +30,7 @@ static int print_event(const struct nlmsghdr *nlh, void *data)
 	if (!nkctl_event_name(cmd))
 		return 0;	/* a command of a newer module */
 	if (nk_flow_parse(nlh, &flow, parse_error, sizeof(parse_error))) {
-		fprintf(stderr, "natkeepctl: monitor: malformed event: %s\n", parse_error);
+		nkctl_error("monitor: malformed event: %s", parse_error);
 		return 0;
 	}
 	if (opts->json) {
@@ -81,15 +81,15 @@ static int monitor_loop(struct nk_genl *genl, const struct nkctl_opts *opts,
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "natkeepctl: monitor: %s\n", strerror(errno));
+			nkctl_error("monitor: %s", strerror(errno));
 			return NKCTL_EXIT_FAILURE;
 		}
 		ret = nk_genl_receive_events(genl, print_event, (void *)opts);
 		if (ret == -ENOBUFS) {
 			/* The socket overflowed; say so and go on. */
-			fprintf(stderr, "natkeepctl: monitor: events were lost (receive buffer overflow)\n");
+			nkctl_error("monitor: events were lost (receive buffer overflow)");
 		} else if (ret && ret != -EINTR && ret != -EAGAIN) {
-			fprintf(stderr, "natkeepctl: monitor: %s\n", strerror(-ret));
+			nkctl_error("monitor: %s", strerror(-ret));
 			return NKCTL_EXIT_FAILURE;
 		}
 	}
@@ -127,14 +127,14 @@ int nkctl_monitor_run(const struct nkctl_opts *opts, int argc, char **argv)
 		return nkctl_open_error(&err);
 	ret = nk_genl_join_events(&genl);
 	if (ret) {
-		fprintf(stderr, "natkeepctl: monitor: cannot join group \"%s\": %s\n",
-			NATKEEP_MCGRP_EVENTS, strerror(-ret));
+		nkctl_error("monitor: cannot join group \"%s\": %s",
+			    NATKEEP_MCGRP_EVENTS, strerror(-ret));
 		nk_genl_close(&genl);
 		return NKCTL_EXIT_FAILURE;
 	}
 	ret = setup_signals(&wait_mask);
 	if (ret) {
-		fprintf(stderr, "natkeepctl: monitor: %s\n", strerror(-ret));
+		nkctl_error("monitor: %s", strerror(-ret));
 		nk_genl_close(&genl);
 		return NKCTL_EXIT_FAILURE;
 	}

@@ -12,9 +12,18 @@ enum nkctl_exit {
 	NKCTL_EXIT_USAGE = 2,	/* bad command line */
 };
 
+struct nkctl_genl_session;
+
 struct nkctl_opts {
 	bool json;
 	bool pretty;
+	const char *batch;	/* -b FILE: the commands to run, "-" for stdin */
+	bool force;		/* -force: the batch goes on after a failure */
+	/*
+	 * The netlink connection the commands of a batch share; NULL: each
+	 * command opens its own (genl_session.h).
+	 */
+	struct nkctl_genl_session *session;
 };
 
 /* One object of "natkeepctl OBJECT COMMAND ...": argv[0] is its command. */

@@ -7,7 +7,7 @@
 static bool is_option(const char *arg, const char *short_name, const char *long_name)
 {
 	/* iproute2 users also type "-json"; accept one or two dashes. */
-	return !strcmp(arg, short_name) || !strcmp(arg, long_name) ||
+	return (short_name && !strcmp(arg, short_name)) || !strcmp(arg, long_name) ||
 	       !strcmp(arg, long_name + 1);
 }
 
@@ -34,10 +34,31 @@ enum nkctl_options_result nkctl_options_parse(int argc, char **argv,
 			return NKCTL_OPTIONS_HELP;
 		} else if (is_option(arg, "-V", "--version")) {
 			return NKCTL_OPTIONS_VERSION;
+		} else if (is_option(arg, "-b", "--batch")) {
+			if (opts->batch) {
+				snprintf(err, errlen, "\"%s\" given twice", arg);
+				return NKCTL_OPTIONS_ERROR;
+			}
+			if (++i >= argc) {
+				snprintf(err, errlen, "\"%s\" needs a FILE (\"-\" for stdin)", arg);
+				return NKCTL_OPTIONS_ERROR;
+			}
+			opts->batch = argv[i];
+		} else if (is_option(arg, NULL, "--force")) {
+			opts->force = true;
 		} else {
 			snprintf(err, errlen, "unknown option \"%s\"", arg);
 			return NKCTL_OPTIONS_ERROR;
 		}
+	}
+	if (opts->force && !opts->batch) {
+		snprintf(err, errlen, "\"-force\" is for a batch: -force -b FILE");
+		return NKCTL_OPTIONS_ERROR;
+	}
+	if (opts->batch && i < argc) {
+		snprintf(err, errlen, "a batch takes its commands from %s, not \"%s\"",
+			 opts->batch, argv[i]);
+		return NKCTL_OPTIONS_ERROR;
 	}
 	*used = i;
 	return NKCTL_OPTIONS_RUN;

@@ -15,8 +15,9 @@ enum nkctl_options_result {
 };
 
 /*
- * Reads -j/--json, -p/--pretty (implies -j), -h/--help, -V/--version from
- * argv[1...]; *used is the index of the first argument after them.
+ * Reads -j/--json, -p/--pretty (implies -j), -h/--help, -V/--version,
+ * -b/--batch FILE and --force (-force needs -b, and -b takes no object)
+ * from argv[1...]; *used is the index of the first argument after them.
  */
 enum nkctl_options_result nkctl_options_parse(int argc, char **argv,
 					      struct nkctl_opts *opts, int *used,

@@ -4,8 +4,27 @@
 #define NKCTL_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nk_ack.h"
+
+/*
+ * The batch line being run, named in every message as "FILE:LINE: "; file
+ * NULL when natkeepctl runs the command line's own command.
+ */
+void nkctl_report_set_place(const char *file, unsigned long line);
+
+/* Where the messages go: stderr, or NULL for it; tests capture them. */
+void nkctl_report_to(FILE *out);
+
+/* "natkeepctl: [FILE:LINE: ]message\n", the form of every error. */
+void nkctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * For messages that are not natkeepctl's own (natkeepd's replies): the
+ * stream to write them to, after "natkeepctl: FILE:LINE: " in a batch.
+ */
+FILE *nkctl_error_start_foreign(void);
 
 /*
  * "<strerror>: <extack message> (attribute <name>)", the parts that are

@@ -62,10 +62,31 @@ static void nk_test_interval_random_spread(struct kunit *test)
 	KUNIT_EXPECT_GT(test, hi, full - 10 * NSEC_PER_MSEC);
 }
 
+/* On time or late by less than an interval: one interval after the due time. */
+static void nk_test_next_due_on_schedule(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1000, 100, false), 1100);
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1099, 100, false), 1100);
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1099, 100, true), 1100);
+}
+
+/* A stall: the sends missed are skipped; a fixed schedule keeps its grid. */
+static void nk_test_next_due_after_stall(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1100, 100, false), 1200);
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1350, 100, false), 1400);
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(1000, 1350, 100, true), 1450);
+	KUNIT_EXPECT_EQ(test, nk_next_due_ns(0, 3600LL * NSEC_PER_SEC,
+					     20 * NSEC_PER_MSEC, false),
+			3600LL * NSEC_PER_SEC + 20 * NSEC_PER_MSEC);
+}
+
 static struct kunit_case nk_schedule_cases[] = {
 	KUNIT_CASE(nk_test_interval_fixed),
 	KUNIT_CASE(nk_test_interval_random_bounds),
 	KUNIT_CASE(nk_test_interval_random_spread),
+	KUNIT_CASE(nk_test_next_due_on_schedule),
+	KUNIT_CASE(nk_test_next_due_after_stall),
 	{}
 };
 

@@ -8,14 +8,16 @@ extern const struct test_suite addr_suite, msg_type_suite, lateness_suite,
 	flow_attrs_suite, ack_suite, ctrl_suite, flow_format_suite,
 	json_writer_suite, arg_values_suite, flow_args_suite, options_suite,
 	report_suite, genl_suite, stun_suite, sip_build_suite, sip_parse_suite,
-	custom_spec_suite, config_suite, redundancy_suite;
+	custom_spec_suite, config_suite, redundancy_suite, tokenize_suite,
+	batch_suite;
 
 static const struct test_suite *const suites[] = {
 	&addr_suite, &msg_type_suite, &lateness_suite, &flow_attrs_suite,
 	&ack_suite, &ctrl_suite, &flow_format_suite, &json_writer_suite,
 	&arg_values_suite, &flow_args_suite, &options_suite, &report_suite,
 	&genl_suite, &stun_suite, &sip_build_suite, &sip_parse_suite,
-	&custom_spec_suite, &config_suite, &redundancy_suite,
+	&custom_spec_suite, &config_suite, &redundancy_suite, &tokenize_suite,
+	&batch_suite,
 };
 
 static const char *current_suite, *current_test;

@@ -55,9 +55,54 @@ static void help_version_and_errors(void)
 	CHECK_STR(err, "unknown option \"--frob\"");
 }
 
+static void batch_and_force(void)
+{
+	char *batch[] = { "natkeepctl", "-j", "-force", "-b", "flows.txt" };
+	char *spelled[] = { "natkeepctl", "--batch", "-", "--force" };
+	char *plain[] = { "natkeepctl", "-batch", "-" };
+	struct nkctl_opts opts;
+	char err[128];
+	int used;
+
+	CHECK_INT(run(5, batch, &opts, &used, err), NKCTL_OPTIONS_RUN);
+	CHECK(opts.json);
+	CHECK(opts.force);
+	CHECK_STR(opts.batch, "flows.txt");
+	CHECK(!opts.session);
+	CHECK_INT(used, 5);
+	CHECK_INT(run(4, spelled, &opts, &used, err), NKCTL_OPTIONS_RUN);
+	CHECK_STR(opts.batch, "-");
+	CHECK(opts.force);
+	CHECK_INT(run(3, plain, &opts, &used, err), NKCTL_OPTIONS_RUN);
+	CHECK_STR(opts.batch, "-");
+	CHECK(!opts.force);
+}
+
+static void batch_errors(void)
+{
+	char *no_file[] = { "natkeepctl", "-b" };
+	char *twice[] = { "natkeepctl", "-b", "a", "-b", "b" };
+	char *object[] = { "natkeepctl", "-b", "a", "flow", "show" };
+	char *force_alone[] = { "natkeepctl", "-force", "flow", "del", "id", "1" };
+	struct nkctl_opts opts;
+	char err[128];
+	int used;
+
+	CHECK_INT(run(2, no_file, &opts, &used, err), NKCTL_OPTIONS_ERROR);
+	CHECK_STR(err, "\"-b\" needs a FILE (\"-\" for stdin)");
+	CHECK_INT(run(5, twice, &opts, &used, err), NKCTL_OPTIONS_ERROR);
+	CHECK_STR(err, "\"-b\" given twice");
+	CHECK_INT(run(5, object, &opts, &used, err), NKCTL_OPTIONS_ERROR);
+	CHECK_STR(err, "a batch takes its commands from a, not \"flow\"");
+	CHECK_INT(run(6, force_alone, &opts, &used, err), NKCTL_OPTIONS_ERROR);
+	CHECK_CONTAINS(err, "-force");
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(json_and_pretty),
 	TEST_CASE(pretty_implies_json_and_single_dash_long_names),
 	TEST_CASE(help_version_and_errors),
+	TEST_CASE(batch_and_force),
+	TEST_CASE(batch_errors),
 };
 TEST_SUITE(options_suite, cases);

@@ -108,8 +108,11 @@ trap 'exit 143' TERM
 
 # The command travels as a script the VM reads over 9p: %q keeps every
 # argument intact (spaces, quotes, newlines), unlike the kernel command line.
+accel=tcg,thread=multi
 {
 	printf 'cd -- %q || exit 125\n' "$cwd"
+	# make bench reports how the VM ran.
+	printf 'export NK_VM_ACCEL=%q\n' "${accel%%,*}"
 	printf 'exec'
 	printf ' %q' "$@"
 	printf '\n'
@@ -127,7 +130,7 @@ append+=" 8250.nr_uarts=2"
 # stdin </dev/null: the VM takes no input; qemu then leaves the terminal alone.
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-machine pc -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+	-machine pc -accel "$accel" -cpu max -smp 2 -m "$mem" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-chardev file,id=con,path="$tmp/console.log" -serial chardev:con \

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""make bench inside the VM: every benchmark in turn, one JSON document.
+
+    bench.py [--smoke] [--only a,b]
+
+Progress goes to stderr; the document is the last stdout line, prefixed
+with "NATKEEP-BENCH-JSON " (the VM's disk is read-only: stdout is the way
+out). --smoke runs each benchmark for a second or two: make check asserts
+that each ran and produced well-formed numbers, never what they are.
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import hook  # noqa: E402
+import lateness  # noqa: E402
+import scale  # noqa: E402
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def lateness_part(smoke):
+    args = argparse.Namespace(seconds=2 if smoke else 45, period_ms=20,
+                              conditions=list(lateness.CONDITIONS))
+    return lateness.run(args)
+
+
+def scale_part(smoke):
+    if smoke:
+        args = argparse.Namespace(sizes=[160], interval="1s", settle=1.5,
+                                  window=1.5, single=5)
+    else:
+        args = argparse.Namespace(sizes=[1000, 10000, 100000], interval="20s",
+                                  settle=25, window=20, single=200)
+    return scale.run(args)
+
+
+def hook_part(smoke):
+    if smoke:
+        args = argparse.Namespace(flows=200, trials=1, seconds=0.5)
+    else:
+        args = argparse.Namespace(flows=100000, trials=5, seconds=3)
+    return hook.run(args)
+
+
+PARTS = {
+    "lateness": lateness_part,
+    "scale": scale_part,
+    "hook": hook_part,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--only", default=",".join(PARTS))
+    args = ap.parse_args()
+    doc = {
+        "smoke": args.smoke,
+        "kernel": platform.release(),
+        "cpu_model": cpu_model(),
+        "vcpus": os.cpu_count(),
+        "accel": os.environ.get("NK_VM_ACCEL", "unknown"),
+        "requested": args.only.split(","),
+        "parts": {},
+        "errors": {},
+    }
+    for name in args.only.split(","):
+        start = time.monotonic()
+        print("bench: %s ..." % name, file=sys.stderr, flush=True)
+        try:
+            doc["parts"][name] = PARTS[name](args.smoke)
+        except Exception as e:  # noqa: BLE001 -- reported, the rest runs
+            doc["errors"][name] = "%s: %s" % (type(e).__name__, e)
+            print("bench: %s failed: %s" % (name, e), file=sys.stderr)
+        print("bench: %s done in %.0f s" % (name, time.monotonic() - start),
+              file=sys.stderr, flush=True)
+    print("NATKEEP-BENCH-JSON " + json.dumps(doc, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Helpers shared by make bench's benchmarks (run inside the VM as root).
+
+Namespaces and background processes are registered with a Cleanup and
+removed when it closes; every figure a benchmark reports goes through
+percentiles() so that each carries its sample count.
+"""
+import json
+import math
+import os
+import subprocess
+import time
+
+TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+NATKEEP_KO = os.path.join(TOP, "kmod", "natkeep.ko")
+PROBE_KO = os.path.join(TOP, "tests", "bench", "probe", "nkprobe.ko")
+NATKEEPCTL = os.path.join(TOP, "agent", "natkeepctl", "natkeepctl")
+USENDER = os.path.join(TOP, "tests", "bench", "usender")
+
+
+def sh(*args, check=True, capture=True, **kw):
+    """Run a command; its stdout as text."""
+    r = subprocess.run(args, check=False, text=True,
+                       stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None, **kw)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(args), r.returncode,
+                                                (r.stderr or "").strip()))
+    return r.stdout or ""
+
+
+def now_ns():
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+
+
+class Cleanup:
+    """Namespaces, processes and commands to undo, last first."""
+
+    def __init__(self):
+        self.undo = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for fn in reversed(self.undo):
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 -- undo what can be undone
+                pass
+        self.undo = []
+
+    def netns(self, name):
+        sh("ip", "netns", "add", name)
+        self.undo.append(lambda: sh("ip", "netns", "del", name, check=False))
+        sh("ip", "-n", name, "link", "set", "lo", "up")
+        return name
+
+    def veth(self, ns1, if1, addr1, ns2, if2, addr2):
+        sh("ip", "-n", ns1, "link", "add", if1, "type", "veth", "peer",
+           "name", if2, "netns", ns2)
+        sh("ip", "-n", ns1, "addr", "add", addr1, "dev", if1)
+        sh("ip", "-n", ns2, "addr", "add", addr2, "dev", if2)
+        sh("ip", "-n", ns1, "link", "set", if1, "up")
+        sh("ip", "-n", ns2, "link", "set", if2, "up")
+
+    def spawn(self, *args, **kw):
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, **kw)
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+        self.undo.append(stop)
+        return p
+
+    def module(self, path, *params):
+        sh("insmod", path, *params)
+        name = os.path.basename(path)[:-3]
+        self.undo.append(lambda: sh("rmmod", name, check=False))
+
+    def call(self, fn):
+        self.undo.append(fn)
+
+
+def in_ns(ns, *args):
+    return ("ip", "netns", "exec", ns) + args
+
+
+def drop_udp(ns, ports):
+    """Drop UDP to PORTS (a "lo-hi" range) as it arrives in NS: a receiver
+    that costs nothing and answers nothing (no ICMP)."""
+    sh(*in_ns(ns, "nft", "-f", "-"), input="""
+table inet nkbench {
+    chain in {
+        type filter hook prerouting priority -300; policy accept;
+        udp dport %s drop
+    }
+}
+""" % ports)
+
+
+def percentile(sorted_values, q):
+    """Nearest-rank percentile of an ascending list (q in 0..100)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(q / 100.0 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def percentiles(values):
+    v = sorted(values)
+    return {
+        "n": len(v),
+        "p50": percentile(v, 50),
+        "p99": percentile(v, 99),
+        "p99.9": percentile(v, 99.9),
+        "max": v[-1] if v else None,
+    }
+
+
+def write_json(path, doc):
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")

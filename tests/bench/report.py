@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""make bench's table, from a results document (bench.py's JSON).
+
+    report.py RESULTS.json                  the table, Markdown, on stdout
+    report.py RESULTS.json --readme FILE    and between FILE's bench markers
+    report.py RESULTS.json --check          make check's smoke: PASS/FAIL per
+                                            figure that must exist and be a
+                                            number; "N passed, N failed"
+
+Every target is judged on a ratio against a baseline of the same run.
+"""
+import argparse
+import json
+import math
+import sys
+
+README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
+README_END = "<!-- bench:end -->"
+
+SENDER_NAMES = {
+    "natkeep": "natkeep (hard hrtimer + HI tasklet)",
+    "natkeep-softirq": "natkeep 0.1 (soft hrtimer; before)",
+    "userspace": "userspace (timerfd + sendto)",
+}
+LATENESS_TARGET = 0.10
+
+
+def us(ns):
+    return "-" if ns is None else "%.0f" % (ns / 1000.0)
+
+
+def ratio(a, b):
+    if a is None or not b:
+        return None
+    return a / b
+
+
+def verdict(value, limit):
+    if value is None:
+        return "n/a"
+    return "%.2f (target <= %.2f: %s)" % (value, limit,
+                                          "met" if value <= limit else "MISSED")
+
+
+def lateness_table(part):
+    out = []
+    out.append("### 1. Send lateness")
+    out.append("")
+    out.append("One keep-alive every %d ms per sender, all on CPU %d, %s s "
+               "per condition. Times in µs. *Paired*: the sender's lateness "
+               "minus that of a reference hard-irq hrtimer expiring on the "
+               "same tick and CPU (nkprobe), i.e. what the sender adds to "
+               "the emulator's late interrupt." %
+               (part["period_ms"], part["cpu"], part["seconds"]))
+    out.append("")
+    out.append("| condition | sender | n | free p50 | free p99 | paired p50 "
+               "| paired p99 | paired p99.9 | paired max | in ksoftirqd "
+               "| paired p99 / userspace |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for cond, senders in part["conditions"].items():
+        base = senders["userspace"]["paired"]["p99"]
+        for name in ("natkeep", "natkeep-softirq", "userspace"):
+            s = senders[name]
+            ctx = s["contexts"]
+            total = sum(ctx.values()) or 1
+            r = ratio(s["paired"]["p99"], base)
+            if name == "natkeep":
+                rtext = verdict(r, LATENESS_TARGET)
+            elif name == "userspace":
+                rtext = "1 (baseline)"
+            else:
+                rtext = "-" if r is None else "%.2f" % r
+            out.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %.1f %% | %s |" % (
+                cond, SENDER_NAMES[name], s["paired"]["n"],
+                us(s["free"]["p50"]), us(s["free"]["p99"]),
+                us(s["paired"]["p50"]), us(s["paired"]["p99"]),
+                us(s["paired"]["p99.9"]), us(s["paired"]["max"]),
+                100.0 * ctx.get("k", 0) / total, rtext))
+    return out
+
+
+MEMORY_TARGET = 256
+CPU_TARGET = 5.0
+BURST_TARGET = 3.0
+HOOK_TARGET = 0.02
+
+
+def pct(x):
+    return "-" if x is None else "%.1f %%" % (100.0 * x)
+
+
+def scale_table(part):
+    out = ["### 2. Scale", ""]
+    out.append("Keep-alive flows over %d namespaces, interval %s with RFC 5626 "
+               "randomisation, sent to a dummy device. Memory: unreclaimable "
+               "slab + vmalloc, per flow. CPU: kernel time at steady state "
+               "over %s s minus the same window without flows (%.2f %% of one "
+               "core), in %% of one core. Bursts: packets in the busiest "
+               "10 ms window against the mean, and against the busiest window "
+               "of as many sends at uniformly random times." %
+               (part["namespaces"], part["interval"], part["window_s"],
+                part["cpu_percent_without_flows"]))
+    out.append("")
+    out.append("| flows | memory per flow (B) | flow object (B) | left after deletion (B/flow) "
+               "| CPU (% of one core) | packets/10 ms mean | busiest / mean | busiest / uniform-random busiest |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for p in part["points"]:
+        b = p["burstiness"]
+        mem = p["memory_per_flow"]
+        cpu = p["cpu_percent_of_one_core"]
+        mom = b["max_over_mean"]
+        out.append("| %d | %.0f (target <= %d: %s) | %d | %.1f | %.2f (target <= %.0f: %s) | %.2f | %s | %s |" % (
+            p["flows"], mem, MEMORY_TARGET, "met" if mem <= MEMORY_TARGET else "MISSED",
+            p["flow_object_size"], p["memory_left_per_flow"],
+            cpu, CPU_TARGET, "met" if cpu <= CPU_TARGET else "MISSED",
+            b["mean"],
+            "-" if mom is None else "%.2f (target <= %.0f: %s)" % (
+                mom, BURST_TARGET, "met" if mom <= BURST_TARGET else "MISSED"),
+            "-" if not b["uniform_random_max"] else "%.2f" % (b["max"] / b["uniform_random_max"])))
+    out.append("")
+    out.append("STUN flows (peer state, no SIP text), %d of them: %.0f B per flow." %
+               (part["stun_flows"], part["stun_memory_per_flow"]))
+    return out
+
+
+def hook_table(part):
+    out = ["### 3. Hook cost", ""]
+    out.append("A UDP flood (one sender thread, 64-byte datagrams) to a socket "
+               "on a port that is no flow's, over veth; %d alternating trials "
+               "of %s s per pair, medians. Cost = 1 - rate / rate of the "
+               "baseline measured in the same trials." %
+               (part["trials"], part["trial_s"]))
+    out.append("")
+    out.append("| traffic | baseline | packets/s | baseline packets/s | cost |")
+    out.append("|---|---|---:|---:|---:|")
+
+    def row(what, base_name, rates, base, c, target=True):
+        verdict = ""
+        if target and c is not None:
+            verdict = " (target <= %.0f %%: %s)" % (
+                100 * HOOK_TARGET, "met" if c <= HOOK_TARGET else "MISSED")
+        out.append("| %s | %s | %.0f | %.0f | %s%s |" % (
+            what, base_name, median(rates), median(base), pct(c), verdict))
+    row("module loaded, no flows", "module not loaded",
+        part["loaded_no_flows_pps"], part["not_loaded_pps"],
+        part["loaded_no_flows_cost"])
+    row("%d flows in the receiver's namespace" % part["flows"],
+        "no flows there", part["with_flows_pps"], part["no_flows_pps"],
+        part["with_flows_cost"])
+    row("SIP 200 OKs from a flow's peer to its port (parsed)",
+        "the same to another port", part["sip_to_flow_port_pps"],
+        part["sip_to_other_port_pps"], part["parse_cost"], target=False)
+    return out
+
+
+def control_table(part):
+    out = ["### 4. Control plane", ""]
+    out.append("| operation | rate or time |")
+    out.append("|---|---:|")
+    out.append("| flow add, one natkeepctl process per flow (%d) | %.0f flows/s |" %
+               (part["single_add_count"], part["single_add_per_s"]))
+    for p in part["points"]:
+        c = p["control"]
+        out.append("| flow add, natkeepctl -b, %d flows | %.0f flows/s |" %
+                   (p["flows"], c["batch_add_per_s"]))
+        out.append("| flow del, natkeepctl -b, %d flows | %.0f flows/s |" %
+                   (p["flows"], c["batch_del_per_s"] or 0))
+        out.append("| flow show of %d flows: text / -j | %.2f s / %.2f s |" %
+                   (p["flows"], c["dump_text_s"], c["dump_json_s"]))
+    return out
+
+
+def median(values):
+    return sorted(values)[len(values) // 2] if values else 0
+
+
+TABLES = {"lateness": lateness_table, "scale": scale_table, "hook": hook_table}
+
+
+def render(doc):
+    out = ["## Performance (make bench)", ""]
+    out.append("Run of %s: kernel %s, %d vCPUs (%s), qemu accel %s; host CPU "
+               "%s. Judge by the ratios: the absolute times are an "
+               "emulator's." % (
+                   doc.get("date", "?"), doc["kernel"], doc["vcpus"],
+                   doc["cpu_model"], doc["accel"],
+                   doc.get("host_cpu_model", "?")))
+    out.append("")
+    for name, part in doc["parts"].items():
+        out.extend(TABLES[name](part))
+        out.append("")
+        if name == "scale":
+            out.extend(control_table(part))
+            out.append("")
+    for name, err in doc.get("errors", {}).items():
+        out.append("**%s did not run**: %s" % (name, err))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def numbers_in(node, path=""):
+    """Every leaf under NODE as (path, value)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from numbers_in(v, path + "/" + k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from numbers_in(v, "%s/%d" % (path, i))
+    else:
+        yield path, node
+
+
+def check_lateness(part, result):
+    for cond in ("idle", "cpu", "net", "cpu+net"):
+        senders = part["conditions"].get(cond)
+        result("lateness: condition %s measured" % cond, senders is not None)
+        if senders is None:
+            continue
+        for name in SENDER_NAMES:
+            s = senders.get(name, {})
+            for kind in ("free", "paired", "ref"):
+                p = s.get(kind, {})
+                ok = p.get("n", 0) > 0 and all(
+                    isinstance(p.get(q), int) for q in ("p50", "p99", "p99.9", "max")) \
+                    and p["p50"] <= p["p99"] <= p["p99.9"] <= p["max"]
+                result("lateness: %s %s %s: %d samples, ordered percentiles" %
+                       (cond, name, kind, p.get("n", 0)), ok)
+
+
+def is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def check_scale(part, result):
+    result("scale: at least one size measured", bool(part["points"]))
+    for p in part["points"]:
+        n = p["flows"]
+        result("scale %d: memory per flow a positive number" % n,
+               is_number(p["memory_per_flow"]) and p["memory_per_flow"] > 0)
+        result("scale %d: every flow in the slab cache, none after deletion" % n,
+               p["flows_in_cache_with"] >= n and p["flows_in_cache_after"] == 0)
+        result("scale %d: CPU a number" % n, is_number(p["cpu_percent_of_one_core"]))
+        b = p["burstiness"]
+        result("scale %d: packets counted in %d bins" % (n, b["bins"]),
+               b["bins"] > 0 and b["packets"] > 0 and is_number(b["max_over_mean"]))
+        c = p["control"]
+        result("scale %d: control-plane rates and times are positive" % n,
+               all(is_number(c[k]) and c[k] > 0 for k in
+                   ("batch_add_per_s", "batch_del_per_s", "dump_text_s", "dump_json_s")))
+    result("scale: single-invocation rate positive",
+           is_number(part["single_add_per_s"]) and part["single_add_per_s"] > 0)
+    result("scale: STUN memory per flow positive",
+           is_number(part["stun_memory_per_flow"]) and part["stun_memory_per_flow"] > 0)
+
+
+def check_hook(part, result):
+    for k in ("not_loaded_pps", "loaded_no_flows_pps", "no_flows_pps",
+              "with_flows_pps", "sip_to_other_port_pps", "sip_to_flow_port_pps"):
+        v = part[k]
+        result("hook: %s: %d positive rates" % (k, len(v)),
+               bool(v) and all(is_number(x) and x > 0 for x in v))
+    for k in ("loaded_no_flows_cost", "with_flows_cost", "parse_cost"):
+        result("hook: %s a number below 1" % k,
+               is_number(part[k]) and part[k] < 1)
+
+
+CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook}
+
+
+def check(doc):
+    counts = [0, 0]
+
+    def result(text, ok):
+        counts[0 if ok else 1] += 1
+        print("%s: bench %s" % ("PASS" if ok else "FAIL", text))
+
+    for name, err in doc.get("errors", {}).items():
+        result("%s ran (%s)" % (name, err), False)
+    for name in doc.get("requested", CHECKS):
+        fn = CHECKS[name]
+        part = doc["parts"].get(name)
+        result("%s produced a result" % name, part is not None)
+        if part is not None:
+            fn(part, result)
+    bad = [p for p, v in numbers_in(doc["parts"])
+           if isinstance(v, float) and not math.isfinite(v)]
+    result("no NaN or infinite figure (%s)" % ", ".join(bad[:3]), not bad)
+    result("table renders", bool(render(doc)))
+    print("%d passed, %d failed" % tuple(counts))
+    return counts[1] == 0
+
+
+def update_readme(path, table):
+    with open(path) as f:
+        text = f.read()
+    if README_BEGIN not in text or README_END not in text:
+        sys.exit("report.py: %s has no bench markers" % path)
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    with open(path, "w") as f:
+        f.write(head + README_BEGIN + "\n" + table + README_END + tail)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--readme")
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    with open(args.results) as f:
+        doc = json.load(f)
+    if args.check:
+        sys.exit(0 if check(doc) else 1)
+    table = render(doc)
+    sys.stdout.write(table)
+    if args.readme:
+        update_readme(args.readme, table)
+
+
+if __name__ == "__main__":
+    main()

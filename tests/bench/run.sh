@@ -1,0 +1,61 @@
+#!/bin/bash
+# make bench: build, run every benchmark in one VM boot, keep the results.
+#
+#   tests/bench/run.sh            results in tests/bench/results/<date>.json,
+#                                 the table on stdout
+#   UPDATE_README=1 tests/bench/run.sh    also the README's performance section
+#   tests/bench/run.sh --smoke    make check's tier: each benchmark for a
+#                                 second or two, then only checks that the
+#                                 numbers exist and are well formed
+#   BENCH_ONLY=lateness,...       some benchmarks only
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+smoke=0
+[ "${1:-}" = --smoke ] && smoke=1
+KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
+KVER=$(basename "$(realpath "$KDIR")")
+KVER=${KVER#linux-headers-}
+
+make -s module KDIR="$KDIR" WERROR=1
+make -s userspace WERROR=1
+make -s -C tests/bench KDIR="$KDIR" WERROR=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+args=()
+[ $smoke = 1 ] && args+=(--smoke)
+[ -n "${BENCH_ONLY:-}" ] && args+=(--only "$BENCH_ONLY")
+# 3 GiB: 100 000 flows and their peers' sockets; an hour at most.
+rc=0
+tests/vm/run.sh -k "$KVER" -m 3072M -t 3600 -- python3 tests/bench/bench.py "${args[@]}" \
+	>"$work/out" || rc=$?
+grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
+line=$(grep '^NATKEEP-BENCH-JSON ' "$work/out" | tail -n 1 || true)
+if [ -z "$line" ]; then
+	echo "FAIL: bench: the VM gave no results (status $rc)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+printf '%s\n' "${line#NATKEEP-BENCH-JSON }" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+doc.update(date=sys.argv[1], host_cpu_model=sys.argv[2], commit=sys.argv[3])
+json.dump(doc, open(sys.argv[4], "w"), indent=1, sort_keys=True)
+' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json"
+
+if [ $smoke = 1 ]; then
+	python3 tests/bench/report.py "$work/results.json" --check
+	exit
+fi
+mkdir -p tests/bench/results
+out=tests/bench/results/$(date -u +%Y-%m-%d).json
+cp "$work/results.json" "$out"
+echo "results: $out"
+if [ "${UPDATE_README:-0}" = 1 ]; then
+	python3 tests/bench/report.py "$out" --readme README.md
+else
+	python3 tests/bench/report.py "$out"
+fi

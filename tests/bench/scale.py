@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""make bench, parts 2 and 4: many flows, and the control plane.
+
+Part 2 (scale): N keep-alive flows (N = 1 000, 10 000, 100 000) over eight
+namespaces, interval 20 s with RFC 5626 randomisation, sent to a dummy
+device (which drops them: the cost measured is natkeep's, not a receiver's).
+  - memory: unreclaimable slab + vmalloc before, with the flows, and after
+    deleting them (per flow); the natkeep_flow cache's object size;
+  - CPU: kernel time (system + irq + softirq in /proc/stat) over a window
+    at steady state, minus the same window without flows, in % of one core;
+  - burstiness: packets in each 10 ms window (nkprobe's bins at LOCAL_OUT)
+    over another window: the largest against the mean, and against the
+    largest that as many sends at uniformly random times would give.
+Part 4 (control plane): flows created per second with one natkeepctl
+invocation per flow and with one batch (natkeepctl -b) per namespace, the
+time to dump them (flow show, text and -j), and deletions per second.
+"""
+import json
+import os
+import random
+import re
+import time
+
+from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, Cleanup, in_ns,
+                      now_ns, sh)
+
+NAMESPACES = 8
+FIRST_PORT = 10000
+USER_HZ = os.sysconf("SC_CLK_TCK")
+TMP = "/tmp/nkbench-scale"
+
+
+def ns_name(k):
+    return "nkb-scale%d" % k
+
+
+def make_namespaces(c):
+    for k in range(NAMESPACES):
+        ns = c.netns(ns_name(k))
+        sh("ip", "-n", ns, "link", "add", "d0", "type", "dummy")
+        sh("ip", "-n", ns, "addr", "add", "10.30.%d.1/24" % k, "dev", "d0")
+        sh("ip", "-n", ns, "link", "set", "d0", "up")
+
+
+def meminfo():
+    out = {}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            m = re.match(r"(\w+):\s+(\d+) kB", line)
+            if m:
+                out[m.group(1)] = int(m.group(2)) * 1024
+    return out["SUnreclaim"] + out["VmallocUsed"]
+
+
+def flow_slab():
+    with open("/proc/slabinfo") as f:
+        for line in f:
+            if line.startswith("natkeep_flow "):
+                fields = line.split()
+                return {"active": int(fields[1]), "objsize": int(fields[3])}
+    return {"active": 0, "objsize": 0}
+
+
+def shrink_flow_slab():
+    path = "/sys/kernel/slab/natkeep_flow/shrink"
+    if os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("1")
+
+
+def kernel_busy():
+    """Jiffies (USER_HZ) of system + irq + softirq time, all CPUs."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[3]) + int(fields[6]) + int(fields[7])
+
+
+def cpu_percent(seconds):
+    before = kernel_busy()
+    time.sleep(seconds)
+    return 100.0 * (kernel_busy() - before) / USER_HZ / seconds
+
+
+def add_lines(k, count, interval, msg_type):
+    return ["flow add local 10.30.%d.1:%d remote 10.30.%d.2:5060 interval %s "
+            "type %s random" % (k, FIRST_PORT + i, k, interval, msg_type)
+            for i in range(count)]
+
+
+def run_batch(k, name, lines):
+    path = "%s/%s-%d" % (TMP, name, k)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    sh(*in_ns(ns_name(k), NATKEEPCTL, "-b", path))
+
+
+def flow_ids(k):
+    out = sh(*in_ns(ns_name(k), NATKEEPCTL, "-j", "flow", "show"))
+    return [f["id"] for f in json.loads(out)]
+
+
+def create(n, interval, msg_type):
+    """N flows over the namespaces, one batch each; seconds taken."""
+    per_ns = n // NAMESPACES
+    start = time.monotonic()
+    for k in range(NAMESPACES):
+        run_batch(k, "add", add_lines(k, per_ns, interval, msg_type))
+    return time.monotonic() - start
+
+
+def dump_seconds(json_output):
+    start = time.monotonic()
+    for k in range(NAMESPACES):
+        args = ["-j"] if json_output else []
+        sh(*in_ns(ns_name(k), NATKEEPCTL, *args, "flow", "show"))
+    return time.monotonic() - start
+
+
+def delete_all():
+    ids = {k: flow_ids(k) for k in range(NAMESPACES)}
+    start = time.monotonic()
+    for k, flows in ids.items():
+        if flows:
+            run_batch(k, "del", ["flow del id %d" % i for i in flows])
+    return sum(len(v) for v in ids.values()), time.monotonic() - start
+
+
+def uniform_max(total, bins, trials=5):
+    """Largest bin count of TOTAL sends at uniformly random times."""
+    maxima = []
+    for _ in range(trials):
+        counts = [0] * bins
+        for _ in range(total):
+            counts[random.randrange(bins)] += 1
+        maxima.append(max(counts))
+    return sorted(maxima)[len(maxima) // 2]
+
+
+def burstiness(per_ns, seconds, bin_ms=10):
+    bins = int(seconds * 1000 / bin_ms)
+    start = now_ns() + 1500000000
+    sh("insmod", PROBE_KO, "bins=%d" % bins, "bin_ns=%d" % (bin_ms * 1000000),
+       "bins_start_ns=%d" % start, "bin_ports_lo=%d" % FIRST_PORT,
+       "bin_ports_hi=%d" % (FIRST_PORT + per_ns - 1))
+    try:
+        time.sleep(max(0, start + bins * bin_ms * 1000000 - now_ns()) / 1e9 + 0.1)
+        with open("/proc/nkprobe_bins") as f:
+            counts = [int(x) for x in f.read().split()]
+    finally:
+        sh("rmmod", "nkprobe", check=False)
+    total = sum(counts)
+    mean = total / len(counts) if counts else 0
+    return {
+        "bin_ms": bin_ms, "bins": len(counts), "packets": total,
+        "mean": mean, "max": max(counts) if counts else 0,
+        "max_over_mean": (max(counts) / mean) if mean else None,
+        "uniform_random_max": uniform_max(total, len(counts)),
+    }
+
+
+def scale_point(n, args):
+    per_ns = n // NAMESPACES
+    shrink_flow_slab()
+    time.sleep(0.5)
+    mem_before = meminfo()
+    create_s = create(n, args.interval, "keep-alive")
+    time.sleep(1)
+    mem_with = meminfo()
+    slab = flow_slab()
+    # The first sends come 80-100 % of an interval after creation; then
+    # the randomised intervals keep them apart.
+    time.sleep(args.settle)
+    cpu_with = cpu_percent(args.window)
+    bursts = burstiness(per_ns, args.window)
+    dump_text = dump_seconds(False)
+    dump_json = dump_seconds(True)
+    deleted, delete_s = delete_all()
+    time.sleep(1)
+    shrink_flow_slab()
+    time.sleep(0.5)
+    mem_after = meminfo()
+    return {
+        "flows": n,
+        "memory_per_flow": (mem_with - mem_before) / n,
+        "memory_left_per_flow": (mem_after - mem_before) / n,
+        "flow_object_size": slab["objsize"],
+        "flows_in_cache_with": slab["active"],
+        "flows_in_cache_after": flow_slab()["active"],
+        "cpu_percent_of_one_core": cpu_with - args.cpu_idle,
+        "cpu_percent_with_flows": cpu_with,
+        "burstiness": bursts,
+        "control": {
+            "batch_add_per_s": n / create_s,
+            "batch_del_per_s": deleted / delete_s if delete_s else None,
+            "dump_text_s": dump_text,
+            "dump_json_s": dump_json,
+        },
+    }
+
+
+def single_invocations(count):
+    """Flows created per second with one natkeepctl process per flow."""
+    ns = ns_name(0)
+    start = time.monotonic()
+    for i in range(count):
+        sh(*in_ns(ns, NATKEEPCTL, "flow", "add", "local",
+                  "10.30.0.1:%d" % (FIRST_PORT + i), "remote", "10.30.0.2:5060",
+                  "interval", "20s", "type", "keep-alive"))
+    per_s = count / (time.monotonic() - start)
+    delete_all()
+    return per_s
+
+
+def stun_memory(n, interval):
+    """Memory per flow of STUN flows (answers expected: peer state)."""
+    shrink_flow_slab()
+    time.sleep(0.5)
+    before = meminfo()
+    create(n, interval, "stun")
+    time.sleep(1)
+    per_flow = (meminfo() - before) / n
+    delete_all()
+    return per_flow
+
+
+def run(args):
+    os.makedirs(TMP, exist_ok=True)
+    result = {"interval": args.interval, "window_s": args.window,
+              "namespaces": NAMESPACES, "points": []}
+    with Cleanup() as c:
+        c.module(NATKEEP_KO, "max_flows=%d" % (max(args.sizes) // NAMESPACES + 16))
+        make_namespaces(c)
+        args.cpu_idle = cpu_percent(args.window)
+        result["cpu_percent_without_flows"] = args.cpu_idle
+        result["single_add_per_s"] = single_invocations(args.single)
+        result["single_add_count"] = args.single
+        for n in args.sizes:
+            result["points"].append(scale_point(n, args))
+        result["stun_flows"] = args.sizes[0]
+        result["stun_memory_per_flow"] = stun_memory(args.sizes[0], args.interval)
+    return result

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * usender: make bench's reference userspace keep-alive sender, written the
+ * way SIP stacks drive theirs: a timerfd on an absolute CLOCK_MONOTONIC
+ * schedule, then sendto(), at SCHED_OTHER and nice 0.
+ *
+ *   usender START_NS PERIOD_NS TICKS LOCAL_IPV4:PORT REMOTE_IPV4:PORT
+ *
+ * Sends "\r\n\r\n" (the keep-alive type's payload) at START_NS + k * PERIOD_NS
+ * for k = 0 .. TICKS-1. Ticks the timer reports missed are not made up.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+static int parse_endpoint(const char *text, struct sockaddr_in *sin)
+{
+	char host[64];
+	const char *colon = strrchr(text, ':');
+	char *end;
+	unsigned long port;
+
+	if (!colon || (size_t)(colon - text) >= sizeof(host))
+		return -1;
+	memcpy(host, text, colon - text);
+	host[colon - text] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || port == 0 || port > 65535)
+		return -1;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
+}
+
+static int parse_u64(const char *text, uint64_t *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtoull(text, &end, 10);
+	return errno || *end || end == text ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char payload[] = "\r\n\r\n";
+	struct sockaddr_in local, remote;
+	uint64_t start, period, ticks, sent = 0, expirations;
+	struct itimerspec when;
+	int fd, tfd;
+
+	if (argc != 6 || parse_u64(argv[1], &start) || parse_u64(argv[2], &period) ||
+	    parse_u64(argv[3], &ticks) || period == 0 ||
+	    parse_endpoint(argv[4], &local) || parse_endpoint(argv[5], &remote)) {
+		fprintf(stderr, "usage: usender START_NS PERIOD_NS TICKS LOCAL_IPV4:PORT REMOTE_IPV4:PORT\n");
+		return 2;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    connect(fd, (struct sockaddr *)&remote, sizeof(remote))) {
+		perror("usender: socket");
+		return 1;
+	}
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (tfd < 0) {
+		perror("usender: timerfd_create");
+		return 1;
+	}
+	when.it_value.tv_sec = start / 1000000000;
+	when.it_value.tv_nsec = start % 1000000000;
+	when.it_interval.tv_sec = period / 1000000000;
+	when.it_interval.tv_nsec = period % 1000000000;
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &when, NULL)) {
+		perror("usender: timerfd_settime");
+		return 1;
+	}
+	while (sent < ticks) {
+		if (read(tfd, &expirations, sizeof(expirations)) != sizeof(expirations)) {
+			perror("usender: read");
+			return 1;
+		}
+		if (sendto(fd, payload, sizeof(payload) - 1, 0, NULL, 0) < 0 &&
+		    errno != ECONNREFUSED)
+			perror("usender: sendto");
+		sent += expirations;
+	}
+	return 0;
+}
