@@ -9,6 +9,7 @@
  */
 #include <linux/interrupt.h>
 #include <linux/llist.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
@@ -52,6 +53,22 @@ static u64 nk_next_interval_ns(const struct nk_flow *flow)
 
 	return nk_interval_ns(p->interval_ms, p->randomize,
 			      p->randomize ? get_random_u32() : 0);
+}
+
+/*
+ * How late a randomised flow's timer may fire: a thousandth of the
+ * interval, at most 1 ms. Timers due within that much of each other then
+ * share one interrupt and one tasklet run (at 100 000 flows, a few per
+ * interrupt), while the sends stay spread (the RFC 5626 window is 20 % of
+ * the interval). A fixed schedule gets none: it asked for its times.
+ */
+static u64 nk_timer_slack_ns(const struct nk_flow *flow)
+{
+	const struct nk_flow_params *p = &flow->params;
+
+	if (!p->randomize)
+		return 0;
+	return min_t(u64, (u64)p->interval_ms * NSEC_PER_USEC, NSEC_PER_MSEC);
 }
 
 /* Send the keep-alive due at @due, and count it. */
@@ -142,8 +159,9 @@ static void nk_send_queued(struct tasklet_struct *tasklet)
 		raw_spin_lock_irqsave(&flow->timer_lock, irqflags);
 		clear_bit_unlock(NK_TIMER_QUEUED, &flow->timer_flags);
 		if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags))
-			hrtimer_start(&flow->timer, expires,
-				      HRTIMER_MODE_ABS_HARD);
+			hrtimer_start_range_ns(&flow->timer, expires,
+					       nk_timer_slack_ns(flow),
+					       HRTIMER_MODE_ABS_HARD);
 		raw_spin_unlock_irqrestore(&flow->timer_lock, irqflags);
 		/*
 		 * The barrier orders the clear before the waiter check (see
@@ -175,16 +193,29 @@ void nk_timers_init(struct nk_flow *flow)
 	}
 }
 
-/* A new flow sends its first keep-alive one interval after creation. */
+/*
+ * A new flow sends its first keep-alive one interval after creation; a
+ * randomised one at a uniformly random time within the first interval, so
+ * that flows created together (an agent's start, a batch) are spread from
+ * their first send on, not only after a few rounds of 80..100 %.
+ */
 ktime_t nk_timers_first_expiry(const struct nk_flow *flow)
 {
-	return ktime_add_ns(ktime_get(), nk_next_interval_ns(flow));
+	u64 interval = nk_next_interval_ns(flow);
+
+	if (flow->params.randomize)
+		interval = mul_u64_u32_shr(interval, get_random_u32(), 32) + 1;
+	return ktime_add_ns(ktime_get(), interval);
 }
 
 void nk_timers_start(struct nk_flow *flow, ktime_t first)
 {
+	bool soft = test_bit(NK_TIMER_SOFT, &flow->timer_flags);
+
 	flow->next_send = first;
-	hrtimer_start(&flow->timer, first, nk_timer_mode(flow));
+	hrtimer_start_range_ns(&flow->timer, first,
+			       soft ? 0 : nk_timer_slack_ns(flow),
+			       nk_timer_mode(flow));
 }
 
 /*

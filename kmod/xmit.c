@@ -31,7 +31,9 @@ static struct sk_buff *nk_skb_get(unsigned int size, bool spare)
 
 	if (skb && skb_tailroom(skb) >= size)
 		return skb;
-	kfree_skb(skb);
+	/* Too small for this one: it stays for the next. */
+	if (skb && this_cpu_cmpxchg(nk_spare_skb, NULL, skb))
+		consume_skb(skb);
 	return alloc_skb(size, GFP_ATOMIC);
 }
 
@@ -44,7 +46,7 @@ void nk_xmit_refill(void)
 		return;
 	skb = alloc_skb(NK_SPARE_SKB_SIZE, GFP_ATOMIC);
 	if (skb && this_cpu_cmpxchg(nk_spare_skb, NULL, skb))
-		kfree_skb(skb);
+		consume_skb(skb);
 }
 
 /* At module exit, once no timer can run. */
@@ -53,7 +55,7 @@ void nk_xmit_free_spares(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		kfree_skb(per_cpu(nk_spare_skb, cpu));
+		consume_skb(per_cpu(nk_spare_skb, cpu));
 		per_cpu(nk_spare_skb, cpu) = NULL;
 	}
 }

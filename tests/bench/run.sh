@@ -7,7 +7,8 @@
 #   tests/bench/run.sh --smoke    make check's tier: each benchmark for a
 #                                 second or two, then only checks that the
 #                                 numbers exist and are well formed
-#   BENCH_ONLY=lateness,...       some benchmarks only
+#   BENCH_ONLY=lateness,...       some benchmarks only (merged into the day's
+#                                 results file)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -52,7 +53,21 @@ if [ $smoke = 1 ]; then
 fi
 mkdir -p tests/bench/results
 out=tests/bench/results/$(date -u +%Y-%m-%d).json
-cp "$work/results.json" "$out"
+# Some benchmarks only (BENCH_ONLY): the day's other results stay.
+python3 -c '
+import json, os, sys
+new = json.load(open(sys.argv[1]))
+if os.environ.get("BENCH_ONLY") and os.path.exists(sys.argv[2]):
+    old = json.load(open(sys.argv[2]))
+    for name in new["requested"]:
+        old["parts"].pop(name, None)
+        old.setdefault("errors", {}).pop(name, None)
+    old["parts"].update(new["parts"])
+    old["errors"].update(new["errors"])
+    old["requested"] = list(old["parts"]) + list(old["errors"])
+    new = old
+json.dump(new, open(sys.argv[2], "w"), indent=1, sort_keys=True)
+' "$work/results.json" "$out"
 echo "results: $out"
 if [ "${UPDATE_README:-0}" = 1 ]; then
 	python3 tests/bench/report.py "$out" --readme README.md

@@ -71,7 +71,7 @@ static int count(int fd, double seconds)
 {
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 	unsigned long long received = 0;
-	double start = 0, end = 0;
+	double end = 0, give_up = now_s() + 60;
 	char buf[2048];
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -79,18 +79,16 @@ static int count(int fd, double seconds)
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		double t = now_s();
 
-		if (n >= 0 && !received) {
-			start = t;
+		if (n >= 0 && !received)
 			end = t + seconds;
-		}
 		if (received && t >= end)
 			break;
 		if (n >= 0)
 			received++;
 		else if (errno != EAGAIN && errno != EINTR)
 			return perror("udpflood: recv"), 1;
-		else if (!received && start == 0 && t > 60 + seconds)
-			break;
+		else if (!received && t > give_up)
+			break;	/* nothing came: a rate of 0 */
 	}
 	printf("received %llu in %.3f s rate %.0f\n", received, seconds,
 	       received / seconds);

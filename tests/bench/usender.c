@@ -8,6 +8,7 @@
  *
  * Sends "\r\n\r\n" (the keep-alive type's payload) at START_NS + k * PERIOD_NS
  * for k = 0 .. TICKS-1. Ticks the timer reports missed are not made up.
+ * Prints how many it sent.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
 {
 	static const char payload[] = "\r\n\r\n";
 	struct sockaddr_in local, remote;
-	uint64_t start, period, ticks, sent = 0, expirations;
+	uint64_t start, period, ticks, due = 0, sent = 0, expirations;
 	struct itimerspec when;
 	int fd, tfd;
 
@@ -82,15 +83,17 @@ int main(int argc, char **argv)
 		perror("usender: timerfd_settime");
 		return 1;
 	}
-	while (sent < ticks) {
+	while (due < ticks) {
 		if (read(tfd, &expirations, sizeof(expirations)) != sizeof(expirations)) {
 			perror("usender: read");
 			return 1;
 		}
-		if (sendto(fd, payload, sizeof(payload) - 1, 0, NULL, 0) < 0 &&
-		    errno != ECONNREFUSED)
+		if (sendto(fd, payload, sizeof(payload) - 1, 0, NULL, 0) >= 0)
+			sent++;
+		else if (errno != ECONNREFUSED)
 			perror("usender: sendto");
-		sent += expirations;
+		due += expirations;
 	}
+	printf("sent %" PRIu64 "\n", sent);
 	return 0;
 }
