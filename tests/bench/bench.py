@@ -48,9 +48,9 @@ def scale_part(smoke):
 
 def hook_part(smoke):
     if smoke:
-        args = argparse.Namespace(flows=200, trials=1, seconds=0.5)
+        args = argparse.Namespace(flows=200, trials=1, seconds=0.5, settle=0)
     else:
-        args = argparse.Namespace(flows=100000, trials=5, seconds=3)
+        args = argparse.Namespace(flows=100000, trials=6, seconds=3, settle=5)
     return hook.run(args)
 
 
