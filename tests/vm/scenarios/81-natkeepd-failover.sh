@@ -76,12 +76,16 @@ check "sip1 is a fallback candidate now" \
 check "the keep-alive flow follows: to sip2 now" \
 	nkd_wait 5 'server("10.3.0.12:5060")["flow"]["tx_packets"] >= 1'
 check "sip2 holds the binding" wait_for 5 nkd_bound srv@10.3.0.12
-check "sip1 restarts (empty location table)" peer_kamailio_restart srv@10.3.0.11
+# From the restart's start: natkeepd's check may reach sip1 before the
+# restart helper has seen it up (its 200 would come before a later mark).
 back=$(date +%s.%N)
+check "sip1 restarts (empty location table)" peer_kamailio_restart srv@10.3.0.11
+up=$(awk -v b="$back" -v n="$(date +%s.%N)" 'BEGIN { printf "%.2f", n - b }')
 check "fallback: current server sip1 again" nkd_wait $((CHECK + 10)) 'a["current_server"] == "10.3.0.11:5060"'
 t=$(first_200_after srv@10.3.0.11 "$back")
-echo "  fallback to sip1 ${t:-never} s after it came back (check interval $CHECK s)"
-check "fallback to sip1 within X_CheckPrimaryServerInterval (${t:-never} s)" within "$t" $((CHECK + 2))
+echo "  fallback to sip1 ${t:-never} s after its restart began (it took $up s; check interval $CHECK s)"
+check "fallback to sip1 within X_CheckPrimaryServerInterval of its restart (${t:-never} s)" \
+	within "$t" "$(awk -v u="$up" -v c=$CHECK 'BEGIN { print c + 2 + u }')"
 check "after the fallback sip2's binding is removed (un-REGISTER)" \
 	wait_for 10 nkd_unbound srv@10.3.0.12
 check "sip1 holds the binding again" wait_for 5 nkd_bound srv@10.3.0.11
