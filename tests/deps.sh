@@ -20,6 +20,8 @@ packages=(
 	coturn kamailio sip-tester tshark
 	# VM peers for natkeepd: DNS SRV/A records, and dig to check them
 	dnsmasq-base bind9-dnsutils
+	# make bench (and its smoke in make check): CPU and network load
+	stress-ng iperf3
 	# packaging
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
