@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import agents  # noqa: E402
 import hook  # noqa: E402
 import lateness  # noqa: E402
 import scale  # noqa: E402
@@ -54,18 +55,36 @@ def hook_part(smoke):
     return hook.run(args)
 
 
+def agents_part(smoke):
+    if smoke:
+        args = argparse.Namespace(interval=2, expires=600, window=6,
+                                  plan=agents.plan(True))
+    else:
+        args = argparse.Namespace(interval=5, expires=600, window=20,
+                                  plan=agents.plan(False))
+    return agents.run(args)
+
+
+# Part 5's smoke (2-2.5 min) has not yet run from a fresh clone in make
+# check: until it has, make check leaves it out (BENCH_ONLY=agents runs it).
+NOT_IN_SMOKE = ("agents",)
+
 PARTS = {
     "lateness": lateness_part,
     "scale": scale_part,
     "hook": hook_part,
+    "agents": agents_part,
 }
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true")
-    ap.add_argument("--only", default=",".join(PARTS))
+    ap.add_argument("--only")
     args = ap.parse_args()
+    if args.only is None:
+        args.only = ",".join(n for n in PARTS
+                             if not (args.smoke and n in NOT_IN_SMOKE))
     doc = {
         "smoke": args.smoke,
         "kernel": platform.release(),

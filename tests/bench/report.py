@@ -12,7 +12,12 @@ Every target is judged on a ratio against a baseline of the same run.
 import argparse
 import json
 import math
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import agents  # noqa: E402 -- part 5 renders and checks itself
 
 README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
 README_END = "<!-- bench:end -->"
@@ -180,7 +185,8 @@ def median(values):
 
 
 TABLES = {"lateness": lateness_table, "scale": scale_table, "hook": hook_table,
-          "control": control_table}
+          "control": control_table,
+          "agents": agents.table}
 
 
 # The numbering, whatever order the JSON keeps.
@@ -277,7 +283,8 @@ def check_hook(part, result):
                is_number(part[k]) and part[k] < 1)
 
 
-CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook}
+CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
+          "agents": agents.check}
 
 
 def check(doc):
