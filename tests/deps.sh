@@ -22,6 +22,8 @@ packages=(
 	dnsmasq-base bind9-dnsutils
 	# make bench (and its smoke in make check): CPU and network load
 	stress-ng iperf3
+	# make bench part 5: the SIP agent natkeepd is compared with
+	baresip-core
 	# packaging
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
