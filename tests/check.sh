@@ -57,7 +57,8 @@ build() {
 vm() {
 	make -s module KDIR="$KDIR" WERROR=1 || return 1
 	make -s userspace WERROR=1 || return 1
-	tests/vm/run.sh -k "$KVER" -- tests/vm/scenarios/all.sh
+	# ~11 min alone; a busy machine (another VM) doubles it.
+	tests/vm/run.sh -k "$KVER" -t 2400 -- tests/vm/scenarios/all.sh
 }
 
 tier build build
