@@ -20,25 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_endpoint(const char *text, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(text, ':');
-	char *end;
-	unsigned long port;
-
-	if (!colon || (size_t)(colon - text) >= sizeof(host))
-		return -1;
-	memcpy(host, text, colon - text);
-	host[colon - text] = '\0';
-	port = strtoul(colon + 1, &end, 10);
-	if (*end || port > 65535)
-		return -1;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
-}
+#include "endpoint.h"
 
 static double now_s(void)
 {
@@ -104,7 +86,7 @@ int main(int argc, char **argv)
 	int fd, rcvbuf = 4 << 20;
 
 	if (argc >= 4 && !strcmp(argv[1], "recv") &&
-	    !parse_endpoint(argv[2], &local) && (seconds = atof(argv[3])) > 0) {
+	    !bench_sockaddr_in(argv[2], &local) && (seconds = atof(argv[3])) > 0) {
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 		if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)))
@@ -112,7 +94,7 @@ int main(int argc, char **argv)
 		return count(fd, seconds);
 	}
 	if (argc >= 5 && !strcmp(argv[1], "send") &&
-	    !parse_endpoint(argv[2], &local) && !parse_endpoint(argv[3], &remote) &&
+	    !bench_sockaddr_in(argv[2], &local) && !bench_sockaddr_in(argv[3], &remote) &&
 	    (seconds = atof(argv[4])) > 0) {
 		if (argc >= 6) {
 			FILE *f = fopen(argv[5], "rb");

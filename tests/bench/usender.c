@@ -21,25 +21,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-static int parse_endpoint(const char *text, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(text, ':');
-	char *end;
-	unsigned long port;
-
-	if (!colon || (size_t)(colon - text) >= sizeof(host))
-		return -1;
-	memcpy(host, text, colon - text);
-	host[colon - text] = '\0';
-	port = strtoul(colon + 1, &end, 10);
-	if (*end || port == 0 || port > 65535)
-		return -1;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
-}
+#include "endpoint.h"
 
 static int parse_u64(const char *text, uint64_t *value)
 {
@@ -60,7 +42,7 @@ int main(int argc, char **argv)
 
 	if (argc != 6 || parse_u64(argv[1], &start) || parse_u64(argv[2], &period) ||
 	    parse_u64(argv[3], &ticks) || period == 0 ||
-	    parse_endpoint(argv[4], &local) || parse_endpoint(argv[5], &remote)) {
+	    bench_sockaddr_in(argv[4], &local) || bench_sockaddr_in(argv[5], &remote)) {
 		fprintf(stderr, "usage: usender START_NS PERIOD_NS TICKS LOCAL_IPV4:PORT REMOTE_IPV4:PORT\n");
 		return 2;
 	}
