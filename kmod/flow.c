@@ -8,7 +8,6 @@
 
 #include "flow.h"
 #include "timer.h"
-#include "xmit.h"
 
 static unsigned int max_flows = 16384;
 module_param(max_flows, uint, 0644);
@@ -45,7 +44,6 @@ struct nk_flow *nk_flow_lookup(struct nk_net *nn, const struct nk_flow_key *key)
 
 static void nk_flow_free(struct nk_flow *flow)
 {
-	nk_payload_destroy(&flow->payload);
 	nk_params_release(&flow->params);
 	kmem_cache_free(nk_flow_cache, flow);
 }
@@ -64,12 +62,11 @@ static struct nk_flow *nk_flow_alloc(struct nk_net *nn,
 	flow->params = *params;
 	params->sip = NULL;
 	flow->nn = nn;
-	err = nk_payload_init(&flow->payload, &flow->params, extack);
+	err = nk_payload_init(&flow->params, extack);
 	if (err) {
 		nk_flow_free(flow);
 		return ERR_PTR(err);
 	}
-	nk_stats_init(&flow->stats);
 	nk_peer_init(&flow->peer);
 	nk_timers_init(flow);
 	return flow;
@@ -85,7 +82,6 @@ static void nk_flow_free_rcu(struct rcu_head *rcu)
 static void nk_flow_release(struct nk_flow *flow)
 {
 	nk_timers_stop(flow);
-	nk_xmit_release(flow);
 	call_rcu(&flow->rcu, nk_flow_free_rcu);
 }
 
@@ -137,7 +133,7 @@ struct nk_flow *nk_flow_create(struct nk_net *nn,
 	return flow;
 
 err_port:
-	nk_hooks_port_put(nn, ntohs(flow->params.key.local_port));
+	nk_hooks_port_put(nn);
 err_erase:
 	xa_erase(&nn->flows, flow->id);
 err_free:
@@ -187,23 +183,21 @@ struct nk_flow *nk_flow_replace(struct nk_flow *old,
 		rhashtable_remove_fast(&nn->table, &old->node,
 				       nk_flow_table_params);
 	if (new_port != old_port)
-		nk_hooks_port_put(nn, old_port);
+		nk_hooks_port_put(nn);
 
 	next = nk_timers_stop(old);
-	nk_stats_carry_over(&flow->stats, &old->stats);
 	nk_peer_carry_over(&flow->peer, &old->peer);
 	if (!nk_params_same_schedule(&flow->params, &old->params))
 		next = nk_timers_first_expiry(flow);
 	nk_timers_start(flow, next);
 
-	nk_xmit_release(old);
 	call_rcu(&old->rcu, nk_flow_free_rcu);
 	pr_debug("flow %u changed\n", flow->id);
 	return flow;
 
 err_port:
 	if (new_port != old_port)
-		nk_hooks_port_put(nn, new_port);
+		nk_hooks_port_put(nn);
 err_free:
 	nk_flow_free(flow);
 	return ERR_PTR(err);
@@ -216,7 +210,7 @@ void nk_flow_delete(struct nk_flow *flow)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->table, &flow->node, nk_flow_table_params);
 	xa_erase(&nn->flows, flow->id);
-	nk_hooks_port_put(nn, ntohs(flow->params.key.local_port));
+	nk_hooks_port_put(nn);
 	nn->count--;
 	pr_debug("flow %u deleted\n", flow->id);
 	nk_flow_release(flow);
@@ -225,13 +219,19 @@ void nk_flow_delete(struct nk_flow *flow)
 static int __net_init nk_net_init(struct net *net)
 {
 	struct nk_net *nn = nk_net_get(net);
+	int err;
 
 	nn->net = net;
 	mutex_init(&nn->lock);
 	xa_init_flags(&nn->flows, XA_FLAGS_ALLOC1);
 	nn->next_id = 1;
-	nk_hooks_net_init(nn);
-	return rhashtable_init(&nn->table, &nk_flow_table_params);
+	nn->stats = nk_net_stats_alloc();
+	if (!nn->stats)
+		return -ENOMEM;
+	err = rhashtable_init(&nn->table, &nk_flow_table_params);
+	if (err)
+		free_percpu(nn->stats);
+	return err;
 }
 
 static void __net_exit nk_net_exit(struct net *net)
@@ -247,6 +247,8 @@ static void __net_exit nk_net_exit(struct net *net)
 	nk_hooks_net_exit(nn);
 	xa_destroy(&nn->flows);
 	rhashtable_destroy(&nn->table);
+	/* Stopped timers write no more; flows in a grace period read none. */
+	free_percpu(nn->stats);
 }
 
 static struct pernet_operations nk_net_ops = {

@@ -5,17 +5,18 @@
  * A flow's parameters and payload never change once it is published: a
  * change builds a new flow with the same id and swaps it in (nk_flow_replace),
  * so that lookups in the packet path under RCU always see a consistent flow.
- * Only the timer-owned part (route cache, stats) changes, and only from the
+ * Only the timer-owned part (its place in a timer queue) and the peer
+ * record (sends and replies, under its lock) change; the first only from the
  * flow's own timer expiry, which never runs concurrently with itself.
  * Changes to the table are serialised by nk_net.lock.
  */
 #ifndef _NK_FLOW_H
 #define _NK_FLOW_H
 
-#include <linux/hrtimer.h>
-#include <linux/llist.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
+#include <linux/timerqueue.h>
 #include <linux/xarray.h>
 
 #include "hook.h"
@@ -24,7 +25,6 @@
 #include "peer.h"
 #include "stats.h"
 
-struct dst_entry;
 struct net;
 
 struct nk_net {
@@ -35,31 +35,34 @@ struct nk_net {
 	unsigned int count;
 	struct rhashtable table;	/* nk_flow_key -> flow */
 	struct nk_hooks hooks;		/* netfilter hooks, once a flow exists */
+	struct nk_net_stats __percpu *stats;	/* all its flows' sends */
 };
 
 struct nk_flow {
 	struct rhash_head node;
 	struct nk_flow_params params;
-	struct nk_payload payload;
 	struct nk_net *nn;
 	u32 id;
 
-	/* Owned by the timer's expiry (timer.c), the only writer. */
-	struct hrtimer timer;
-	raw_spinlock_t timer_lock;	/* timer_flags */
-	unsigned long timer_flags;
-	struct llist_node due;		/* in a CPU's send queue */
+	/* Owned by the timer (timer.c): the flow's place in a CPU's queue. */
+	u16 timer_cpu;
+	u8 timer_state;
+	bool timer_soft;		/* softirq_timers: 0.1's soft hrtimer */
+	union {
+		struct timerqueue_node timer_node;
+		struct rcu_head rcu;	/* once the timer has stopped */
+	};
 	ktime_t next_send;		/* due time of the next send */
-	struct dst_entry *dst;		/* cached route */
-	union nk_addr dst_saddr;	/* source the cached route chose */
-	u32 dst_cookie;
-	struct nk_flow_stats stats;
 
-	/* Written by the timer and the hook, under its own lock. */
+	/* Sends and replies: written by the timer and the hook, under its lock. */
 	struct nk_peer peer;
-
-	struct rcu_head rcu;
 };
+
+/* What the flow sends: the ops of its message type. */
+static inline const struct nk_payload_ops *nk_flow_payload(const struct nk_flow *flow)
+{
+	return nk_payload_ops(flow->params.msg_type);
+}
 
 int nk_flow_init(void);
 void nk_flow_uninit(void);

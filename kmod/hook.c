@@ -30,6 +30,13 @@
  */
 #define NK_RX_MAX	2048
 #define NK_PORTS	(U16_MAX + 1)
+/* Deletions the filter may lag behind before a rebuild, at least. */
+#define NK_PORTS_STALE_MIN	64
+
+struct nk_port_filter {
+	struct rcu_head rcu;
+	DECLARE_BITMAP(bits, NK_PORTS);
+};
 
 struct nk_rx_buf {
 	u8 data[NK_RX_MAX];
@@ -159,7 +166,8 @@ static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
 	unsigned int ulen;
 
 	uh = skb_header_pointer(rx->skb, rx->dataoff, sizeof(*buf), buf);
-	if (!uh || !test_bit(ntohs(uh->dest), nn->hooks.ports))
+	if (!uh ||
+	    !test_bit(ntohs(uh->dest), rcu_dereference(nn->hooks.ports)->bits))
 		return NULL;
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > rx->skb->len - rx->dataoff)
@@ -255,33 +263,41 @@ static const struct nf_hook_ops nk_hook_ops_template[] = {
 	},
 };
 
+static struct nk_port_filter *nk_port_filter(struct nk_net *nn)
+{
+	return rcu_dereference_protected(nn->hooks.ports,
+					 lockdep_is_held(&nn->lock));
+}
+
 static int nk_hooks_register(struct nk_net *nn)
 {
 	struct nf_hook_ops *ops = nn->hooks.ops;
+	struct nk_port_filter *filter;
 	int i, err;
 
 	BUILD_BUG_ON(sizeof(nn->hooks.ops) != sizeof(nk_hook_ops_template));
-	nn->hooks.ports = bitmap_zalloc(NK_PORTS, GFP_KERNEL_ACCOUNT);
-	if (!nn->hooks.ports)
+	filter = kzalloc(sizeof(*filter), GFP_KERNEL_ACCOUNT);
+	if (!filter)
 		return -ENOMEM;
+	/* The hooks may run as soon as they are registered. */
+	rcu_assign_pointer(nn->hooks.ports, filter);
 	memcpy(ops, nk_hook_ops_template, sizeof(nk_hook_ops_template));
 	for (i = 0; i < ARRAY_SIZE(nk_hook_ops_template); i++)
 		ops[i].priv = nn;
 	err = nf_register_net_hooks(nn->net, ops,
 				    ARRAY_SIZE(nk_hook_ops_template));
 	if (err) {
-		bitmap_free(nn->hooks.ports);
-		nn->hooks.ports = NULL;
+		RCU_INIT_POINTER(nn->hooks.ports, NULL);
+		kfree(filter);
 		return err;
 	}
 	nn->hooks.registered = true;
 	return 0;
 }
 
-/* One more flow uses local @port; the first flow of a namespace registers the hooks. */
+/* A flow uses local @port; the first flow of a namespace registers the hooks. */
 int nk_hooks_port_get(struct nk_net *nn, u16 port)
 {
-	unsigned long refs;
 	int err;
 
 	lockdep_assert_held(&nn->lock);
@@ -290,35 +306,40 @@ int nk_hooks_port_get(struct nk_net *nn, u16 port)
 		if (err)
 			return err;
 	}
-	refs = xa_to_value(xa_load(&nn->hooks.port_refs, port) ?: xa_mk_value(0));
-	err = xa_err(xa_store(&nn->hooks.port_refs, port, xa_mk_value(refs + 1),
-			      GFP_KERNEL_ACCOUNT));
-	if (err)
-		return err;
-	set_bit(port, nn->hooks.ports);
+	set_bit(port, nk_port_filter(nn)->bits);
 	return 0;
 }
 
-void nk_hooks_port_put(struct nk_net *nn, u16 port)
+/*
+ * A new filter with the ports of the flows there are, swapped in for the
+ * hook's readers. Without memory the old one stays: it only costs lookups.
+ */
+static void nk_port_filter_rebuild(struct nk_net *nn)
 {
-	unsigned long refs;
+	struct nk_port_filter *filter;
+	struct nk_flow *flow;
+	unsigned long id;
 
-	lockdep_assert_held(&nn->lock);
-	refs = xa_to_value(xa_load(&nn->hooks.port_refs, port) ?: xa_mk_value(0));
-	if (WARN_ON_ONCE(!refs))
+	filter = kzalloc(sizeof(*filter), GFP_KERNEL_ACCOUNT);
+	if (!filter)
 		return;
-	if (refs > 1) {
-		xa_store(&nn->hooks.port_refs, port, xa_mk_value(refs - 1),
-			 GFP_KERNEL);
-		return;
-	}
-	xa_erase(&nn->hooks.port_refs, port);
-	clear_bit(port, nn->hooks.ports);
+	xa_for_each(&nn->flows, id, flow)
+		__set_bit(ntohs(flow->params.key.local_port), filter->bits);
+	kfree_rcu(rcu_replace_pointer(nn->hooks.ports, filter,
+				      lockdep_is_held(&nn->lock)), rcu);
+	nn->hooks.stale = 0;
 }
 
-void nk_hooks_net_init(struct nk_net *nn)
+/*
+ * A flow gave up its local port (the caller has taken it out of the flow
+ * table); its bit stays until the next rebuild.
+ */
+void nk_hooks_port_put(struct nk_net *nn)
 {
-	xa_init(&nn->hooks.port_refs);
+	lockdep_assert_held(&nn->lock);
+	if (++nn->hooks.stale > max_t(unsigned int, nn->count,
+				      NK_PORTS_STALE_MIN))
+		nk_port_filter_rebuild(nn);
 }
 
 /* The namespace's flows are gone. */
@@ -329,9 +350,9 @@ void nk_hooks_net_exit(struct nk_net *nn)
 					ARRAY_SIZE(nk_hook_ops_template));
 		nn->hooks.registered = false;
 	}
-	bitmap_free(nn->hooks.ports);
-	nn->hooks.ports = NULL;
-	xa_destroy(&nn->hooks.port_refs);
+	/* nf_unregister_net_hooks() waited for the hooks' readers. */
+	kfree(rcu_dereference_protected(nn->hooks.ports, true));
+	RCU_INIT_POINTER(nn->hooks.ports, NULL);
 }
 
 int nk_hook_init(void)

@@ -41,7 +41,7 @@ static int nk_fill_peer(struct sk_buff *skb, struct nk_flow *flow,
 	if (peer->mapping.family &&
 	    nk_fill_mapping(skb, NATKEEP_A_MAPPING, &peer->mapping))
 		return -EMSGSIZE;
-	if (nk_payload_answered(&flow->payload) &&
+	if (nk_flow_payload(flow)->answered &&
 	    nla_put_u8(skb, NATKEEP_A_PEER_RESPONSIVE, !peer->unresponsive))
 		return -EMSGSIZE;
 	return 0;
@@ -58,50 +58,62 @@ static int nk_fill_peer_stats(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, NATKEEP_STATS_MAPPING_CHANGES,
 			      peer->mapping_changes, NATKEEP_STATS_PAD))
 		return -EMSGSIZE;
-	if (peer->rtt_last_ns &&
+	if (peer->rtt_last_us &&
 	    (nla_put_u64_64bit(skb, NATKEEP_STATS_RTT_LAST_NS,
-			       peer->rtt_last_ns, NATKEEP_STATS_PAD) ||
+			       (u64)peer->rtt_last_us * NSEC_PER_USEC,
+			       NATKEEP_STATS_PAD) ||
 	     nla_put_u64_64bit(skb, NATKEEP_STATS_RTT_SMOOTHED_NS,
-			       peer->rtt_smoothed_ns, NATKEEP_STATS_PAD)))
+			       (u64)peer->rtt_smoothed_us * NSEC_PER_USEC,
+			       NATKEEP_STATS_PAD)))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int nk_fill_stats(struct sk_buff *skb, struct nk_flow *flow,
-			 const struct nk_peer_state *peer)
+/* The counters flows and namespaces share. */
+static int nk_fill_counters(struct sk_buff *skb, u64 tx_packets, u64 tx_errors,
+			    u64 lateness_max_ns)
 {
-	struct nk_flow_stats_snapshot snap;
-	struct nlattr *stats, *hist;
-	int b;
-
-	nk_stats_read(&flow->stats, &snap);
-	stats = nla_nest_start(skb, NATKEEP_A_STATS);
-	if (!stats)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, NATKEEP_STATS_TX_PACKETS, snap.tx_packets,
+	if (nla_put_u64_64bit(skb, NATKEEP_STATS_TX_PACKETS, tx_packets,
 			      NATKEEP_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NATKEEP_STATS_TX_ERRORS, snap.tx_errors,
+	    nla_put_u64_64bit(skb, NATKEEP_STATS_TX_ERRORS, tx_errors,
 			      NATKEEP_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, NATKEEP_STATS_LATENESS_MAX_NS,
-			      snap.lateness_max_ns, NATKEEP_STATS_PAD))
+			      lateness_max_ns, NATKEEP_STATS_PAD))
 		return -EMSGSIZE;
-	if (snap.last_tx_ns &&
-	    nla_put_u64_64bit(skb, NATKEEP_STATS_LAST_TX_AGE_NS,
-			      ktime_get_ns() - snap.last_tx_ns,
-			      NATKEEP_STATS_PAD))
-		return -EMSGSIZE;
+	return 0;
+}
 
-	hist = nla_nest_start(skb, NATKEEP_STATS_LATENESS);
+/* A namespace's lateness histogram, empty buckets left out. */
+static int nk_fill_histogram(struct sk_buff *skb, const u64 *lateness)
+{
+	struct nlattr *hist = nla_nest_start(skb, NATKEEP_STATS_LATENESS);
+	int b;
+
 	if (!hist)
 		return -EMSGSIZE;
 	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++) {
-		if (snap.lateness[b] &&
-		    nla_put_u64_64bit(skb, b + 1, snap.lateness[b],
+		if (lateness[b] &&
+		    nla_put_u64_64bit(skb, b + 1, lateness[b],
 				      NATKEEP_LATENESS_PAD))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, hist);
-	if (nk_fill_peer_stats(skb, peer))
+	return 0;
+}
+
+static int nk_fill_stats(struct sk_buff *skb, const struct nk_peer_state *peer)
+{
+	struct nlattr *stats = nla_nest_start(skb, NATKEEP_A_STATS);
+
+	if (!stats ||
+	    nk_fill_counters(skb, peer->tx_packets, peer->tx_errors,
+			     (u64)peer->lateness_max_us * NSEC_PER_USEC) ||
+	    nk_fill_peer_stats(skb, peer))
+		return -EMSGSIZE;
+	if (peer->last_send &&
+	    nla_put_u64_64bit(skb, NATKEEP_STATS_LAST_TX_AGE_NS,
+			      ktime_to_ns(ktime_sub(ktime_get(), peer->last_send)),
+			      NATKEEP_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, stats);
 	return 0;
@@ -132,7 +144,7 @@ static int nk_fill_flow(struct sk_buff *skb, struct nk_flow *flow,
 	if (with_stats &&
 	    (nla_put_u64_64bit(skb, NATKEEP_A_NEXT_SEND_NS,
 			       nk_timers_next_send_ns(flow), NATKEEP_A_PAD) ||
-	     nk_fill_stats(skb, flow, &peer)))
+	     nk_fill_stats(skb, &peer)))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -364,6 +376,47 @@ static int nk_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len ? skb->len : err;
 }
 
+static int nk_fill_net_stats(struct sk_buff *skb, struct nk_net *nn)
+{
+	struct nk_stats_snapshot snap;
+	struct nlattr *stats;
+	unsigned int flows;
+
+	mutex_lock(&nn->lock);
+	flows = nn->count;
+	mutex_unlock(&nn->lock);
+	nk_net_stats_read(nn->stats, &snap);
+	if (nla_put_u32(skb, NATKEEP_A_FLOWS, flows))
+		return -EMSGSIZE;
+	stats = nla_nest_start(skb, NATKEEP_A_STATS);
+	if (!stats ||
+	    nk_fill_counters(skb, snap.tx_packets, snap.tx_errors,
+			     snap.lateness_max_ns) ||
+	    nk_fill_histogram(skb, snap.lateness))
+		return -EMSGSIZE;
+	nla_nest_end(skb, stats);
+	return 0;
+}
+
+static int nk_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nk_net *nn = nk_net_get(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nk_genl_family, 0,
+				NATKEEP_CMD_STATS_GET);
+	if (!hdr || nk_fill_net_stats(msg, nn)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static const struct genl_ops nk_genl_ops[] = {
 	{
 		.cmd = NATKEEP_CMD_FLOW_NEW,
@@ -390,6 +443,12 @@ static const struct genl_ops nk_genl_ops[] = {
 		.cmd = NATKEEP_CMD_FLOW_GET,
 		.doit = nk_nl_flow_get,
 		.dumpit = nk_nl_flow_dump,
+		.policy = nk_flow_policy,
+		.maxattr = NATKEEP_A_MAX,
+	},
+	{
+		.cmd = NATKEEP_CMD_STATS_GET,
+		.doit = nk_nl_stats_get,
 		.policy = nk_flow_policy,
 		.maxattr = NATKEEP_A_MAX,
 	},

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <net/netlink.h>
 
+#include "payload.h"
 #include "proto/custom_spec.h"
 #include "proto/sip.h"
 
@@ -44,6 +45,7 @@ struct nk_sip_params {
 	char user_agent[NK_SIP_TEXT_MAX + 1];	/* "": none */
 	char spec[NK_CUSTOM_SPEC_MAX + 1];	/* X_CustomKeepAliveMsg as given */
 	struct nk_custom_spec custom;		/* and parsed */
+	struct nk_sip_message msg;		/* built by the flow's payload */
 };
 
 struct nk_flow_params {
@@ -54,8 +56,8 @@ struct nk_flow_params {
 	u8 msg_type;
 	u8 dscp;
 	u8 miss_limit;
-	bool randomize;
-	bool stun_fingerprint;
+	bool randomize:1;
+	bool stun_fingerprint:1;
 	struct nk_sip_params *sip;		/* owned; NULL: none given */
 };
 

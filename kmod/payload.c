@@ -9,17 +9,17 @@
 #include "payload.h"
 
 /* Fixed messages: the text is the whole payload and never changes. */
-static unsigned int nk_text_prepare(struct nk_payload *pl,
+static unsigned int nk_text_prepare(const struct nk_flow_params *params,
 				    struct nk_payload_send *send)
 {
-	return strlen(pl->ops->text);
+	return strlen(nk_payload_ops(params->msg_type)->text);
 }
 
-static void nk_text_write(const struct nk_payload *pl,
+static void nk_text_write(const struct nk_flow_params *params,
 			  const struct nk_payload_send *send, u8 *buf,
 			  unsigned int len)
 {
-	memcpy(buf, pl->ops->text, len);
+	memcpy(buf, nk_payload_ops(params->msg_type)->text, len);
 }
 
 static const struct nk_payload_ops nk_payload_keepalive = {
@@ -39,7 +39,7 @@ static const struct nk_payload_ops nk_payload_empty = {
 	.text = "\r\n",
 };
 
-static const struct nk_payload_ops *const nk_payload_types[NATKEEP_MSG_MAX + 1] = {
+const struct nk_payload_ops *const nk_payload_types[NATKEEP_MSG_MAX + 1] = {
 	[NATKEEP_MSG_KEEPALIVE] = &nk_payload_keepalive,
 	[NATKEEP_MSG_EMPTY] = &nk_payload_empty,
 	[NATKEEP_MSG_STUN] = &nk_payload_stun,
@@ -56,7 +56,7 @@ const struct nk_payload_ops *nk_payload_ops_get(u8 msg_type)
 	return nk_payload_types[msg_type];
 }
 
-int nk_payload_init(struct nk_payload *pl, const struct nk_flow_params *params,
+int nk_payload_init(struct nk_flow_params *params,
 		    struct netlink_ext_ack *extack)
 {
 	const struct nk_payload_ops *ops = nk_payload_ops_get(params->msg_type);
@@ -65,16 +65,5 @@ int nk_payload_init(struct nk_payload *pl, const struct nk_flow_params *params,
 		NL_SET_ERR_MSG(extack, "message type not supported by this module");
 		return -EOPNOTSUPP;
 	}
-	pl->ops = ops;
-	pl->priv = NULL;
-	pl->arg = 0;
-	return ops->init ? ops->init(pl, params, extack) : 0;
-}
-
-void nk_payload_destroy(struct nk_payload *pl)
-{
-	if (pl->ops && pl->ops->destroy)
-		pl->ops->destroy(pl);
-	pl->ops = NULL;
-	pl->priv = NULL;
+	return ops->init ? ops->init(params, extack) : 0;
 }

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Keep-alive payloads: what a flow sends, by message type. Each type is a
- * struct nk_payload_ops; a flow holds a struct nk_payload made from its
- * parameters when the flow is created. Each send first ->prepare()s the
- * per-packet fields (STUN transaction id, SIP branch and CSeq) and tells
- * the length, then ->write()s the message into the skb.
+ * struct nk_payload_ops, named by the flow's msg_type; a flow carries no
+ * payload state of its own beyond its parameters (a pointer to ops or state
+ * in every flow would cost 8 bytes, make bench's memory target): the SIP
+ * types build their message state into the flow's SIP text when the flow
+ * is made, and the request number comes from the flow's peer. Each send
+ * first ->prepare()s the per-packet fields (STUN transaction id, SIP branch
+ * and CSeq) and tells the length, then ->write()s the message into the skb.
  */
 #ifndef _NK_PAYLOAD_H
 #define _NK_PAYLOAD_H
 
+#include <linux/natkeep.h>
 #include <linux/types.h>
 
 #include "proto/sip.h"
@@ -16,8 +20,17 @@
 
 struct netlink_ext_ack;
 struct nk_flow_params;
-struct nk_payload;
 union nk_addr;
+
+#define NK_SIP_ID_BYTES	8	/* random bytes of a Call-ID, tag or branch */
+
+/* A SIP keep-alive's fixed parts, built from the SIP text (payload_sip.c). */
+struct nk_sip_message {
+	struct nk_sip_request req;	/* points into the SIP text and below */
+	char remote_host[NK_SIP_VIA_HOST_MAX + sizeof(":65535")];
+	char call_id[2 * NK_SIP_ID_BYTES + sizeof("@natkeep")];
+	char from_tag[2 * NK_SIP_ID_BYTES + 1];
+};
 
 /* One send: what the payload needs to know, and what a response must match. */
 struct nk_payload_send {
@@ -25,9 +38,9 @@ struct nk_payload_send {
 	u16 family;
 	const union nk_addr *saddr;
 	__be16 sport;
+	u32 seq;				/* the request's number: */
 	/* out: what a response must match */
-	u8 txid[NK_STUN_TXID_LEN];		/* STUN */
-	u32 cseq;				/* SIP */
+	u8 txid[NK_STUN_TXID_LEN];		/* STUN's from it, SIP's CSeq */
 	/* between ->prepare() and ->write() */
 	char via_host[NK_SIP_VIA_HOST_MAX + 1];
 	char branch[NK_SIP_BRANCH_MAX + 1];
@@ -35,16 +48,14 @@ struct nk_payload_send {
 
 struct nk_payload_ops {
 	const char *name;
-	/* Make the flow's payload state from its parameters; may be NULL. */
-	int (*init)(struct nk_payload *pl, const struct nk_flow_params *params,
+	/* Build what the type needs in the flow's parameters; may be NULL. */
+	int (*init)(struct nk_flow_params *params,
 		    struct netlink_ext_ack *extack);
-	/* Free what ->init() allocated; may be NULL. */
-	void (*destroy)(struct nk_payload *pl);
 	/* Choose this send's fields; return the message length. Softirq. */
-	unsigned int (*prepare)(struct nk_payload *pl,
+	unsigned int (*prepare)(const struct nk_flow_params *params,
 				struct nk_payload_send *send);
 	/* Write the prepared message, @len bytes, at @buf. Softirq. */
-	void (*write)(const struct nk_payload *pl,
+	void (*write)(const struct nk_flow_params *params,
 		      const struct nk_payload_send *send, u8 *buf,
 		      unsigned int len);
 	/* The bytes of a message that never changes, for the generic ops. */
@@ -55,42 +66,28 @@ struct nk_payload_ops {
 	bool sip;
 };
 
-struct nk_payload {
-	const struct nk_payload_ops *ops;
-	void *priv;		/* per-flow state a type allocates */
-	unsigned long arg;	/* a setting small enough to need no allocation */
-};
-
 extern const struct nk_payload_ops nk_payload_stun;
 extern const struct nk_payload_ops nk_payload_options;
 extern const struct nk_payload_ops nk_payload_notify;
 extern const struct nk_payload_ops nk_payload_custom;
 
+extern const struct nk_payload_ops *const nk_payload_types[NATKEEP_MSG_MAX + 1];
+
+/* NULL for a type this module cannot send: for validation. */
 const struct nk_payload_ops *nk_payload_ops_get(u8 msg_type);
-int nk_payload_init(struct nk_payload *pl, const struct nk_flow_params *params,
+
+/* The ops of a flow's type, valid since its parameters were checked. */
+static inline const struct nk_payload_ops *nk_payload_ops(u8 msg_type)
+{
+	return nk_payload_types[msg_type];
+}
+
+/* Validate the type, and build what it needs into @params. */
+int nk_payload_init(struct nk_flow_params *params,
 		    struct netlink_ext_ack *extack);
-void nk_payload_destroy(struct nk_payload *pl);
 
-static inline unsigned int nk_payload_prepare(struct nk_payload *pl,
-					      struct nk_payload_send *send)
-{
-	return pl->ops->prepare(pl, send);
-}
-
-static inline bool nk_payload_answered(const struct nk_payload *pl)
-{
-	return pl->ops->answered;
-}
-
-static inline void nk_payload_write(const struct nk_payload *pl,
-				    const struct nk_payload_send *send,
-				    u8 *buf, unsigned int len)
-{
-	pl->ops->write(pl, send, buf, len);
-}
-
-/* The SIP keep-alive's Call-ID, to match responses; NULL for other types. */
-const char *nk_payload_sip_call_id(const struct nk_payload *pl);
-const char *nk_payload_sip_method(const struct nk_payload *pl);
+/* The transaction id of a STUN flow's request number @seq. */
+void nk_stun_txid(const struct nk_flow_params *params, u32 seq,
+		  u8 txid[NK_STUN_TXID_LEN]);
 
 #endif /* _NK_PAYLOAD_H */

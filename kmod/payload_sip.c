@@ -6,21 +6,10 @@
  */
 #include <linux/kernel.h>
 #include <linux/random.h>
-#include <linux/slab.h>
 #include <linux/socket.h>
 
 #include "params.h"
 #include "payload.h"
-
-#define NK_SIP_ID_BYTES	8	/* random bytes of a Call-ID, tag or branch */
-
-struct nk_sip_payload {
-	struct nk_sip_request req;	/* points into the flow's SIP text */
-	char remote_host[NK_SIP_VIA_HOST_MAX + sizeof(":65535")];
-	char call_id[2 * NK_SIP_ID_BYTES + sizeof("@natkeep")];
-	char from_tag[2 * NK_SIP_ID_BYTES + 1];
-	u32 cseq;			/* the last one sent; timer-owned */
-};
 
 static void nk_sip_random_hex(char *dst, unsigned int bytes)
 {
@@ -39,108 +28,78 @@ static int nk_sip_addr_host(char *buf, size_t size, u16 family,
 	return snprintf(buf, size, "[%pI6c]", &addr->ip6);
 }
 
-static int nk_sip_init(struct nk_payload *pl,
-		       const struct nk_flow_params *params, const char *method,
+/* The message's fixed parts, in the SIP text (a changed flow builds anew). */
+static int nk_sip_init(struct nk_flow_params *params, const char *method,
 		       const char *event, const char *ruri_user)
 {
-	const struct nk_sip_params *sip = params->sip;
+	struct nk_sip_params *sip = params->sip;
 	const struct nk_flow_key *key = &params->key;
-	struct nk_sip_payload *sp;
-	struct nk_sip_request *req;
+	struct nk_sip_message *msg = &sip->msg;
+	struct nk_sip_request *req = &msg->req;
 	int n;
 
-	sp = kzalloc(sizeof(*sp), GFP_KERNEL_ACCOUNT);
-	if (!sp)
-		return -ENOMEM;
-	n = nk_sip_addr_host(sp->remote_host, sizeof(sp->remote_host),
+	memset(msg, 0, sizeof(*msg));
+	n = nk_sip_addr_host(msg->remote_host, sizeof(msg->remote_host),
 			     key->family, &key->remote);
 	if (ntohs(key->remote_port) != 5060)
-		snprintf(sp->remote_host + n, sizeof(sp->remote_host) - n,
+		snprintf(msg->remote_host + n, sizeof(msg->remote_host) - n,
 			 ":%u", ntohs(key->remote_port));
-	nk_sip_random_hex(sp->call_id, NK_SIP_ID_BYTES);
-	strlcat(sp->call_id, "@natkeep", sizeof(sp->call_id));
-	nk_sip_random_hex(sp->from_tag, NK_SIP_ID_BYTES);
+	nk_sip_random_hex(msg->call_id, NK_SIP_ID_BYTES);
+	strlcat(msg->call_id, "@natkeep", sizeof(msg->call_id));
+	nk_sip_random_hex(msg->from_tag, NK_SIP_ID_BYTES);
 
-	req = &sp->req;
 	req->method = method;
 	req->event = event;
 	req->ruri_user = ruri_user;
-	req->host = sip->host[0] ? sip->host : sp->remote_host;
+	req->host = sip->host[0] ? sip->host : msg->remote_host;
 	req->from_user = sip->from_user;
 	req->from_domain = sip->from_domain[0] ? sip->from_domain : req->host;
 	req->user_agent = sip->user_agent[0] ? sip->user_agent : NULL;
-	req->call_id = sp->call_id;
-	req->from_tag = sp->from_tag;
-	pl->priv = sp;
+	req->call_id = msg->call_id;
+	req->from_tag = msg->from_tag;
 	return 0;
 }
 
-static int nk_options_init(struct nk_payload *pl,
-			   const struct nk_flow_params *params,
+static int nk_options_init(struct nk_flow_params *params,
 			   struct netlink_ext_ack *extack)
 {
-	return nk_sip_init(pl, params, "OPTIONS", NULL, NULL);
+	return nk_sip_init(params, "OPTIONS", NULL, NULL);
 }
 
-static int nk_notify_init(struct nk_payload *pl,
-			  const struct nk_flow_params *params,
+static int nk_notify_init(struct nk_flow_params *params,
 			  struct netlink_ext_ack *extack)
 {
-	return nk_sip_init(pl, params, "NOTIFY", "keep-alive", NULL);
+	return nk_sip_init(params, "NOTIFY", "keep-alive", NULL);
 }
 
-static int nk_custom_init(struct nk_payload *pl,
-			  const struct nk_flow_params *params,
+static int nk_custom_init(struct nk_flow_params *params,
 			  struct netlink_ext_ack *extack)
 {
 	const struct nk_custom_spec *spec = &params->sip->custom;
 
-	return nk_sip_init(pl, params, spec->method,
+	return nk_sip_init(params, spec->method,
 			   spec->event[0] ? spec->event : NULL,
 			   spec->user[0] ? spec->user : NULL);
 }
 
-static void nk_sip_destroy(struct nk_payload *pl)
-{
-	kfree(pl->priv);
-}
-
-static unsigned int nk_sip_prepare(struct nk_payload *pl,
+static unsigned int nk_sip_prepare(const struct nk_flow_params *params,
 				   struct nk_payload_send *send)
 {
-	struct nk_sip_payload *sp = pl->priv;
-
-	send->cseq = ++sp->cseq;
 	nk_sip_random_hex(send->branch, NK_SIP_ID_BYTES);
 	nk_sip_addr_host(send->via_host, sizeof(send->via_host), send->family,
 			 send->saddr);
-	return nk_sip_build_request(NULL, 0, &sp->req, send->via_host,
-				    ntohs(send->sport), send->branch,
-				    send->cseq);
+	return nk_sip_build_request(NULL, 0, &params->sip->msg.req,
+				    send->via_host, ntohs(send->sport),
+				    send->branch, send->seq);
 }
 
-static void nk_sip_write(const struct nk_payload *pl,
+static void nk_sip_write(const struct nk_flow_params *params,
 			 const struct nk_payload_send *send, u8 *buf,
 			 unsigned int len)
 {
-	const struct nk_sip_payload *sp = pl->priv;
-
-	nk_sip_build_request((char *)buf, len, &sp->req, send->via_host,
-			     ntohs(send->sport), send->branch, send->cseq);
-}
-
-const char *nk_payload_sip_call_id(const struct nk_payload *pl)
-{
-	const struct nk_sip_payload *sp = pl->priv;
-
-	return pl->ops->sip ? sp->call_id : NULL;
-}
-
-const char *nk_payload_sip_method(const struct nk_payload *pl)
-{
-	const struct nk_sip_payload *sp = pl->priv;
-
-	return pl->ops->sip ? sp->req.method : NULL;
+	nk_sip_build_request((char *)buf, len, &params->sip->msg.req,
+			     send->via_host, ntohs(send->sport), send->branch,
+			     send->seq);
 }
 
 const struct nk_payload_ops nk_payload_options = {
@@ -148,7 +107,6 @@ const struct nk_payload_ops nk_payload_options = {
 	.answered = true,
 	.sip = true,
 	.init = nk_options_init,
-	.destroy = nk_sip_destroy,
 	.prepare = nk_sip_prepare,
 	.write = nk_sip_write,
 };
@@ -158,7 +116,6 @@ const struct nk_payload_ops nk_payload_notify = {
 	.answered = true,
 	.sip = true,
 	.init = nk_notify_init,
-	.destroy = nk_sip_destroy,
 	.prepare = nk_sip_prepare,
 	.write = nk_sip_write,
 };
@@ -168,7 +125,6 @@ const struct nk_payload_ops nk_payload_custom = {
 	.answered = true,
 	.sip = true,
 	.init = nk_custom_init,
-	.destroy = nk_sip_destroy,
 	.prepare = nk_sip_prepare,
 	.write = nk_sip_write,
 };

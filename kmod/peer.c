@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <linux/math64.h>
 #include <linux/natkeep.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -21,6 +22,8 @@ void nk_peer_init(struct nk_peer *peer)
 void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from)
 {
 	nk_peer_read(from, &to->state);
+	to->state.pending = false;
+	to->state.sent_any = false;
 }
 
 void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap)
@@ -30,14 +33,21 @@ void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap)
 	spin_unlock_bh(&peer->lock);
 }
 
+static void nk_count(u32 *counter)
+{
+	if (*counter != U32_MAX)
+		(*counter)++;
+}
+
 /* The pending request went unanswered; true when that made the peer unresponsive. */
 static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
 {
 	struct nk_peer_state *st = &peer->state;
 
-	peer->pending = false;
-	st->misses++;
-	st->misses_total++;
+	st->pending = false;
+	if (st->misses != U8_MAX)
+		st->misses++;
+	nk_count(&st->misses_total);
 	if (st->unresponsive || st->misses < miss_limit)
 		return false;
 	st->unresponsive = true;
@@ -47,37 +57,49 @@ static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
 /* A response to the pending request; true when the peer came back. */
 static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
 {
-	s64 rtt = max_t(s64, ktime_to_ns(ktime_sub(now, peer->sent_at)), 1);
 	struct nk_peer_state *st = &peer->state;
+	s64 rtt_ns = ktime_to_ns(ktime_sub(now, st->last_send));
+	u32 rtt = clamp_t(s64, div_s64(rtt_ns, NSEC_PER_USEC), 1, U32_MAX);
 	bool back = st->unresponsive;
 
-	peer->pending = false;
-	st->responses++;
+	st->pending = false;
+	nk_count(&st->responses);
 	st->misses = 0;
 	st->unresponsive = false;
-	st->rtt_last_ns = rtt;
+	st->rtt_last_us = rtt;
 	/* RFC 6298: SRTT = 7/8 SRTT + 1/8 R. */
-	if (st->rtt_smoothed_ns)
-		st->rtt_smoothed_ns += div_s64(rtt - (s64)st->rtt_smoothed_ns, 8);
+	if (st->rtt_smoothed_us)
+		st->rtt_smoothed_us += ((s64)rtt - st->rtt_smoothed_us) / 8;
 	else
-		st->rtt_smoothed_ns = rtt;
+		st->rtt_smoothed_us = rtt;
 	return back;
 }
 
-void nk_peer_request_sent(struct nk_flow *flow,
-			  const struct nk_payload_send *send, ktime_t at)
+/*
+ * Every send, answered type or not, sets last_send. A new request (or a
+ * failed send) while one is pending counts that one missed: a randomised
+ * interval may come before its timeout, and last_send, its send time, is
+ * about to change.
+ */
+void nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
+		  ktime_t at, s64 late_ns, bool ok)
 {
+	u64 late_us = div_u64(max_t(s64, late_ns, 0), NSEC_PER_USEC);
+	struct nk_peer_state *st = &flow->peer.state;
 	struct nk_peer *peer = &flow->peer;
 	bool lost;
 
 	spin_lock(&peer->lock);
-	/* A randomised interval may come before the timeout: the last one missed. */
-	lost = peer->pending && nk_peer_miss(peer, flow->params.miss_limit);
-	peer->pending = true;
-	peer->sent_any = true;
-	peer->sent_at = at;
-	memcpy(peer->txid, send->txid, sizeof(peer->txid));
-	peer->cseq = send->cseq;
+	lost = st->pending && nk_peer_miss(peer, flow->params.miss_limit);
+	st->last_send = at;
+	nk_count(ok ? &st->tx_packets : &st->tx_errors);
+	if (late_us > st->lateness_max_us)
+		st->lateness_max_us = min_t(u64, late_us, U32_MAX);
+	if (ok && nk_flow_payload(flow)->answered) {
+		st->pending = true;
+		st->sent_any = true;
+		WRITE_ONCE(peer->seq, send->seq);
+	}
 	spin_unlock(&peer->lock);
 	if (lost)
 		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
@@ -89,8 +111,8 @@ ktime_t nk_peer_deadline(struct nk_flow *flow)
 	ktime_t deadline = KTIME_MAX;
 
 	spin_lock(&peer->lock);
-	if (peer->pending)
-		deadline = ktime_add_ms(peer->sent_at,
+	if (peer->state.pending)
+		deadline = ktime_add_ms(peer->state.last_send,
 					nk_params_response_timeout_ms(&flow->params));
 	spin_unlock(&peer->lock);
 	return deadline;
@@ -103,8 +125,8 @@ void nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
 	bool lost = false;
 
 	spin_lock(&peer->lock);
-	if (peer->pending &&
-	    !ktime_before(now, ktime_add_ms(peer->sent_at, timeout_ms)))
+	if (peer->state.pending &&
+	    !ktime_before(now, ktime_add_ms(peer->state.last_send, timeout_ms)))
 		lost = nk_peer_miss(peer, flow->params.miss_limit);
 	spin_unlock(&peer->lock);
 	if (lost)
@@ -120,12 +142,13 @@ bool nk_peer_stun_response(struct nk_flow *flow,
 			   const struct nk_stun_response *rsp, ktime_t now)
 {
 	struct nk_peer *peer = &flow->peer;
+	u8 txid[NK_STUN_TXID_LEN];
 	bool ours, back = false;
 
 	spin_lock(&peer->lock);
-	ours = peer->sent_any &&
-	       !memcmp(peer->txid, rsp->txid, sizeof(peer->txid));
-	if (ours && peer->pending)
+	nk_stun_txid(&flow->params, peer->seq, txid);
+	ours = peer->state.sent_any && !memcmp(txid, rsp->txid, sizeof(txid));
+	if (ours && peer->state.pending)
 		back = nk_peer_answered(peer, now);
 	spin_unlock(&peer->lock);
 	if (back)
@@ -147,15 +170,16 @@ static bool nk_sip_answers(const struct nk_sip_response *rsp,
 void nk_peer_sip_response(struct nk_flow *flow,
 			  const struct nk_sip_response *rsp, ktime_t now)
 {
-	const char *call_id = nk_payload_sip_call_id(&flow->payload);
-	const char *method = nk_payload_sip_method(&flow->payload);
 	struct nk_peer *peer = &flow->peer;
+	const struct nk_sip_message *msg;
 	bool back = false;
 
-	if (!call_id)
+	if (!nk_flow_payload(flow)->sip)
 		return;
+	msg = &flow->params.sip->msg;
 	spin_lock(&peer->lock);
-	if (peer->pending && nk_sip_answers(rsp, call_id, method, peer->cseq))
+	if (peer->state.pending &&
+	    nk_sip_answers(rsp, msg->call_id, msg->req.method, peer->seq))
 		back = nk_peer_answered(peer, now);
 	spin_unlock(&peer->lock);
 	if (back)
@@ -183,7 +207,7 @@ void nk_peer_mapping_seen(struct nk_flow *flow,
 		  memcmp(&old.addr, &seen.addr, sizeof(old.addr));
 	if (changed) {
 		if (old.family)
-			peer->state.mapping_changes++;
+			nk_count(&peer->state.mapping_changes);
 		peer->state.mapping = seen;
 	}
 	spin_unlock(&peer->lock);

@@ -16,57 +16,58 @@ unsigned int nk_lateness_bucket(s64 lateness_ns)
 	return clamp(bucket, 0, NATKEEP_LATENESS_BUCKETS - 1);
 }
 
-void nk_stats_init(struct nk_flow_stats *stats)
-{
-	memset(stats, 0, sizeof(*stats));
-	u64_stats_init(&stats->syncp);
-}
-
-/* Called from the flow's hrtimer callback only: the one writer. */
-void nk_stats_record_send(struct nk_flow_stats *stats, u64 sent_at_ns,
+void nk_stats_record_send(struct nk_net_stats __percpu *net_stats,
 			  s64 lateness_ns, bool ok)
 {
-	u32 *bucket = &stats->lateness[nk_lateness_bucket(lateness_ns)];
+	struct nk_net_stats *ns = this_cpu_ptr(net_stats);
 	u64 late = max_t(s64, lateness_ns, 0);
 
-	u64_stats_update_begin(&stats->syncp);
-	if (ok)
-		u64_stats_inc(&stats->tx_packets);
-	else
-		u64_stats_inc(&stats->tx_errors);
-	u64_stats_set(&stats->last_tx_ns, sent_at_ns);
-	if (late > u64_stats_read(&stats->lateness_max_ns))
-		u64_stats_set(&stats->lateness_max_ns, late);
-	u64_stats_update_end(&stats->syncp);
-
-	if (*bucket != U32_MAX)
-		WRITE_ONCE(*bucket, *bucket + 1);
+	u64_stats_update_begin(&ns->syncp);
+	u64_stats_inc(ok ? &ns->tx_packets : &ns->tx_errors);
+	if (late > u64_stats_read(&ns->lateness_max_ns))
+		u64_stats_set(&ns->lateness_max_ns, late);
+	u64_stats_inc(&ns->lateness[nk_lateness_bucket(late)]);
+	u64_stats_update_end(&ns->syncp);
 }
 
-void nk_stats_read(const struct nk_flow_stats *stats,
-		   struct nk_flow_stats_snapshot *snap)
+struct nk_net_stats __percpu *nk_net_stats_alloc(void)
 {
-	unsigned int start;
-	int i;
+	struct nk_net_stats __percpu *net_stats;
+	int cpu;
 
-	do {
-		start = u64_stats_fetch_begin(&stats->syncp);
-		snap->tx_packets = u64_stats_read(&stats->tx_packets);
-		snap->tx_errors = u64_stats_read(&stats->tx_errors);
-		snap->last_tx_ns = u64_stats_read(&stats->last_tx_ns);
-		snap->lateness_max_ns = u64_stats_read(&stats->lateness_max_ns);
-	} while (u64_stats_fetch_retry(&stats->syncp, start));
-
-	for (i = 0; i < NATKEEP_LATENESS_BUCKETS; i++)
-		snap->lateness[i] = READ_ONCE(stats->lateness[i]);
+	net_stats = alloc_percpu_gfp(struct nk_net_stats, GFP_KERNEL_ACCOUNT);
+	if (!net_stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(net_stats, cpu)->syncp);
+	return net_stats;
 }
 
-/* A changed flow keeps its history: @from's writer must have stopped. */
-void nk_stats_carry_over(struct nk_flow_stats *to,
-			 const struct nk_flow_stats *from)
+/* The sum over CPUs (the largest lateness of any). */
+void nk_net_stats_read(struct nk_net_stats __percpu *net_stats,
+		       struct nk_stats_snapshot *snap)
 {
-	struct u64_stats_sync syncp = to->syncp;
+	int cpu, b;
 
-	*to = *from;
-	to->syncp = syncp;
+	memset(snap, 0, sizeof(*snap));
+	for_each_possible_cpu(cpu) {
+		const struct nk_net_stats *ns = per_cpu_ptr(net_stats, cpu);
+		struct nk_stats_snapshot one;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&ns->syncp);
+			one.tx_packets = u64_stats_read(&ns->tx_packets);
+			one.tx_errors = u64_stats_read(&ns->tx_errors);
+			one.lateness_max_ns = u64_stats_read(&ns->lateness_max_ns);
+			for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++)
+				one.lateness[b] = u64_stats_read(&ns->lateness[b]);
+		} while (u64_stats_fetch_retry(&ns->syncp, start));
+		snap->tx_packets += one.tx_packets;
+		snap->tx_errors += one.tx_errors;
+		snap->lateness_max_ns = max(snap->lateness_max_ns,
+					    one.lateness_max_ns);
+		for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++)
+			snap->lateness[b] += one.lateness[b];
+	}
 }

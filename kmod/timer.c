@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A flow's hrtimer expires in hard irq context and only hands the flow to
- * this CPU's send tasklet, a HI_SOFTIRQ one: HI runs first in every softirq
- * pass, at the interrupt's exit, and (up to 6.1 at least) is never deferred
- * to ksoftirqd. A soft hrtimer that sends from its callback waits instead
- * behind NET_RX (HRTIMER_SOFTIRQ comes after it) and, once a packet flood
- * has woken ksoftirqd, behind the scheduler: make bench measures both.
+ * Flows wait in their CPU's timer queue, a timerqueue (rbtree) ordered by
+ * when each must be served. One hrtimer per queue expires, in hard irq
+ * context, at the first of them and only schedules the queue's tasklet, a
+ * HI_SOFTIRQ one: HI runs first in every softirq pass, at the interrupt's
+ * exit, and (up to 6.1 at least) is never deferred to ksoftirqd. The tasklet
+ * sends what is due and arms the hrtimer again. A soft hrtimer that sends
+ * from its callback waits instead behind NET_RX (HRTIMER_SOFTIRQ comes after
+ * it) and, once a packet flood has woken ksoftirqd, behind the scheduler:
+ * make bench measures both (module parameter softirq_timers).
+ *
+ * One queue per CPU instead of an hrtimer per flow: a flow carries a 32-byte
+ * rbtree node instead of a 64-byte hrtimer and the lock and list that went
+ * with it, which is most of what make bench's memory target asked for.
  */
 #include <linux/interrupt.h>
-#include <linux/llist.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
+#include <linux/spinlock.h>
+#include <linux/timerqueue.h>
 #include <linux/wait_bit.h>
 
 #include "compat.h"
@@ -29,23 +37,45 @@ module_param(softirq_timers, bool, 0644);
 MODULE_PARM_DESC(softirq_timers,
 		 "Flows created from now on send from a soft hrtimer's callback, natkeep 0.1's way (kept to compare, make bench; default N)");
 
-/*
- * nk_flow.timer_flags, changed under nk_flow.timer_lock: the hard irq
- * callback, the tasklet and nk_timers_stop() agree through it on whether
- * the timer may be armed again and whether a queue still holds the flow.
- */
+/* nk_flow.timer_state, changed under its queue's lock. */
 enum {
-	NK_TIMER_SOFT,		/* soft hrtimer, sends from its callback */
-	NK_TIMER_QUEUED,	/* in a send queue, or being sent */
-	NK_TIMER_STOPPING,	/* no more queueing, no more arming */
+	NK_TIMER_IDLE,		/* not started */
+	NK_TIMER_QUEUED,	/* in its queue's tree */
+	NK_TIMER_SENDING,	/* taken out by the queue's run */
+	NK_TIMER_STOPPING,	/* stopped while sending: not to be queued again */
+	NK_TIMER_STOPPED,	/* for good: the node is free for the rcu head */
 };
 
-struct nk_send_queue {
-	struct llist_head flows;	/* filled in hard irq context */
-	struct tasklet_struct tasklet;
+/* Flows served per lock hold, and per tasklet run before it yields. */
+#define NK_TIMER_BATCH	16	/* at most BITS_PER_LONG */
+#define NK_TIMER_BUDGET	(8 * NK_TIMER_BATCH)
+
+/* The most slack any flow gets (nk_timer_slack_ns()). */
+#define NK_TIMER_SLACK_MAX_NS	NSEC_PER_MSEC
+
+struct nk_timer_queue {
+	spinlock_t lock;		/* the tree and its flows' timer_state */
+	struct timerqueue_head flows;	/* by latest acceptable service time */
+	struct hrtimer timer;
+	struct tasklet_struct tasklet;	/* hard queues only */
+	bool soft;
 };
 
-static DEFINE_PER_CPU(struct nk_send_queue, nk_send_queues);
+/* Per CPU: the hard queue, and the soft one of softirq_timers. */
+struct nk_timer_queues {
+	struct nk_timer_queue hard;
+	struct nk_timer_queue soft;
+};
+
+static DEFINE_PER_CPU(struct nk_timer_queues, nk_timer_queues);
+
+static struct nk_timer_queue *nk_queue_of(const struct nk_flow *flow)
+{
+	struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues,
+						 flow->timer_cpu);
+
+	return flow->timer_soft ? &qs->soft : &qs->hard;
+}
 
 static u64 nk_next_interval_ns(const struct nk_flow *flow)
 {
@@ -56,11 +86,11 @@ static u64 nk_next_interval_ns(const struct nk_flow *flow)
 }
 
 /*
- * How late a randomised flow's timer may fire: a thousandth of the
- * interval, at most 1 ms. Timers due within that much of each other then
- * share one interrupt and one tasklet run (at 100 000 flows, a few per
- * interrupt), while the sends stay spread (the RFC 5626 window is 20 % of
- * the interval). A fixed schedule gets none: it asked for its times.
+ * How late a randomised flow may be served: a thousandth of the interval,
+ * at most 1 ms. Flows due within that much of each other then share one
+ * interrupt and one tasklet run (at 100 000 flows, a few per interrupt),
+ * while the sends stay spread (the RFC 5626 window is 20 % of the
+ * interval). A fixed schedule gets none: it asked for its times.
  */
 static u64 nk_timer_slack_ns(const struct nk_flow *flow)
 {
@@ -68,7 +98,14 @@ static u64 nk_timer_slack_ns(const struct nk_flow *flow)
 
 	if (!p->randomize)
 		return 0;
-	return min_t(u64, (u64)p->interval_ms * NSEC_PER_USEC, NSEC_PER_MSEC);
+	return min_t(u64, (u64)p->interval_ms * NSEC_PER_USEC,
+		     NK_TIMER_SLACK_MAX_NS);
+}
+
+/* When the flow is due: the node's key is that plus its slack. */
+static ktime_t nk_timer_due(const struct nk_flow *flow)
+{
+	return ktime_sub_ns(flow->timer_node.expires, nk_timer_slack_ns(flow));
 }
 
 /* Send the keep-alive due at @due, and count it. */
@@ -76,29 +113,27 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 {
 	struct nk_payload_send send;
 	ktime_t sent_at;
+	s64 late;
 	int err;
 
 	/* 0.1's soft timers are measured as they were: no spare skb. */
-	err = nk_xmit(flow, &send, &sent_at,
-		      !test_bit(NK_TIMER_SOFT, &flow->timer_flags));
+	err = nk_xmit(flow, &send, &sent_at, !flow->timer_soft);
 	trace_natkeep_send(flow, due, sent_at, err);
-	nk_stats_record_send(&flow->stats, ktime_to_ns(sent_at),
-			     ktime_to_ns(ktime_sub(sent_at, due)), !err);
-	if (!err && nk_payload_answered(&flow->payload))
-		nk_peer_request_sent(flow, &send, sent_at);
+	late = ktime_to_ns(ktime_sub(sent_at, due));
+	nk_stats_record_send(flow->nn->stats, late, !err);
+	nk_peer_sent(flow, &send, sent_at, late, !err);
 	return sent_at;
 }
 
 /*
- * One timer per flow serves two deadlines: the next send, and the response
- * timeout of the request in flight, whichever comes first. Returns when the
- * timer must expire next. Runs in softirq context, never concurrently with
- * itself for one flow.
+ * A flow's place in the queue serves two deadlines: the next send, and the
+ * response timeout of the request in flight, whichever comes first.
+ * Returns when the flow is due next. Softirq context, never concurrently
+ * with itself for one flow.
  */
-static ktime_t nk_expire(struct nk_flow *flow)
+static ktime_t nk_expire(struct nk_flow *flow, ktime_t now)
 {
-	bool answered = nk_payload_answered(&flow->payload);
-	ktime_t now = ktime_get();
+	bool answered = nk_flow_payload(flow)->answered;
 	ktime_t due = flow->next_send;
 	ktime_t expires;
 
@@ -118,79 +153,162 @@ static ktime_t nk_expire(struct nk_flow *flow)
 	return expires;
 }
 
-static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
+/* Queue lock held. */
+static void nk_queue_insert(struct nk_timer_queue *queue, struct nk_flow *flow,
+			    ktime_t due)
 {
-	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
-
-	hrtimer_set_expires(timer, nk_expire(flow));
-	return HRTIMER_RESTART;
+	flow->timer_node.expires = ktime_add_ns(due, nk_timer_slack_ns(flow));
+	flow->timer_state = NK_TIMER_QUEUED;
+	timerqueue_add(&queue->flows, &flow->timer_node);
 }
 
-/* Hard irq context: queue the flow for this CPU's send tasklet, no more. */
+/*
+ * Queue lock held. Arm the queue's hrtimer for its first flow, on this
+ * CPU: soft expiry when it is due, hard when its slack is up.
+ */
+static void nk_queue_arm(struct nk_timer_queue *queue)
+{
+	struct timerqueue_node *first = timerqueue_getnext(&queue->flows);
+	struct nk_flow *flow;
+
+	if (!first)
+		return;
+	flow = container_of(first, struct nk_flow, timer_node);
+	hrtimer_start_range_ns(&queue->timer, nk_timer_due(flow),
+			       nk_timer_slack_ns(flow),
+			       queue->soft ? HRTIMER_MODE_ABS_PINNED_SOFT :
+					     HRTIMER_MODE_ABS_PINNED_HARD);
+}
+
+/*
+ * Queue lock held. Take out up to NK_TIMER_BATCH flows that are due at
+ * @now: those whose slack is up, and those after them in the tree (within
+ * the largest slack) that are due already.
+ */
+static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
+				      ktime_t now, struct nk_flow **batch)
+{
+	ktime_t horizon = ktime_add_ns(now, NK_TIMER_SLACK_MAX_NS);
+	struct timerqueue_node *node, *next;
+	unsigned int n = 0;
+
+	for (node = timerqueue_getnext(&queue->flows);
+	     node && n < NK_TIMER_BATCH && !ktime_after(node->expires, horizon);
+	     node = next) {
+		struct nk_flow *flow = container_of(node, struct nk_flow,
+						    timer_node);
+
+		next = timerqueue_iterate_next(node);
+		if (ktime_after(nk_timer_due(flow), now))
+			continue;
+		timerqueue_del(&queue->flows, node);
+		flow->timer_state = NK_TIMER_SENDING;
+		batch[n++] = flow;
+	}
+	return n;
+}
+
+/*
+ * Each flow of a served batch goes back in the queue, or stops: the waiter
+ * in nk_timers_stop() is woken once the lock is dropped. A flow is freed
+ * only after a grace period, so not before this softirq ends.
+ */
+static void nk_queue_put_back(struct nk_timer_queue *queue,
+			      struct nk_flow **batch, const ktime_t *expires,
+			      unsigned int n)
+{
+	unsigned long stopped = 0;
+	unsigned int i;
+
+	spin_lock(&queue->lock);
+	for (i = 0; i < n; i++) {
+		struct nk_flow *flow = batch[i];
+
+		if (flow->timer_state == NK_TIMER_STOPPING) {
+			/* Pairs with nk_timers_stop(): the send is over. */
+			smp_store_release(&flow->timer_state, NK_TIMER_STOPPED);
+			__set_bit(i, &stopped);
+		} else {
+			nk_queue_insert(queue, flow, expires[i]);
+		}
+	}
+	spin_unlock(&queue->lock);
+	for_each_set_bit(i, &stopped, NK_TIMER_BATCH)
+		wake_up_var(&batch[i]->timer_state);
+}
+
+/*
+ * Serve what is due, a batch at a time with the lock dropped for the
+ * sends; true when the budget ran out with more due.
+ */
+static bool nk_queue_run(struct nk_timer_queue *queue)
+{
+	struct nk_flow *batch[NK_TIMER_BATCH];
+	ktime_t expires[NK_TIMER_BATCH];
+	unsigned int served = 0, n, i;
+	bool more = false;
+
+	spin_lock(&queue->lock);
+	while ((n = nk_queue_take_due(queue, ktime_get(), batch))) {
+		spin_unlock(&queue->lock);
+		/* A flow stopped meanwhile (deleted, replaced) sends no more. */
+		for (i = 0; i < n; i++)
+			if (READ_ONCE(batch[i]->timer_state) != NK_TIMER_STOPPING)
+				expires[i] = nk_expire(batch[i], ktime_get());
+		nk_queue_put_back(queue, batch, expires, n);
+		served += n;
+		spin_lock(&queue->lock);
+		if (served >= NK_TIMER_BUDGET) {
+			more = true;
+			break;
+		}
+	}
+	if (!more)
+		nk_queue_arm(queue);
+	spin_unlock(&queue->lock);
+	return more;
+}
+
+/* Hard irq context: hand the queue to its tasklet, no more. */
 static enum hrtimer_restart nk_hard_expired(struct hrtimer *timer)
 {
-	struct nk_flow *flow = container_of(timer, struct nk_flow, timer);
-	struct nk_send_queue *queue = this_cpu_ptr(&nk_send_queues);
+	struct nk_timer_queue *queue = container_of(timer, struct nk_timer_queue,
+						    timer);
 
-	raw_spin_lock(&flow->timer_lock);
-	if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags)) {
-		__set_bit(NK_TIMER_QUEUED, &flow->timer_flags);
-		llist_add(&flow->due, &queue->flows);
-		tasklet_hi_schedule(&queue->tasklet);
-	}
-	raw_spin_unlock(&flow->timer_lock);
+	tasklet_hi_schedule(&queue->tasklet);
 	return HRTIMER_NORESTART;
 }
 
-/* Send (or time out) each flow whose timer expired, then arm it again. */
-static void nk_send_queued(struct tasklet_struct *tasklet)
+static void nk_tasklet_run(struct tasklet_struct *tasklet)
 {
-	struct nk_send_queue *queue = from_tasklet(queue, tasklet, tasklet);
-	struct llist_node *due = llist_del_all(&queue->flows);
-	struct nk_flow *flow, *next;
-	unsigned long irqflags;
+	struct nk_timer_queue *queue = from_tasklet(queue, tasklet, tasklet);
 
-	/* In the order they expired. */
-	llist_for_each_entry_safe(flow, next, llist_reverse_order(due), due) {
-		ktime_t expires = 0;
-
-		if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags))
-			expires = nk_expire(flow);
-		raw_spin_lock_irqsave(&flow->timer_lock, irqflags);
-		clear_bit_unlock(NK_TIMER_QUEUED, &flow->timer_flags);
-		if (!test_bit(NK_TIMER_STOPPING, &flow->timer_flags))
-			hrtimer_start_range_ns(&flow->timer, expires,
-					       nk_timer_slack_ns(flow),
-					       HRTIMER_MODE_ABS_HARD);
-		raw_spin_unlock_irqrestore(&flow->timer_lock, irqflags);
-		/*
-		 * The barrier orders the clear before the waiter check (see
-		 * wake_up_var()); the flow is freed only after a grace period,
-		 * so not before this tasklet ends.
-		 */
-		smp_mb();
-		wake_up_var(&flow->timer_flags);
-	}
+	/* More due than one run serves: the rest in the next softirq pass. */
+	if (nk_queue_run(queue))
+		tasklet_hi_schedule(&queue->tasklet);
 	nk_xmit_refill();
 }
 
-static enum hrtimer_mode nk_timer_mode(const struct nk_flow *flow)
+/* 0.1's way: the soft hrtimer's callback sends. */
+static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
 {
-	return test_bit(NK_TIMER_SOFT, &flow->timer_flags) ?
-		HRTIMER_MODE_ABS_SOFT : HRTIMER_MODE_ABS_HARD;
+	struct nk_timer_queue *queue = container_of(timer, struct nk_timer_queue,
+						    timer);
+
+	if (nk_queue_run(queue)) {
+		spin_lock(&queue->lock);
+		hrtimer_start(&queue->timer, ktime_get(),
+			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		spin_unlock(&queue->lock);
+	}
+	return HRTIMER_NORESTART;
 }
 
 void nk_timers_init(struct nk_flow *flow)
 {
-	raw_spin_lock_init(&flow->timer_lock);
-	if (READ_ONCE(softirq_timers)) {
-		__set_bit(NK_TIMER_SOFT, &flow->timer_flags);
-		hrtimer_setup(&flow->timer, nk_soft_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_ABS_SOFT);
-	} else {
-		hrtimer_setup(&flow->timer, nk_hard_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_ABS_HARD);
-	}
+	flow->timer_soft = READ_ONCE(softirq_timers);
+	flow->timer_state = NK_TIMER_IDLE;
+	timerqueue_init(&flow->timer_node);
 }
 
 /*
@@ -208,30 +326,54 @@ ktime_t nk_timers_first_expiry(const struct nk_flow *flow)
 	return ktime_add_ns(ktime_get(), interval);
 }
 
+/* The flow joins this CPU's queue: its hrtimer stays on this CPU. */
 void nk_timers_start(struct nk_flow *flow, ktime_t first)
 {
-	bool soft = test_bit(NK_TIMER_SOFT, &flow->timer_flags);
+	struct nk_timer_queue *queue;
 
 	flow->next_send = first;
-	hrtimer_start_range_ns(&flow->timer, first,
-			       soft ? 0 : nk_timer_slack_ns(flow),
-			       nk_timer_mode(flow));
+	local_bh_disable();
+	flow->timer_cpu = smp_processor_id();
+	queue = nk_queue_of(flow);
+	spin_lock(&queue->lock);
+	nk_queue_insert(queue, flow, first);
+	if (timerqueue_getnext(&queue->flows) == &flow->timer_node)
+		nk_queue_arm(queue);
+	spin_unlock(&queue->lock);
+	local_bh_enable();
+}
+
+static bool nk_timer_stopped(struct nk_flow *flow)
+{
+	/* Pairs with nk_queue_put_back(): nothing touches the flow after. */
+	return smp_load_acquire(&flow->timer_state) == NK_TIMER_STOPPED;
 }
 
 /*
  * Stops the timer for good, waiting for a send in progress; returns the
- * next send. Sleeps. Once STOPPING is set nothing arms the timer or queues
- * the flow again; what remains is a callback running now and a queue that
- * still holds the flow.
+ * next send. Sleeps. The queue's hrtimer is left armed: expiring with
+ * nothing due is harmless, and this may run on another CPU than the one
+ * it is pinned to. Afterwards the node is free for the flow's rcu head.
  */
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
-	raw_spin_lock_irq(&flow->timer_lock);
-	__set_bit(NK_TIMER_STOPPING, &flow->timer_flags);
-	raw_spin_unlock_irq(&flow->timer_lock);
-	hrtimer_cancel(&flow->timer);
-	wait_var_event(&flow->timer_flags,
-		       !test_bit_acquire(NK_TIMER_QUEUED, &flow->timer_flags));
+	struct nk_timer_queue *queue = nk_queue_of(flow);
+
+	spin_lock_bh(&queue->lock);
+	switch (flow->timer_state) {
+	case NK_TIMER_QUEUED:
+		timerqueue_del(&queue->flows, &flow->timer_node);
+		fallthrough;
+	case NK_TIMER_IDLE:
+		flow->timer_state = NK_TIMER_STOPPED;
+		break;
+	case NK_TIMER_SENDING:
+		/* Read without the lock by nk_queue_run(). */
+		WRITE_ONCE(flow->timer_state, NK_TIMER_STOPPING);
+		break;
+	}
+	spin_unlock_bh(&queue->lock);
+	wait_var_event(&flow->timer_state, nk_timer_stopped(flow));
 	return flow->next_send;
 }
 
@@ -243,24 +385,45 @@ s64 nk_timers_next_send_ns(const struct nk_flow *flow)
 	return max_t(s64, left, 0);
 }
 
+static void nk_queue_init(struct nk_timer_queue *queue, bool soft)
+{
+	spin_lock_init(&queue->lock);
+	timerqueue_init_head(&queue->flows);
+	queue->soft = soft;
+	if (soft) {
+		hrtimer_setup(&queue->timer, nk_soft_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_PINNED_SOFT);
+	} else {
+		hrtimer_setup(&queue->timer, nk_hard_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_PINNED_HARD);
+		tasklet_setup(&queue->tasklet, nk_tasklet_run);
+	}
+}
+
 void nk_timers_module_init(void)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct nk_send_queue *queue = per_cpu_ptr(&nk_send_queues, cpu);
+		struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues, cpu);
 
-		init_llist_head(&queue->flows);
-		tasklet_setup(&queue->tasklet, nk_send_queued);
+		nk_queue_init(&qs->hard, false);
+		nk_queue_init(&qs->soft, true);
 	}
 }
 
-/* After every flow has stopped: nothing can queue a send any more. */
+/* After every flow has stopped: the queues are empty. */
 void nk_timers_module_exit(void)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		tasklet_kill(&per_cpu_ptr(&nk_send_queues, cpu)->tasklet);
+	for_each_possible_cpu(cpu) {
+		struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues, cpu);
+
+		hrtimer_cancel(&qs->hard.timer);
+		tasklet_kill(&qs->hard.tasklet);
+		hrtimer_cancel(&qs->hard.timer);
+		hrtimer_cancel(&qs->soft.timer);
+	}
 	nk_xmit_free_spares();
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A flow's timer: one hrtimer per flow, absolute expiry on the flow's own
- * schedule (each send is due the last one's due time plus an interval, so
- * lateness does not accumulate into drift). It also fires at the response
- * timeout of the keep-alive request in flight. It expires in hard irq
- * context and the send runs in a per-CPU HI tasklet (timer.c says why).
+ * A flow's timer: its place in a per-CPU timer queue, absolute expiry on
+ * the flow's own schedule (each send is due the last one's due time plus an
+ * interval, so lateness does not accumulate into drift). It is also served
+ * at the response timeout of the keep-alive request in flight. The queue's
+ * hrtimer expires in hard irq context and the sends run in the queue's HI
+ * tasklet (timer.c says why).
  */
 #ifndef _NK_TIMER_H
 #define _NK_TIMER_H

@@ -61,22 +61,13 @@ void nk_xmit_free_spares(void)
 }
 
 /*
- * The cached route, if still valid. Only the flow's timer callback uses
- * flow->dst, so no lock is needed; a changed flow is a new flow with an
- * empty cache.
+ * A route per send, no cache in the flow: looking it up costs the FIB walk
+ * (no allocation: the nexthop keeps its output route), a cached dst and the
+ * source it chose would cost 28 bytes of every flow, and the route is
+ * always the current one. @saddr: the source the route chose.
  */
-static struct dst_entry *nk_cached_dst(struct nk_flow *flow)
-{
-	struct dst_entry *dst = flow->dst;
-
-	if (dst && !dst_check(dst, flow->dst_cookie)) {
-		dst_release(dst);
-		flow->dst = NULL;
-	}
-	return flow->dst;
-}
-
-static struct dst_entry *nk_route4(struct nk_flow *flow, struct net *net)
+static struct dst_entry *nk_route4(const struct nk_flow *flow, struct net *net,
+				   union nk_addr *saddr)
 {
 	const struct nk_flow_params *p = &flow->params;
 	struct flowi4 fl4 = {
@@ -93,13 +84,12 @@ static struct dst_entry *nk_route4(struct nk_flow *flow, struct net *net)
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return ERR_CAST(rt);
-	flow->dst = &rt->dst;
-	flow->dst_saddr.ip = fl4.saddr;
-	flow->dst_cookie = 0;
-	return flow->dst;
+	saddr->ip = fl4.saddr;
+	return &rt->dst;
 }
 
-static struct dst_entry *nk_route6(struct nk_flow *flow, struct net *net)
+static struct dst_entry *nk_route6(const struct nk_flow *flow, struct net *net,
+				   union nk_addr *saddr)
 {
 	const struct nk_flow_params *p = &flow->params;
 	struct flowi6 fl6 = {
@@ -115,21 +105,16 @@ static struct dst_entry *nk_route6(struct nk_flow *flow, struct net *net)
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst))
 		return dst;
-	flow->dst = dst;
-	flow->dst_saddr.ip6 = fl6.saddr;
-	flow->dst_cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
+	saddr->ip6 = fl6.saddr;
 	return dst;
 }
 
-static struct dst_entry *nk_route(struct nk_flow *flow, struct net *net)
+static struct dst_entry *nk_route(const struct nk_flow *flow, struct net *net,
+				  union nk_addr *saddr)
 {
-	struct dst_entry *dst = nk_cached_dst(flow);
-
-	if (dst)
-		return dst;
 	if (flow->params.key.family == AF_INET)
-		return nk_route4(flow, net);
-	return nk_route6(flow, net);
+		return nk_route4(flow, net, saddr);
+	return nk_route6(flow, net, saddr);
 }
 
 static struct udphdr *nk_push_udp(struct sk_buff *skb,
@@ -146,11 +131,11 @@ static struct udphdr *nk_push_udp(struct sk_buff *skb,
 }
 
 /* The checksum in software: a keep-alive is a few dozen bytes. */
-static void nk_push_ipv4(struct sk_buff *skb, struct nk_flow *flow,
-			 struct dst_entry *dst, struct net *net)
+static void nk_push_ipv4(struct sk_buff *skb, const struct nk_flow *flow,
+			 struct dst_entry *dst, __be32 saddr, struct net *net)
 {
 	const struct nk_flow_params *p = &flow->params;
-	__be32 saddr = flow->dst_saddr.ip, daddr = p->key.remote.ip;
+	__be32 daddr = p->key.remote.ip;
 	struct udphdr *uh = nk_push_udp(skb, &p->key);
 	unsigned int ulen = skb->len;
 	struct iphdr *iph;
@@ -174,11 +159,10 @@ static void nk_push_ipv4(struct sk_buff *skb, struct nk_flow *flow,
 	skb->protocol = htons(ETH_P_IP);
 }
 
-static void nk_push_ipv6(struct sk_buff *skb, struct nk_flow *flow,
-			 struct dst_entry *dst)
+static void nk_push_ipv6(struct sk_buff *skb, const struct nk_flow *flow,
+			 struct dst_entry *dst, const struct in6_addr *saddr)
 {
 	const struct nk_flow_params *p = &flow->params;
-	const struct in6_addr *saddr = &flow->dst_saddr.ip6;
 	const struct in6_addr *daddr = &p->key.remote.ip6;
 	struct udphdr *uh = nk_push_udp(skb, &p->key);
 	unsigned int ulen = skb->len;
@@ -208,40 +192,45 @@ static void nk_push_ipv6(struct sk_buff *skb, struct nk_flow *flow,
 int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 	    ktime_t *sent_at, bool spare)
 {
+	const struct nk_payload_ops *payload = nk_flow_payload(flow);
 	bool ipv4 = flow->params.key.family == AF_INET;
 	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
 	struct net *net = flow->nn->net;
 	struct dst_entry *dst;
+	union nk_addr saddr;
 	struct sk_buff *skb;
 	unsigned int headroom, len;
 	int err;
 
-	dst = nk_route(flow, net);
+	dst = nk_route(flow, net, &saddr);
 	if (IS_ERR(dst)) {
 		*sent_at = ktime_get();
 		return PTR_ERR(dst);
 	}
 	send->family = flow->params.key.family;
-	send->saddr = &flow->dst_saddr;
+	send->saddr = &saddr;
 	send->sport = flow->params.key.local_port;
-	len = nk_payload_prepare(&flow->payload, send);
+	/* Only the timer writes the peer's seq: no lock to read it here. */
+	send->seq = READ_ONCE(flow->peer.seq) + 1;
+	len = payload->prepare(&flow->params, send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
 	skb = nk_skb_get(headroom + len + dst->dev->needed_tailroom, spare);
 	if (!skb) {
+		dst_release(dst);
 		*sent_at = ktime_get();
 		return -ENOMEM;
 	}
 	skb_reserve(skb, headroom);
-	nk_payload_write(&flow->payload, send, skb_put(skb, len), len);
+	payload->write(&flow->params, send, skb_put(skb, len), len);
 
 	if (ipv4)
-		nk_push_ipv4(skb, flow, dst, net);
+		nk_push_ipv4(skb, flow, dst, saddr.ip, net);
 	else
-		nk_push_ipv6(skb, flow, dst);
+		nk_push_ipv6(skb, flow, dst, &saddr.ip6);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->mark = flow->params.mark;
-	skb_dst_set(skb, dst_clone(dst));
+	skb_dst_set(skb, dst);
 
 	*sent_at = ktime_get();
 	if (ipv4)
@@ -250,10 +239,4 @@ int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 		err = ip6_local_out(net, NULL, skb);
 	err = net_xmit_eval(err);
 	return err > 0 ? -ENOBUFS : err;
-}
-
-void nk_xmit_release(struct nk_flow *flow)
-{
-	dst_release(flow->dst);
-	flow->dst = NULL;
 }

@@ -168,8 +168,10 @@ say "A STUN flow to a real STUN server (coturn) learns the NAT's public mapping"
 expect "coturn starts" peer_stun server 10.9.0.2 3478
 ctl flow add local 10.8.0.2:5064 remote 10.9.0.2:3478 interval 500 type stun
 sleep 3
-say "natkeepctl flow show (live counters and the lateness histogram)"
+say "natkeepctl flow show (live counters, mapping, peer, worst lateness)"
 ctl flow show
+say "natkeepctl stats (the namespace's sends and their lateness histogram)"
+ctl stats
 
 say "Change a flow: every 250 ms from now on"
 ctl flow set id 1 interval 250

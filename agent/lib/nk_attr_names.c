@@ -31,6 +31,7 @@ static const char *const attr_names[] = {
 	[NATKEEP_A_MAPPING]	= "mapping",
 	[NATKEEP_A_OLD_MAPPING]	= "old_mapping",
 	[NATKEEP_A_PEER_RESPONSIVE] = "peer_responsive",
+	[NATKEEP_A_FLOWS] = "flows",
 };
 
 const char *nk_attr_name(unsigned int type)

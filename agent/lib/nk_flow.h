@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 
 #include "nk_addr.h"
+#include "nk_stats.h"
 /* The string limits the module enforces (kmod/proto, shared with it). */
 #include "custom_spec.h"
 #include "sip.h"
@@ -61,23 +62,6 @@ struct nk_mapping {
 	union nk_inet_addr addr;
 	uint16_t port;
 	uint8_t source;		/* enum natkeep_mapping_source */
-};
-
-struct nk_flow_stats {
-	uint64_t tx_packets;
-	uint64_t tx_errors;
-	bool has_last_tx_age;	/* absent before the first send */
-	uint64_t last_tx_age_ns;
-	uint64_t lateness_max_ns;
-	uint64_t lateness[NATKEEP_LATENESS_BUCKETS];
-	uint64_t rx_responses;
-	bool has_rtt_last;	/* absent before the first response */
-	uint64_t rtt_last_ns;
-	bool has_rtt_smoothed;	/* absent before the first response */
-	uint64_t rtt_smoothed_ns;
-	uint32_t misses;	/* in a row, now */
-	uint64_t misses_total;
-	uint64_t mapping_changes;
 };
 
 struct nk_flow {

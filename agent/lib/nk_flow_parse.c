@@ -34,82 +34,6 @@ static int check_len(struct parse_state *st, const struct nlattr *attr,
 	return bad_length(st, nk_attr_name(mnl_attr_get_type(attr)), attr);
 }
 
-static int visit_lateness(const struct nlattr *attr, void *data)
-{
-	struct parse_state *st = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	/*
-	 * Type b + 1 is bucket b; NATKEEP_LATENESS_PAD (0) is alignment
-	 * padding; anything else is from the future.
-	 */
-	if (type == NATKEEP_LATENESS_PAD || type > NATKEEP_LATENESS_BUCKETS)
-		return 0;
-	if (mnl_attr_get_payload_len(attr) != sizeof(uint64_t))
-		return bad_length(st, "lateness bucket", attr);
-	st->flow->stats.lateness[type - 1] = mnl_attr_get_u64(attr);
-	return 0;
-}
-
-static int visit_stats(const struct nlattr *attr, void *data)
-{
-	struct parse_state *st = data;
-	struct nk_flow_stats *stats = &st->flow->stats;
-	uint64_t *target;
-
-	switch (mnl_attr_get_type(attr)) {
-	case NATKEEP_STATS_TX_PACKETS:
-		target = &stats->tx_packets;
-		break;
-	case NATKEEP_STATS_TX_ERRORS:
-		target = &stats->tx_errors;
-		break;
-	case NATKEEP_STATS_LAST_TX_AGE_NS:
-		target = &stats->last_tx_age_ns;
-		stats->has_last_tx_age = true;
-		break;
-	case NATKEEP_STATS_LATENESS_MAX_NS:
-		target = &stats->lateness_max_ns;
-		break;
-	case NATKEEP_STATS_LATENESS:
-		if (nk_attr_walk_nested(attr, visit_lateness, st)) {
-			if (!st->err[0])
-				snprintf(st->err, st->errlen, "malformed lateness histogram");
-			return -EBADMSG;
-		}
-		return 0;
-	case NATKEEP_STATS_RX_RESPONSES:
-		target = &stats->rx_responses;
-		break;
-	case NATKEEP_STATS_RTT_LAST_NS:
-		target = &stats->rtt_last_ns;
-		stats->has_rtt_last = true;
-		break;
-	case NATKEEP_STATS_RTT_SMOOTHED_NS:
-		target = &stats->rtt_smoothed_ns;
-		stats->has_rtt_smoothed = true;
-		break;
-	case NATKEEP_STATS_MISSES:
-		/* The one u32 of the set. */
-		if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
-			return bad_length(st, "of stats", attr);
-		stats->misses = mnl_attr_get_u32(attr);
-		return 0;
-	case NATKEEP_STATS_MISSES_TOTAL:
-		target = &stats->misses_total;
-		break;
-	case NATKEEP_STATS_MAPPING_CHANGES:
-		target = &stats->mapping_changes;
-		break;
-	default:
-		return 0;
-	}
-	if (mnl_attr_get_payload_len(attr) != sizeof(uint64_t))
-		return bad_length(st, "of stats", attr);
-	*target = mnl_attr_get_u64(attr);
-	return 0;
-}
-
 /*
  * A string attribute: NUL-terminated within its payload (bytes after the NUL
  * are ignored, as the kernel's NLA_NUL_STRING allows), at most max bytes
@@ -331,9 +255,7 @@ static int visit_flow(const struct nlattr *attr, void *data)
 		flow->fields |= NK_FLOW_NEXT_SEND;
 		break;
 	case NATKEEP_A_STATS:
-		err = nk_attr_walk_nested(attr, visit_stats, st);
-		if (err && !st->err[0])
-			snprintf(st->err, st->errlen, "malformed stats");
+		err = nk_stats_parse_nest(attr, &flow->stats, st->err, st->errlen);
 		flow->fields |= NK_FLOW_STATS;
 		break;
 	case NATKEEP_A_SIP_HOST:

@@ -12,8 +12,8 @@
  * ip-style block: "flow 3 local ... remote ... type ... interval ...ms
  * [random] [mark 0x..] [dscp N] [host H] [from USER@DOMAIN] [ua "TEXT"]
  * [spec SPEC] [fingerprint] [timeout MSms misses N]", then indented lines
- * with counters, the public mapping, the peer's responses and the lateness
- * histogram when the message carried them. prefix ("new ", ...) goes
+ * with counters, the public mapping, the peer's responses and the worst
+ * lateness when the message carried them. prefix ("new ", ...) goes
  * before "flow"; only fields present are printed.
  */
 void nkctl_flow_print_text(FILE *out, const struct nk_flow *flow, const char *prefix);

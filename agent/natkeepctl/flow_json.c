@@ -4,7 +4,7 @@
 #include <linux/natkeep.h>
 
 #include "flow_format.h"
-#include "nk_lateness.h"
+#include "lateness_format.h"
 #include "nk_mapping.h"
 #include "nk_msg_type.h"
 
@@ -25,8 +25,6 @@ static void put_endpoint(struct json_writer *jw, const char *name,
 
 static void put_stats(struct json_writer *jw, const struct nk_flow_stats *stats)
 {
-	unsigned int b;
-
 	json_key(jw, "stats");
 	json_object_start(jw);
 	json_kv_uint(jw, "tx_packets", stats->tx_packets);
@@ -47,24 +45,7 @@ static void put_stats(struct json_writer *jw, const struct nk_flow_stats *stats)
 	json_kv_uint(jw, "misses", stats->misses);
 	json_kv_uint(jw, "misses_total", stats->misses_total);
 	json_kv_uint(jw, "mapping_changes", stats->mapping_changes);
-	json_kv_uint(jw, "lateness_max_ns", stats->lateness_max_ns);
-	json_key(jw, "lateness");
-	json_array_start(jw);
-	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++) {
-		uint64_t upper;
-
-		if (!stats->lateness[b])
-			continue;
-		json_object_start(jw);
-		json_kv_uint(jw, "lower_ns", nk_lateness_lower_ns(b));
-		if (nk_lateness_upper_ns(b, &upper))
-			json_kv_uint(jw, "upper_ns", upper);
-		else
-			json_kv_null(jw, "upper_ns");
-		json_kv_uint(jw, "count", stats->lateness[b]);
-		json_object_end(jw);
-	}
-	json_array_end(jw);
+	nkctl_lateness_print_json(jw, stats);
 	json_object_end(jw);
 }
 

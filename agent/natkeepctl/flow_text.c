@@ -3,8 +3,8 @@
 #include <linux/natkeep.h>
 
 #include "flow_format.h"
+#include "lateness_format.h"
 #include "nk_duration.h"
-#include "nk_lateness.h"
 #include "nk_mapping.h"
 #include "nk_msg_type.h"
 
@@ -205,35 +205,12 @@ static void print_peer_line(FILE *out, const struct nk_flow *flow)
 	fputc('\n', out);
 }
 
-static void print_lateness_line(FILE *out, const struct nk_flow *flow)
-{
-	const struct nk_flow_stats *stats = &flow->stats;
-	char text[32];
-	unsigned int b;
-	bool any = false;
-
-	if (!nk_flow_has(flow, NK_FLOW_STATS))
-		return;
-	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++) {
-		if (!stats->lateness[b])
-			continue;
-		if (!any)
-			fputs("    lateness", out);
-		any = true;
-		nk_lateness_label(b, text, sizeof(text));
-		fprintf(out, " %s:%llu", text, (unsigned long long)stats->lateness[b]);
-	}
-	if (!any)
-		return;
-	nk_duration_format(stats->lateness_max_ns, text, sizeof(text));
-	fprintf(out, " max %s\n", text);
-}
-
 void nkctl_flow_print_text(FILE *out, const struct nk_flow *flow, const char *prefix)
 {
 	nkctl_flow_print_config(out, flow, prefix);
 	print_counters_line(out, flow);
 	print_mapping_line(out, flow);
 	print_peer_line(out, flow);
-	print_lateness_line(out, flow);
+	if (nk_flow_has(flow, NK_FLOW_STATS))
+		nkctl_lateness_print_text(out, &flow->stats);
 }

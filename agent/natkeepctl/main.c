@@ -21,6 +21,7 @@
 
 static const struct nkctl_object objects[] = {
 	{ "flow",	nkctl_flow_run,		nkctl_flow_usage },
+	{ "stats",	nkctl_stats_run,	nkctl_stats_usage },
 	{ "account",	nkctl_account_run,	nkctl_account_usage },
 	{ "monitor",	nkctl_monitor_run,	nkctl_monitor_usage },
 };
@@ -33,7 +34,7 @@ static void usage(FILE *out)
 		"Usage: natkeepctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
 		"       natkeepctl [OPTIONS] [ -force ] -b[atch] FILE\n"
 		"       natkeepctl help | --help | --version\n"
-		"OBJECT := flow | monitor | account   (\"flow\" alone shows all flows)\n"
+		"OBJECT := flow | stats | monitor | account   (\"flow\" alone shows all flows)\n"
 		"OPTIONS := { -j[son] | -p[retty] | -V[ersion] | -h[elp] }\n"
 		"  -j  JSON output    -p  pretty-printed JSON (implies -j)\n"
 		"  -b FILE  run the commands of FILE (\"-\": stdin), one a line, as they\n"

@@ -36,8 +36,10 @@ struct nkctl_object {
 int nkctl_account_run(const struct nkctl_opts *opts, int argc, char **argv);
 int nkctl_flow_run(const struct nkctl_opts *opts, int argc, char **argv);
 int nkctl_monitor_run(const struct nkctl_opts *opts, int argc, char **argv);
+int nkctl_stats_run(const struct nkctl_opts *opts, int argc, char **argv);
 void nkctl_account_usage(FILE *out);
 void nkctl_flow_usage(FILE *out);
 void nkctl_monitor_usage(FILE *out);
+void nkctl_stats_usage(FILE *out);
 
 #endif

@@ -127,47 +127,30 @@ static void nk_test_lateness_bucket(struct kunit *test)
 
 static void nk_test_stats_record(struct kunit *test)
 {
-	struct nk_flow_stats stats, moved;
-	struct nk_flow_stats_snapshot snap;
+	struct nk_net_stats __percpu *net_stats = nk_net_stats_alloc();
+	struct nk_stats_snapshot snap;
 
-	nk_stats_init(&stats);
-	nk_stats_record_send(&stats, 1000, 500, true);
-	nk_stats_record_send(&stats, 2000, 3000, true);
-	nk_stats_record_send(&stats, 3000, 1500, false);
-	nk_stats_read(&stats, &snap);
-	KUNIT_EXPECT_EQ(test, snap.tx_packets, 2ULL);
+	KUNIT_ASSERT_NOT_NULL(test, net_stats);
+	/* Softirq context, as from a flow's timer: this CPU's counters. */
+	local_bh_disable();
+	nk_stats_record_send(net_stats, 500, true);
+	nk_stats_record_send(net_stats, 3000, true);
+	nk_stats_record_send(net_stats, 1500, false);
+	nk_stats_record_send(net_stats, -20, true);	/* early: 0 late */
+	local_bh_enable();
+	nk_net_stats_read(net_stats, &snap);
+	KUNIT_EXPECT_EQ(test, snap.tx_packets, 3ULL);
 	KUNIT_EXPECT_EQ(test, snap.tx_errors, 1ULL);
-	KUNIT_EXPECT_EQ(test, snap.last_tx_ns, 3000ULL);
 	KUNIT_EXPECT_EQ(test, snap.lateness_max_ns, 3000ULL);
-	KUNIT_EXPECT_EQ(test, snap.lateness[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, snap.lateness[0], 2ULL);
 	KUNIT_EXPECT_EQ(test, snap.lateness[1], 1ULL);
 	KUNIT_EXPECT_EQ(test, snap.lateness[2], 1ULL);
-
-	/* A changed flow keeps its counters. */
-	nk_stats_init(&moved);
-	nk_stats_carry_over(&moved, &stats);
-	nk_stats_record_send(&moved, 4000, 0, true);
-	nk_stats_read(&moved, &snap);
-	KUNIT_EXPECT_EQ(test, snap.tx_packets, 3ULL);
-	KUNIT_EXPECT_EQ(test, snap.lateness[0], 2ULL);
-}
-
-static void nk_test_stats_saturate(struct kunit *test)
-{
-	struct nk_flow_stats stats;
-	struct nk_flow_stats_snapshot snap;
-
-	nk_stats_init(&stats);
-	stats.lateness[0] = U32_MAX;
-	nk_stats_record_send(&stats, 1, 0, true);
-	nk_stats_read(&stats, &snap);
-	KUNIT_EXPECT_EQ(test, snap.lateness[0], (u64)U32_MAX);
+	free_percpu(net_stats);
 }
 
 static struct kunit_case nk_stats_cases[] = {
 	KUNIT_CASE_PARAM(nk_test_lateness_bucket, nk_bucket_gen_params),
 	KUNIT_CASE(nk_test_stats_record),
-	KUNIT_CASE(nk_test_stats_saturate),
 	{}
 };
 
@@ -178,23 +161,25 @@ static struct kunit_suite nk_stats_suite = {
 
 /* Payload templates: the exact bytes of each message type. */
 
-/* Prepare and write one message as xmit does, from 10.0.0.2:5060. */
+/* Prepare and write request @seq as xmit does, from 10.0.0.2:5060. */
 static unsigned int nk_payload_send_one(struct kunit *test,
-					struct nk_payload *pl,
-					struct nk_payload_send *send,
+					const struct nk_flow_params *params,
+					u32 seq, struct nk_payload_send *send,
 					u8 *buf, size_t size)
 {
 	static const union nk_addr saddr = { .ip = htonl(0x0a000002) };
+	const struct nk_payload_ops *ops = nk_payload_ops(params->msg_type);
 	unsigned int len;
 
 	memset(send, 0, sizeof(*send));
 	send->family = AF_INET;
 	send->saddr = &saddr;
 	send->sport = htons(5060);
-	len = nk_payload_prepare(pl, send);
+	send->seq = seq;
+	len = ops->prepare(params, send);
 	KUNIT_ASSERT_LT(test, len, (unsigned int)size);
 	memset(buf, 0xa5, size);
-	nk_payload_write(pl, send, buf, len);
+	ops->write(params, send, buf, len);
 	/* Nothing is written past the message. */
 	KUNIT_EXPECT_EQ(test, buf[len], 0xa5);
 	buf[len] = '\0';
@@ -220,18 +205,15 @@ static void nk_expect_text_payload(struct kunit *test, u8 type,
 {
 	struct nk_payload_send send;
 	struct nk_flow_params params;
-	struct nk_payload pl = {};
 	u8 buf[64];
 	unsigned int len;
 
 	nk_payload_params(&params, type, NULL);
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	len = nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, len, (unsigned int)strlen(want));
 	KUNIT_EXPECT_EQ(test, memcmp(buf, want, len), 0);
-	KUNIT_EXPECT_FALSE(test, nk_payload_answered(&pl));
-	nk_payload_destroy(&pl);
-	KUNIT_EXPECT_PTR_EQ(test, pl.ops, NULL);
+	KUNIT_EXPECT_FALSE(test, nk_payload_ops(params.msg_type)->answered);
 }
 
 static void nk_test_payload_keepalive(struct kunit *test)
@@ -249,14 +231,13 @@ static void nk_test_payload_stun(struct kunit *test)
 {
 	struct nk_payload_send send, again;
 	struct nk_flow_params params;
-	struct nk_payload pl = {};
-	u8 buf[64], first_txid[NK_STUN_TXID_LEN];
+	u8 buf[64], first_txid[NK_STUN_TXID_LEN], txid[NK_STUN_TXID_LEN];
 	unsigned int len;
 
 	nk_payload_params(&params, NATKEEP_MSG_STUN, NULL);
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	KUNIT_EXPECT_TRUE(test, nk_payload_answered(&pl));
-	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, nk_payload_ops(params.msg_type)->answered);
+	len = nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, len, (unsigned int)NK_STUN_HEADER_LEN);
 	KUNIT_EXPECT_EQ(test, buf[0], 0x00);	/* Binding Request */
 	KUNIT_EXPECT_EQ(test, buf[1], 0x01);
@@ -264,17 +245,18 @@ static void nk_test_payload_stun(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_unaligned_be32(buf + 4), NK_STUN_MAGIC_COOKIE);
 	KUNIT_EXPECT_EQ(test, memcmp(buf + 8, send.txid, NK_STUN_TXID_LEN), 0);
 	memcpy(first_txid, send.txid, sizeof(first_txid));
-	nk_payload_send_one(test, &pl, &again, buf, sizeof(buf));
+	nk_payload_send_one(test, &params, 2, &again, buf, sizeof(buf));
 	KUNIT_EXPECT_NE(test, memcmp(first_txid, again.txid, NK_STUN_TXID_LEN), 0);
-	nk_payload_destroy(&pl);
+	/* Numbered requests: the id is the number's, for the response match. */
+	nk_stun_txid(&params, send.seq, txid);
+	KUNIT_EXPECT_EQ(test, memcmp(txid, first_txid, NK_STUN_TXID_LEN), 0);
 
 	params.stun_fingerprint = true;
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	len = nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	len = nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, len, (unsigned int)NK_STUN_REQUEST_MAX_LEN);
 	KUNIT_EXPECT_EQ(test, buf[2] << 8 | buf[3], 8);
 	KUNIT_EXPECT_EQ(test, buf[20] << 8 | buf[21], 0x8028);	/* FINGERPRINT */
-	nk_payload_destroy(&pl);
 }
 
 static struct nk_sip_params *nk_sip_params_new(struct kunit *test,
@@ -304,14 +286,12 @@ static void nk_test_payload_options(struct kunit *test)
 	struct nk_sip_params *sip = nk_sip_params_new(test, NULL);
 	struct nk_payload_send send, again;
 	struct nk_flow_params params;
-	struct nk_payload pl = {};
 	static char buf[1024], second[1024];
 
 	nk_payload_params(&params, NATKEEP_MSG_OPTIONS, sip);
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	KUNIT_EXPECT_TRUE(test, nk_payload_answered(&pl));
-	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, send.cseq, 1U);
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, nk_payload_ops(params.msg_type)->answered);
+	nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, nk_options_start));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nFrom: <sip:alice@192.0.2.1>;tag="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:alice@192.0.2.1>\r\n"));
@@ -320,17 +300,15 @@ static void nk_test_payload_options(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strstr(buf, "Event:"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nContent-Length: 0\r\n\r\n"));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(strstr(buf, "Call-ID: ") + 9,
-					       nk_payload_sip_call_id(&pl)));
-	KUNIT_EXPECT_STREQ(test, nk_payload_sip_method(&pl), "OPTIONS");
+					       sip->msg.call_id));
+	KUNIT_EXPECT_STREQ(test, sip->msg.req.method, "OPTIONS");
 
-	/* Next send: CSeq 2, a new branch, the same Call-ID. */
-	nk_payload_send_one(test, &pl, &again, second, sizeof(second));
-	KUNIT_EXPECT_EQ(test, again.cseq, 2U);
+	/* Next request: CSeq 2, a new branch, the same Call-ID. */
+	nk_payload_send_one(test, &params, 2, &again, second, sizeof(second));
 	KUNIT_EXPECT_STRNEQ(test, send.branch, again.branch);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(second, "\r\nCSeq: 2 OPTIONS\r\n"));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(strstr(second, "Call-ID: ") + 9,
-					       nk_payload_sip_call_id(&pl)));
-	nk_payload_destroy(&pl);
+					       sip->msg.call_id));
 }
 
 static void nk_test_payload_notify(struct kunit *test)
@@ -338,19 +316,17 @@ static void nk_test_payload_notify(struct kunit *test)
 	struct nk_sip_params *sip = nk_sip_params_new(test, NULL);
 	struct nk_payload_send send;
 	struct nk_flow_params params;
-	struct nk_payload pl = {};
 	static char buf[1024];
 
 	strscpy(sip->host, "sip.example.test", sizeof(sip->host));
 	strscpy(sip->user_agent, "natkeep test", sizeof(sip->user_agent));
 	nk_payload_params(&params, NATKEEP_MSG_NOTIFY, sip);
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, "NOTIFY sip:sip.example.test SIP/2.0\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nEvent: keep-alive\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nUser-Agent: natkeep test\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:alice@sip.example.test>\r\n"));
-	nk_payload_destroy(&pl);
 }
 
 /* X_CustomKeepAliveMsg: the user goes into the Request-URI and To. */
@@ -359,25 +335,22 @@ static void nk_test_payload_custom(struct kunit *test)
 	struct nk_sip_params *sip = nk_sip_params_new(test, "mtd=PING;user=bob");
 	struct nk_payload_send send;
 	struct nk_flow_params params;
-	struct nk_payload pl = {};
 	static char buf[1024];
 
 	nk_payload_params(&params, NATKEEP_MSG_CUSTOM, sip);
 	params.key.remote_port = htons(5070);
-	KUNIT_ASSERT_EQ(test, nk_payload_init(&pl, &params, NULL), 0);
-	nk_payload_send_one(test, &pl, &send, buf, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, nk_payload_init(&params, NULL), 0);
+	nk_payload_send_one(test, &params, 1, &send, buf, sizeof(buf));
 	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, "PING sip:bob@192.0.2.1:5070 SIP/2.0\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nTo: <sip:bob@192.0.2.1:5070>\r\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "\r\nCSeq: 1 PING\r\n"));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "Event:"));
-	nk_payload_destroy(&pl);
 }
 
 static void nk_test_payload_unknown(struct kunit *test)
 {
 	struct nk_flow_params params;
 	struct netlink_ext_ack extack = {};
-	struct nk_payload pl = {};
 	u8 type;
 
 	for (type = 0; type <= NATKEEP_MSG_MAX + 1; type++) {
@@ -388,7 +361,7 @@ static void nk_test_payload_unknown(struct kunit *test)
 		if (known)
 			continue;
 		nk_payload_params(&params, type, NULL);
-		KUNIT_EXPECT_EQ(test, nk_payload_init(&pl, &params, &extack),
+		KUNIT_EXPECT_EQ(test, nk_payload_init(&params, &extack),
 				-EOPNOTSUPP);
 		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 	}

@@ -39,12 +39,15 @@ def assertions(spec):
             value = a.get("value", value)
             yield cname(aset["name-prefix"], a["name"]), str(value)
             value += 1
+        # Nothing in the header past the spec's last one.
+        yield cname(aset["name-prefix"], "max"), str(value - 1)
     ops = spec["operations"]
     value = 0
     for op in ops["list"]:
         value = op.get("value", value)
         yield cname(ops["name-prefix"], op["name"]), str(value)
         value += 1
+    yield cname(ops["name-prefix"], "max"), str(value - 1)
 
 
 def main():

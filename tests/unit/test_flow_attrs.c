@@ -312,7 +312,54 @@ static void histogram_skips_padding_and_future_buckets(void)
 	CHECK_INT(nk_flow_parse(nlh, &got, err, sizeof(err)), 0);
 	CHECK_INT(got.stats.lateness[0], 10);
 	CHECK_INT(got.stats.lateness[NATKEEP_LATENESS_BUCKETS - 1], 20);
+	CHECK(got.stats.has_lateness);
 	CHECK(nk_flow_has(&got, NK_FLOW_STATS));
+}
+
+/* A STATS_GET reply: the namespace's flows and stats, histogram included. */
+static void namespace_stats_parse(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *inner;
+	struct nk_ns_stats ns;
+	char err[128];
+
+	nlh = nk_msg_start(buf, TEST_FAMILY_ID, 0, NATKEEP_CMD_STATS_GET, 1);
+	mnl_attr_put_u32(nlh, NATKEEP_A_FLOWS, 7);
+	nest = mnl_attr_nest_start(nlh, NATKEEP_A_STATS);
+	mnl_attr_put_u64(nlh, NATKEEP_STATS_TX_PACKETS, 500);
+	mnl_attr_put_u64(nlh, NATKEEP_STATS_TX_ERRORS, 3);
+	mnl_attr_put_u64(nlh, NATKEEP_STATS_LATENESS_MAX_NS, 9000);
+	inner = mnl_attr_nest_start(nlh, NATKEEP_STATS_LATENESS);
+	mnl_attr_put_u64(nlh, 4, 490);
+	mnl_attr_put_u64(nlh, 5, 13);
+	mnl_attr_nest_end(nlh, inner);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_INT(nk_ns_stats_parse(nlh, &ns, err, sizeof(err)), 0);
+	CHECK(ns.has_flows && ns.has_stats && ns.stats.has_lateness);
+	CHECK_INT(ns.flows, 7);
+	CHECK_INT(ns.stats.tx_packets, 500);
+	CHECK_INT(ns.stats.tx_errors, 3);
+	CHECK_INT(ns.stats.lateness_max_ns, 9000);
+	CHECK_INT(ns.stats.lateness[3], 490);
+	CHECK_INT(ns.stats.lateness[4], 13);
+	CHECK_INT(ns.stats.lateness[0], 0);
+
+	/* A flow count of the wrong size names the attribute. */
+	nlh = nk_msg_start(buf, TEST_FAMILY_ID, 0, NATKEEP_CMD_STATS_GET, 1);
+	mnl_attr_put_u16(nlh, NATKEEP_A_FLOWS, 7);
+	CHECK_INT(nk_ns_stats_parse(nlh, &ns, err, sizeof(err)), -EBADMSG);
+	CHECK_CONTAINS(err, "flows");
+
+	/* A bad bucket inside the stats. */
+	nlh = nk_msg_start(buf, TEST_FAMILY_ID, 0, NATKEEP_CMD_STATS_GET, 1);
+	nest = mnl_attr_nest_start(nlh, NATKEEP_A_STATS);
+	inner = mnl_attr_nest_start(nlh, NATKEEP_STATS_LATENESS);
+	mnl_attr_put_u32(nlh, 2, 1);
+	mnl_attr_nest_end(nlh, inner);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_INT(nk_ns_stats_parse(nlh, &ns, err, sizeof(err)), -EBADMSG);
+	CHECK_CONTAINS(err, "lateness");
 }
 
 static void sip_flow_round_trip(void)
@@ -593,6 +640,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(rejects_truncated_attributes),
 	TEST_CASE(rejects_bad_nested_stats),
 	TEST_CASE(histogram_skips_padding_and_future_buckets),
+	TEST_CASE(namespace_stats_parse),
 	TEST_CASE(walk_visits_each_attribute),
 	TEST_CASE(sip_flow_round_trip),
 	TEST_CASE(sip_reply_with_mapping_peer_and_new_stats),

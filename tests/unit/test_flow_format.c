@@ -6,6 +6,7 @@
 
 #include "event_format.h"
 #include "flow_format.h"
+#include "lateness_format.h"
 #include "runner.h"
 #include "test_util.h"
 
@@ -40,7 +41,7 @@ static void text_of_a_full_flow(void)
 		  "flow 3 local 10.0.0.2:5060 remote 10.0.1.1:5060 type keep-alive"
 		  " interval 1000ms random mark 0x10 dscp 46\n"
 		  "    sent 120 errors 2 last 0.53s ago next in 0.47s\n"
-		  "    lateness <1us:100 1us-2us:15 2us-4.1us:5 >=4.3s:1 max 3.1us\n");
+		  "    lateness max 3.1us\n");
 	free(text);
 }
 
@@ -103,11 +104,57 @@ static void json_of_a_full_flow(void)
 		  "\"stats\":{\"tx_packets\":120,\"tx_errors\":2,\"last_tx_age_ns\":530000000,"
 		  "\"rx_responses\":0,\"rtt_last_ns\":null,\"rtt_smoothed_ns\":null,"
 		  "\"misses\":0,\"misses_total\":0,\"mapping_changes\":0,"
-		  "\"lateness_max_ns\":3100,\"lateness\":["
+		  "\"lateness_max_ns\":3100}}");
+	free(text);
+}
+
+static char *ns_text_of(const struct nk_flow_stats *stats)
+{
+	struct capture cap;
+
+	capture_start(&cap);
+	nkctl_lateness_print_text(cap.out, stats);
+	return capture_end(&cap);
+}
+
+static void lateness_of_a_namespace(void)
+{
+	struct json_writer jw;
+	struct nk_ns_stats ns;
+	struct capture cap;
+	char *text;
+
+	test_ns_stats(&ns);
+	text = ns_text_of(&ns.stats);
+	CHECK_STR(text, "    lateness <1us:100 1us-2us:15 2us-4.1us:5 >=4.3s:1 max 3.1us\n");
+	free(text);
+
+	capture_start(&cap);
+	json_writer_init(&jw, cap.out, false);
+	json_object_start(&jw);
+	nkctl_lateness_print_json(&jw, &ns.stats);
+	json_object_end(&jw);
+	text = capture_end(&cap);
+	CHECK_STR(text,
+		  "{\"lateness_max_ns\":3100,\"lateness\":["
 		  "{\"lower_ns\":0,\"upper_ns\":1024,\"count\":100},"
 		  "{\"lower_ns\":1024,\"upper_ns\":2048,\"count\":15},"
 		  "{\"lower_ns\":2048,\"upper_ns\":4096,\"count\":5},"
-		  "{\"lower_ns\":4294967296,\"upper_ns\":null,\"count\":1}]}}");
+		  "{\"lower_ns\":4294967296,\"upper_ns\":null,\"count\":1}]}");
+	free(text);
+
+	/* Before any send: no line; an empty histogram is still a key. */
+	ns.stats = (struct nk_flow_stats){ .has_lateness = true };
+	text = ns_text_of(&ns.stats);
+	CHECK_STR(text, "");
+	free(text);
+	capture_start(&cap);
+	json_writer_init(&jw, cap.out, false);
+	json_object_start(&jw);
+	nkctl_lateness_print_json(&jw, &ns.stats);
+	json_object_end(&jw);
+	text = capture_end(&cap);
+	CHECK_STR(text, "{\"lateness_max_ns\":0,\"lateness\":[]}");
 	free(text);
 }
 
@@ -164,7 +211,7 @@ static void json_without_sends(void)
 		  "{\"event\":\"del\",\"id\":1,\"stats\":{\"tx_packets\":0,\"tx_errors\":0,"
 		  "\"last_tx_age_ns\":null,\"rx_responses\":0,\"rtt_last_ns\":null,"
 		  "\"rtt_smoothed_ns\":null,\"misses\":0,\"misses_total\":0,"
-		  "\"mapping_changes\":0,\"lateness_max_ns\":0,\"lateness\":[]}}");
+		  "\"mapping_changes\":0,\"lateness_max_ns\":0}}");
 	free(text);
 }
 
@@ -272,14 +319,12 @@ static void json_of_a_sip_flow(void)
 	/* The new counters, RTTs present. */
 	test_flow_sip(&flow);
 	flow.fields = NK_FLOW_ID | NK_FLOW_STATS;
-	memset(flow.stats.lateness, 0, sizeof(flow.stats.lateness));
-	flow.stats.lateness_max_ns = 0;
 	text = json_of(&flow, NULL, false);
 	CHECK_STR(text,
 		  "{\"id\":5,\"stats\":{\"tx_packets\":120,\"tx_errors\":2,"
 		  "\"last_tx_age_ns\":530000000,\"rx_responses\":57,\"rtt_last_ns\":1200000,"
 		  "\"rtt_smoothed_ns\":1440000,\"misses\":1,\"misses_total\":6,"
-		  "\"mapping_changes\":2,\"lateness_max_ns\":0,\"lateness\":[]}}");
+		  "\"mapping_changes\":2,\"lateness_max_ns\":0}}");
 	free(text);
 }
 
@@ -419,6 +464,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(text_leaves_out_defaults_and_empty_histogram),
 	TEST_CASE(text_of_events),
 	TEST_CASE(json_of_a_full_flow),
+	TEST_CASE(lateness_of_a_namespace),
 	TEST_CASE(json_event_ipv6_pretty),
 	TEST_CASE(json_without_sends),
 	TEST_CASE(text_of_a_sip_flow),

@@ -36,10 +36,21 @@ void test_flow_full(struct nk_flow *flow)
 	flow->stats.has_last_tx_age = true;
 	flow->stats.last_tx_age_ns = 530000000;
 	flow->stats.lateness_max_ns = 3100;
-	flow->stats.lateness[0] = 100;
-	flow->stats.lateness[1] = 15;
-	flow->stats.lateness[2] = 5;
-	flow->stats.lateness[NATKEEP_LATENESS_BUCKETS - 1] = 1;
+}
+
+void test_ns_stats(struct nk_ns_stats *ns)
+{
+	memset(ns, 0, sizeof(*ns));
+	ns->has_flows = ns->has_stats = true;
+	ns->flows = 2;
+	ns->stats.tx_packets = 120;
+	ns->stats.tx_errors = 1;
+	ns->stats.lateness_max_ns = 3100;
+	ns->stats.has_lateness = true;
+	ns->stats.lateness[0] = 100;
+	ns->stats.lateness[1] = 15;
+	ns->stats.lateness[2] = 5;
+	ns->stats.lateness[NATKEEP_LATENESS_BUCKETS - 1] = 1;
 }
 
 void test_flow_sip(struct nk_flow *flow)
@@ -67,7 +78,7 @@ void test_flow_sip(struct nk_flow *flow)
 	flow->mapping.port = 40123;
 	flow->mapping.source = NATKEEP_MAPPING_SRC_VIA;
 	flow->peer_responsive = true;
-	memset(flow->stats.lateness, 0, sizeof(flow->stats.lateness));
+	flow->stats.lateness_max_ns = 0;
 	flow->stats.rx_responses = 57;
 	flow->stats.has_rtt_last = true;
 	flow->stats.rtt_last_ns = 1200000;
@@ -115,11 +126,13 @@ struct nlmsghdr *test_message_for(void *buf, size_t len, uint8_t cmd,
 	if (st->has_last_tx_age)
 		mnl_attr_put_u64(nlh, NATKEEP_STATS_LAST_TX_AGE_NS, st->last_tx_age_ns);
 	mnl_attr_put_u64(nlh, NATKEEP_STATS_LATENESS_MAX_NS, st->lateness_max_ns);
-	hist = mnl_attr_nest_start(nlh, NATKEEP_STATS_LATENESS);
-	for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++)
-		if (st->lateness[b])
-			mnl_attr_put_u64(nlh, (uint16_t)(b + 1), st->lateness[b]);
-	mnl_attr_nest_end(nlh, hist);
+	if (st->has_lateness) {
+		hist = mnl_attr_nest_start(nlh, NATKEEP_STATS_LATENESS);
+		for (b = 0; b < NATKEEP_LATENESS_BUCKETS; b++)
+			if (st->lateness[b])
+				mnl_attr_put_u64(nlh, (uint16_t)(b + 1), st->lateness[b]);
+		mnl_attr_nest_end(nlh, hist);
+	}
 	mnl_attr_put_u64(nlh, NATKEEP_STATS_RX_RESPONSES, st->rx_responses);
 	if (st->has_rtt_last)
 		mnl_attr_put_u64(nlh, NATKEEP_STATS_RTT_LAST_NS, st->rtt_last_ns);

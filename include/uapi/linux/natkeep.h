@@ -53,6 +53,13 @@
  *	NATKEEP_A_FLOW_ID, NATKEEP_A_NEXT_SEND_NS, NATKEEP_A_STATS and, once
  *	known, NATKEEP_A_MAPPING and NATKEEP_A_PEER_RESPONSIVE.
  *
+ * NATKEEP_CMD_STATS_GET
+ *	The namespace's send statistics since the module was loaded, over
+ *	all its flows (deleted ones included): NATKEEP_A_FLOWS and
+ *	NATKEEP_A_STATS with TX_PACKETS, TX_ERRORS, LATENESS_MAX_NS and the
+ *	LATENESS histogram. Lateness is the host's (timer interrupt, softirq
+ *	load) more than any flow's, so only the namespace keeps a histogram.
+ *
  * Multicast group NATKEEP_MCGRP_EVENTS: a NATKEEP_CMD_FLOW_NEW,
  * NATKEEP_CMD_FLOW_SET or NATKEEP_CMD_FLOW_DEL message (without stats) each
  * time a flow is created, changed or deleted, and:
@@ -125,6 +132,7 @@ enum natkeep_cmd {
 	NATKEEP_CMD_MAPPING_CHANGED,
 	NATKEEP_CMD_PEER_UNRESPONSIVE,
 	NATKEEP_CMD_PEER_RESPONSIVE,
+	NATKEEP_CMD_STATS_GET,
 
 	__NATKEEP_CMD_MAX
 };
@@ -197,6 +205,7 @@ enum natkeep_msg_type {
  * NATKEEP_A_PEER_RESPONSIVE	u8, in replies and events of types that
  *			get responses: 1 while the peer answers, 0 once it
  *			missed NATKEEP_A_MISS_LIMIT in a row
+ * NATKEEP_A_FLOWS	u32, in STATS_GET replies: the namespace's flows now
  *
  * Strings end with a NUL, their only one, within the attribute; the longest
  * are the NATKEEP_*_MAX below, without the NUL. They may hold only what
@@ -229,32 +238,39 @@ enum natkeep_attr {
 	NATKEEP_A_MAPPING,
 	NATKEEP_A_OLD_MAPPING,
 	NATKEEP_A_PEER_RESPONSIVE,
+	NATKEEP_A_FLOWS,
 
 	__NATKEEP_A_MAX
 };
 #define NATKEEP_A_MAX (__NATKEEP_A_MAX - 1)
 
 /*
- * Flow statistics, nested in NATKEEP_A_STATS.
+ * Flow statistics, nested in NATKEEP_A_STATS. Sent as u64; a flow's
+ * counters stop at 2^32 - 1 (the module keeps them in 32 bits: one send a
+ * second for 136 years), a namespace's (STATS_GET) do not.
  *
  * NATKEEP_STATS_TX_PACKETS	u64, keep-alives handed to the IP layer
  * NATKEEP_STATS_TX_ERRORS	u64, sends that failed (no route, no memory,
  *				dropped by the IP layer or netfilter)
  * NATKEEP_STATS_LAST_TX_AGE_NS	u64, nanoseconds since the last send attempt;
  *				absent before the first
- * NATKEEP_STATS_LATENESS_MAX_NS	u64, the largest lateness seen
- * NATKEEP_STATS_LATENESS	nested: the lateness histogram (actual send
- *				time minus scheduled time). Attribute type b + 1
+ * NATKEEP_STATS_LATENESS_MAX_NS	u64, the largest lateness seen (a
+ *				flow's to the microsecond)
+ * NATKEEP_STATS_LATENESS	nested, STATS_GET only: the lateness histogram
+ *				(actual send time minus scheduled time), the
+ *				namespace's sends. Attribute type b + 1
  *				is a u64 count of bucket b (see
  *				NATKEEP_LATENESS_BUCKETS); empty buckets are
  *				left out. Type NATKEEP_LATENESS_PAD (0) is
  *				padding for 64-bit alignment: skip it.
  * NATKEEP_STATS_RX_RESPONSES	u64, responses matched to the flow's own
  *				keep-alive requests
- * NATKEEP_STATS_RTT_LAST_NS	u64, round trip of the last one; absent before
+ * NATKEEP_STATS_RTT_LAST_NS	u64, round trip of the last one (to the
+ *				microsecond); absent before
  * NATKEEP_STATS_RTT_SMOOTHED_NS	u64, smoothed as TCP's SRTT (RFC 6298,
  *				alpha 1/8); absent before the first response
- * NATKEEP_STATS_MISSES		u32, unanswered requests in a row now
+ * NATKEEP_STATS_MISSES		u32, unanswered requests in a row now (stops
+ *				at 255, the highest miss limit)
  * NATKEEP_STATS_MISSES_TOTAL	u64, unanswered requests in all
  * NATKEEP_STATS_MAPPING_CHANGES	u64, times the public mapping changed
  *				(the first mapping learned not counted)
