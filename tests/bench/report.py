@@ -208,6 +208,11 @@ def render(doc):
         if part is not None:
             out.extend(TABLES[name](part))
             out.append("")
+            # A part kept from an earlier run (BENCH_ONLY left it out).
+            if name != "control" and part.get("measured_on"):
+                out.append("*Part measured on %s, not in this run.*" %
+                           part["measured_on"])
+                out.append("")
     for name, err in doc.get("errors", {}).items():
         out.append("**%s did not run**: %s" % (name, err))
         out.append("")
