@@ -75,18 +75,30 @@ static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
 	return back;
 }
 
+/* Peer lock held: when the request in flight times out; KTIME_MAX: none. */
+static ktime_t nk_peer_deadline(struct nk_flow *flow)
+{
+	const struct nk_peer_state *st = &flow->peer.state;
+
+	if (!st->pending)
+		return KTIME_MAX;
+	return ktime_add_ms(st->last_send,
+			    nk_params_response_timeout_ms(&flow->params));
+}
+
 /*
  * Every send, answered type or not, sets last_send. A new request (or a
  * failed send) while one is pending counts that one missed: a randomised
  * interval may come before its timeout, and last_send, its send time, is
- * about to change.
+ * about to change. Returns the new request's deadline (KTIME_MAX: none).
  */
-void nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
-		  ktime_t at, s64 late_ns, bool ok)
+ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
+		     ktime_t at, s64 late_ns, bool ok)
 {
 	u64 late_us = div_u64(max_t(s64, late_ns, 0), NSEC_PER_USEC);
 	struct nk_peer_state *st = &flow->peer.state;
 	struct nk_peer *peer = &flow->peer;
+	ktime_t deadline;
 	bool lost;
 
 	spin_lock(&peer->lock);
@@ -100,37 +112,28 @@ void nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
 		st->sent_any = true;
 		WRITE_ONCE(peer->seq, send->seq);
 	}
+	deadline = nk_peer_deadline(flow);
 	spin_unlock(&peer->lock);
 	if (lost)
 		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
-}
-
-ktime_t nk_peer_deadline(struct nk_flow *flow)
-{
-	struct nk_peer *peer = &flow->peer;
-	ktime_t deadline = KTIME_MAX;
-
-	spin_lock(&peer->lock);
-	if (peer->state.pending)
-		deadline = ktime_add_ms(peer->state.last_send,
-					nk_params_response_timeout_ms(&flow->params));
-	spin_unlock(&peer->lock);
 	return deadline;
 }
 
-void nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
+/* A request unanswered by @now is missed; returns the deadline still ahead. */
+ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
 {
 	struct nk_peer *peer = &flow->peer;
-	u32 timeout_ms = nk_params_response_timeout_ms(&flow->params);
+	ktime_t deadline;
 	bool lost = false;
 
 	spin_lock(&peer->lock);
-	if (peer->state.pending &&
-	    !ktime_before(now, ktime_add_ms(peer->state.last_send, timeout_ms)))
+	if (!ktime_before(now, nk_peer_deadline(flow)))
 		lost = nk_peer_miss(peer, flow->params.miss_limit);
+	deadline = nk_peer_deadline(flow);
 	spin_unlock(&peer->lock);
 	if (lost)
 		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
+	return deadline;
 }
 
 /*

@@ -63,11 +63,14 @@ void nk_peer_init(struct nk_peer *peer);
 void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from);
 void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap);
 
-/* From the flow's timer: a send at @at, @late_ns late, @ok or failed. */
-void nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
-		  ktime_t at, s64 late_ns, bool ok);
-void nk_peer_check_timeout(struct nk_flow *flow, ktime_t now);
-ktime_t nk_peer_deadline(struct nk_flow *flow);
+/*
+ * From the flow's timer: a send at @at, @late_ns late, @ok or failed; and
+ * the response timeout at @now. Both return the deadline of the request in
+ * flight after them (KTIME_MAX: none).
+ */
+ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
+		     ktime_t at, s64 late_ns, bool ok);
+ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now);
 
 /* From the netfilter hook. */
 bool nk_peer_stun_response(struct nk_flow *flow,

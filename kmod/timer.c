@@ -108,8 +108,11 @@ static ktime_t nk_timer_due(const struct nk_flow *flow)
 	return ktime_sub_ns(flow->timer_node.expires, nk_timer_slack_ns(flow));
 }
 
-/* Send the keep-alive due at @due, and count it. */
-static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
+/*
+ * Send the keep-alive due at @due, and count it; @deadline: the response
+ * timeout of the request it makes, if any.
+ */
+static ktime_t nk_send(struct nk_flow *flow, ktime_t due, ktime_t *deadline)
 {
 	struct nk_payload_send send;
 	ktime_t sent_at;
@@ -121,7 +124,7 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
 	trace_natkeep_send(flow, due, sent_at, err);
 	late = ktime_to_ns(ktime_sub(sent_at, due));
 	nk_stats_record_send(flow->nn->stats, late, !err);
-	nk_peer_sent(flow, &send, sent_at, late, !err);
+	*deadline = nk_peer_sent(flow, &send, sent_at, late, !err);
 	return sent_at;
 }
 
@@ -133,24 +136,20 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due)
  */
 static ktime_t nk_expire(struct nk_flow *flow, ktime_t now)
 {
-	bool answered = nk_flow_payload(flow)->answered;
 	ktime_t due = flow->next_send;
-	ktime_t expires;
+	ktime_t deadline = KTIME_MAX;
 
 	/* Only requests that get answers have a timeout to look after. */
-	if (answered)
-		nk_peer_check_timeout(flow, now);
+	if (nk_flow_payload(flow)->answered)
+		deadline = nk_peer_check_timeout(flow, now);
 	if (!ktime_before(now, due)) {
-		ktime_t sent_at = nk_send(flow, due);
+		ktime_t sent_at = nk_send(flow, due, &deadline);
 
 		WRITE_ONCE(flow->next_send,
 			   nk_next_due_ns(due, sent_at, nk_next_interval_ns(flow),
 					  flow->params.randomize));
 	}
-	expires = flow->next_send;
-	if (answered)
-		expires = min(expires, nk_peer_deadline(flow));
-	return expires;
+	return min(flow->next_send, deadline);
 }
 
 /* Queue lock held. */
@@ -420,9 +419,9 @@ void nk_timers_module_exit(void)
 	for_each_possible_cpu(cpu) {
 		struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues, cpu);
 
+		/* A late run of the tasklet finds the queue empty: no arming. */
 		hrtimer_cancel(&qs->hard.timer);
 		tasklet_kill(&qs->hard.tasklet);
-		hrtimer_cancel(&qs->hard.timer);
 		hrtimer_cancel(&qs->soft.timer);
 	}
 	nk_xmit_free_spares();

@@ -2,6 +2,7 @@
 #include "nk_attr_walk.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <linux/genetlink.h>
 
 int nk_attr_walk(const void *start, size_t len, nk_attr_visit_t visit,
@@ -45,4 +46,12 @@ int nk_attr_walk_nested(const struct nlattr *attr, nk_attr_visit_t visit,
 {
 	return nk_attr_walk(mnl_attr_get_payload(attr),
 			    mnl_attr_get_payload_len(attr), visit, data);
+}
+
+int nk_attr_bad_length(char *err, size_t errlen, const char *what,
+		       const struct nlattr *attr)
+{
+	snprintf(err, errlen, "attribute %s has length %u",
+		 what, (unsigned int)mnl_attr_get_payload_len(attr));
+	return -EBADMSG;
 }

@@ -24,6 +24,13 @@ int nk_attr_walk(const void *start, size_t len, nk_attr_visit_t visit,
 int nk_attr_walk_genl(const struct nlmsghdr *nlh, nk_attr_visit_t visit,
 		      void *data);
 
+/*
+ * For visitors: "attribute WHAT has length N" into err (errlen bytes);
+ * returns -EBADMSG.
+ */
+int nk_attr_bad_length(char *err, size_t errlen, const char *what,
+		       const struct nlattr *attr);
+
 /* The attributes nested in attr. */
 int nk_attr_walk_nested(const struct nlattr *attr, nk_attr_visit_t visit,
 			void *data);

@@ -21,9 +21,7 @@ struct parse_state {
 static int bad_length(struct parse_state *st, const char *what,
 		      const struct nlattr *attr)
 {
-	snprintf(st->err, st->errlen, "attribute %s has length %u",
-		 what, (unsigned int)mnl_attr_get_payload_len(attr));
-	return -EBADMSG;
+	return nk_attr_bad_length(st->err, st->errlen, what, attr);
 }
 
 static int check_len(struct parse_state *st, const struct nlattr *attr,

@@ -14,14 +14,6 @@ struct stats_state {
 	size_t errlen;
 };
 
-static int bad_length(char *err, size_t errlen, const char *what,
-		      const struct nlattr *attr)
-{
-	snprintf(err, errlen, "attribute %s has length %u",
-		 what, (unsigned int)mnl_attr_get_payload_len(attr));
-	return -EBADMSG;
-}
-
 static int visit_lateness(const struct nlattr *attr, void *data)
 {
 	struct stats_state *st = data;
@@ -34,7 +26,7 @@ static int visit_lateness(const struct nlattr *attr, void *data)
 	if (type == NATKEEP_LATENESS_PAD || type > NATKEEP_LATENESS_BUCKETS)
 		return 0;
 	if (mnl_attr_get_payload_len(attr) != sizeof(uint64_t))
-		return bad_length(st->err, st->errlen, "lateness bucket", attr);
+		return nk_attr_bad_length(st->err, st->errlen, "lateness bucket", attr);
 	st->stats->lateness[type - 1] = mnl_attr_get_u64(attr);
 	return 0;
 }
@@ -81,7 +73,7 @@ static int visit_stats(const struct nlattr *attr, void *data)
 	case NATKEEP_STATS_MISSES:
 		/* The one u32 of the set. */
 		if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
-			return bad_length(st->err, st->errlen, "of stats", attr);
+			return nk_attr_bad_length(st->err, st->errlen, "of stats", attr);
 		stats->misses = mnl_attr_get_u32(attr);
 		return 0;
 	case NATKEEP_STATS_MISSES_TOTAL:
@@ -94,7 +86,7 @@ static int visit_stats(const struct nlattr *attr, void *data)
 		return 0;
 	}
 	if (mnl_attr_get_payload_len(attr) != sizeof(uint64_t))
-		return bad_length(st->err, st->errlen, "of stats", attr);
+		return nk_attr_bad_length(st->err, st->errlen, "of stats", attr);
 	*target = mnl_attr_get_u64(attr);
 	return 0;
 }
@@ -124,7 +116,7 @@ static int visit_ns(const struct nlattr *attr, void *data)
 	switch (mnl_attr_get_type(attr)) {
 	case NATKEEP_A_FLOWS:
 		if (mnl_attr_get_payload_len(attr) != sizeof(uint32_t))
-			return bad_length(st->err, st->errlen, "flows", attr);
+			return nk_attr_bad_length(st->err, st->errlen, "flows", attr);
 		st->ns->flows = mnl_attr_get_u32(attr);
 		st->ns->has_flows = true;
 		return 0;

@@ -117,11 +117,23 @@ static char *ns_text_of(const struct nk_flow_stats *stats)
 	return capture_end(&cap);
 }
 
-static void lateness_of_a_namespace(void)
+/* The lateness keys alone, in an object. */
+static char *ns_json_of(const struct nk_flow_stats *stats)
 {
 	struct json_writer jw;
-	struct nk_ns_stats ns;
 	struct capture cap;
+
+	capture_start(&cap);
+	json_writer_init(&jw, cap.out, false);
+	json_object_start(&jw);
+	nkctl_lateness_print_json(&jw, stats);
+	json_object_end(&jw);
+	return capture_end(&cap);
+}
+
+static void lateness_of_a_namespace(void)
+{
+	struct nk_ns_stats ns;
 	char *text;
 
 	test_ns_stats(&ns);
@@ -129,12 +141,7 @@ static void lateness_of_a_namespace(void)
 	CHECK_STR(text, "    lateness <1us:100 1us-2us:15 2us-4.1us:5 >=4.3s:1 max 3.1us\n");
 	free(text);
 
-	capture_start(&cap);
-	json_writer_init(&jw, cap.out, false);
-	json_object_start(&jw);
-	nkctl_lateness_print_json(&jw, &ns.stats);
-	json_object_end(&jw);
-	text = capture_end(&cap);
+	text = ns_json_of(&ns.stats);
 	CHECK_STR(text,
 		  "{\"lateness_max_ns\":3100,\"lateness\":["
 		  "{\"lower_ns\":0,\"upper_ns\":1024,\"count\":100},"
@@ -148,12 +155,7 @@ static void lateness_of_a_namespace(void)
 	text = ns_text_of(&ns.stats);
 	CHECK_STR(text, "");
 	free(text);
-	capture_start(&cap);
-	json_writer_init(&jw, cap.out, false);
-	json_object_start(&jw);
-	nkctl_lateness_print_json(&jw, &ns.stats);
-	json_object_end(&jw);
-	text = capture_end(&cap);
+	text = ns_json_of(&ns.stats);
 	CHECK_STR(text, "{\"lateness_max_ns\":0,\"lateness\":[]}");
 	free(text);
 }
