@@ -13,14 +13,10 @@
 #include <linux/types.h>
 #include <net/netlink.h>
 
+#include "addr.h"
 #include "payload.h"
 #include "proto/custom_spec.h"
 #include "proto/sip.h"
-
-union nk_addr {
-	__be32 ip;
-	struct in6_addr ip6;
-};
 
 /*
  * What identifies a flow for a packet: the hash key of the flow table, so

@@ -15,12 +15,12 @@
 #include <linux/natkeep.h>
 #include <linux/types.h>
 
+#include "addr.h"
 #include "proto/sip.h"
 #include "proto/stun.h"
 
 struct netlink_ext_ack;
 struct nk_flow_params;
-union nk_addr;
 
 #define NK_SIP_ID_BYTES	8	/* random bytes of a Call-ID, tag or branch */
 
@@ -36,7 +36,7 @@ struct nk_sip_message {
 struct nk_payload_send {
 	/* in: the packet's source, for the SIP Via and Contact */
 	u16 family;
-	const union nk_addr *saddr;
+	union nk_addr saddr;
 	__be16 sport;
 	u32 seq;				/* the request's number: */
 	/* out: what a response must match */

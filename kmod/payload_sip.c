@@ -87,7 +87,7 @@ static unsigned int nk_sip_prepare(const struct nk_flow_params *params,
 {
 	nk_sip_random_hex(send->branch, NK_SIP_ID_BYTES);
 	nk_sip_addr_host(send->via_host, sizeof(send->via_host), send->family,
-			 send->saddr);
+			 &send->saddr);
 	return nk_sip_build_request(NULL, 0, &params->sip->msg.req,
 				    send->via_host, ntohs(send->sport),
 				    send->branch, send->seq);

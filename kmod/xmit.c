@@ -197,18 +197,16 @@ int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
 	struct net *net = flow->nn->net;
 	struct dst_entry *dst;
-	union nk_addr saddr;
 	struct sk_buff *skb;
 	unsigned int headroom, len;
 	int err;
 
-	dst = nk_route(flow, net, &saddr);
+	dst = nk_route(flow, net, &send->saddr);
 	if (IS_ERR(dst)) {
 		*sent_at = ktime_get();
 		return PTR_ERR(dst);
 	}
 	send->family = flow->params.key.family;
-	send->saddr = &saddr;
 	send->sport = flow->params.key.local_port;
 	/* Only the timer writes the peer's seq: no lock to read it here. */
 	send->seq = READ_ONCE(flow->peer.seq) + 1;
@@ -225,9 +223,9 @@ int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 	payload->write(&flow->params, send, skb_put(skb, len), len);
 
 	if (ipv4)
-		nk_push_ipv4(skb, flow, dst, saddr.ip, net);
+		nk_push_ipv4(skb, flow, dst, send->saddr.ip, net);
 	else
-		nk_push_ipv6(skb, flow, dst, &saddr.ip6);
+		nk_push_ipv6(skb, flow, dst, &send->saddr.ip6);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->mark = flow->params.mark;
 	skb_dst_set(skb, dst);

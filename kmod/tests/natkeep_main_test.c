@@ -167,13 +167,12 @@ static unsigned int nk_payload_send_one(struct kunit *test,
 					u32 seq, struct nk_payload_send *send,
 					u8 *buf, size_t size)
 {
-	static const union nk_addr saddr = { .ip = htonl(0x0a000002) };
 	const struct nk_payload_ops *ops = nk_payload_ops(params->msg_type);
 	unsigned int len;
 
 	memset(send, 0, sizeof(*send));
 	send->family = AF_INET;
-	send->saddr = &saddr;
+	send->saddr.ip = htonl(0x0a000002);
 	send->sport = htons(5060);
 	send->seq = seq;
 	len = ops->prepare(params, send);
