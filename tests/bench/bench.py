@@ -21,6 +21,7 @@ import agents  # noqa: E402
 import hook  # noqa: E402
 import lateness  # noqa: E402
 import scale  # noqa: E402
+from benchlib import NATKEEP_KO, sh  # noqa: E402
 
 
 def cpu_model():
@@ -49,9 +50,11 @@ def scale_part(smoke):
 
 def hook_part(smoke):
     if smoke:
-        args = argparse.Namespace(flows=200, trials=1, seconds=0.5, settle=0)
+        args = argparse.Namespace(flows=200, trials=1, seconds=0.5, settle=0,
+                                  slice_ms=50, alt_s=1)
     else:
-        args = argparse.Namespace(flows=100000, trials=6, seconds=3, settle=5)
+        args = argparse.Namespace(flows=100000, trials=10, seconds=2, settle=5,
+                                  slice_ms=50, alt_s=30)
     return hook.run(args)
 
 
@@ -90,6 +93,9 @@ def main():
         "cpu_model": cpu_model(),
         "vcpus": os.cpu_count(),
         "accel": os.environ.get("NK_VM_ACCEL", "unknown"),
+        "module": NATKEEP_KO,
+        "module_srcversion": sh("modinfo", "-F", "srcversion",
+                                NATKEEP_KO).strip(),
         "requested": args.only.split(","),
         "parts": {},
         "errors": {},

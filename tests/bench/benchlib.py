@@ -11,7 +11,9 @@ import subprocess
 import time
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-NATKEEP_KO = os.path.join(TOP, "kmod", "natkeep.ko")
+# BENCH_KO=path (make bench) measures another build, e.g. an older one.
+NATKEEP_KO = (os.environ.get("NATKEEP_BENCH_KO") or
+              os.path.join(TOP, "kmod", "natkeep.ko"))
 PROBE_KO = os.path.join(TOP, "tests", "bench", "probe", "nkprobe.ko")
 NATKEEPCTL = os.path.join(TOP, "agent", "natkeepctl", "natkeepctl")
 USENDER = os.path.join(TOP, "tests", "bench", "usender")

@@ -3,17 +3,24 @@
 
 A UDP flood (udpflood, one sender thread) from namespace nkb-hs to a
 socket on a port that is no flow's, in nkb-hr0 or nkb-hr1, over veth.
-Conditions, each pair measured in alternating trials so that both see the
-same machine:
-  - module not loaded vs loaded without flows (insmod/rmmod between trials);
-  - with N flows (100 000) in nkb-hr1 vs none in nkb-hr0 (module loaded);
-  - the parse: SIP responses from a flow's peer to the flow's port (each one
-    parsed and matched against the request in flight) vs the same datagrams
-    to a port that is no flow's.
-Figure: packets per second received; cost = 1 - rate / baseline rate. The
-N flows send too (5000 packets/s at 100 000): both sides of that pair run
-while they do.
+  - module not loaded vs loaded without flows: trials with insmod/rmmod
+    between them, A-B, B-A, ...; cost per pair of trials, median over the
+    pairs. (A namespace registers the hooks with its first flow: without
+    flows the packet path is the kernel's own.)
+  - with N flows (100 000) in nkb-hr1 vs none in nkb-hr0 (module loaded),
+    and the parse: SIP responses from a flow's peer to the flow's port
+    (each one parsed and matched against the request in flight) vs the same
+    datagrams to a port that is no flow's. One flood alternates between the
+    two destinations in slices of 100 ms (A B B A ...): a send to a local
+    socket is received on the sender's CPU before send() returns, so a
+    slice's rate is the whole path's, and the machine's speed, which drifts
+    by tens of percent between minutes here, is the same for neighbouring
+    slices. Cost per pair of slices, median over the pairs, with a 95 %
+    confidence interval of the median.
+Cost = 1 - rate / baseline rate. The N flows send too (5000 packets/s at
+100 000): both sides of that pair run while they do.
 """
+import math
 import os
 import statistics
 import subprocess
@@ -61,10 +68,56 @@ def trial(i, port, seconds, payload=None, sport=7000):
     return float(out.split("rate")[1])
 
 
-def cost(rates, base):
-    if not rates or not base or not statistics.median(base):
+def pinned(cpu, argv):
+    argv = list(argv)
+    return ["taskset", "-c", str(cpu)] + argv if os.cpu_count() > 1 else argv
+
+
+def alternating(dsts, args, payload=None, sport=7000):
+    """Packets/s of each slice to DSTS[0] (A) and to DSTS[1] (B), from one
+    flood that alternates between them; the lists pair up by index."""
+    recvs = [subprocess.Popen(pinned(1, in_ns(ns, UDPFLOOD, "recv", dst,
+                                              str(args.alt_s + 1))),
+                              stdout=subprocess.PIPE, text=True)
+             for ns, dst in dsts]
+    time.sleep(0.3)
+    send = ["alt", "0.0.0.0:%d" % sport, str(args.slice_ms), str(args.alt_s),
+            dsts[0][1], dsts[1][1]]
+    if payload:
+        send.append(payload)
+    out = sh(*pinned(0, in_ns(SND, UDPFLOOD, *send)))
+    for r in recvs:
+        r.communicate(timeout=30)
+    rates = ([], [])
+    for line in out.splitlines():
+        f = line.split()
+        # slice K dest D sent N failed N seconds S
+        rates[int(f[3])].append(int(f[5]) / float(f[9]))
+    n = min(len(rates[0]), len(rates[1]))
+    return rates[0][:n], rates[1][:n]
+
+
+def pair_costs(rates, base):
+    """1 - rate / baseline for each pair (the same index)."""
+    return [1.0 - r / b for r, b in zip(rates, base) if b]
+
+
+def median_ci(values):
+    """A 95 % confidence interval of the median (order statistics)."""
+    v = sorted(values)
+    n = len(v)
+    if n < 6:
         return None
-    return 1.0 - statistics.median(rates) / statistics.median(base)
+    half = 1.96 * math.sqrt(n) / 2
+    return [v[max(0, int(n / 2 - half))], v[min(n - 1, int(math.ceil(n / 2 + half)))]]
+
+
+def record(res, name, rates, base):
+    """The pairs' costs, their median as NAME_cost and its interval."""
+    costs = pair_costs(rates, base)
+    res[name + "_pair_costs"] = costs
+    res[name + "_cost"] = statistics.median(costs) if costs else None
+    res[name + "_cost_ci"] = median_ci(costs)
 
 
 def create_flows(ns, n):
@@ -80,7 +133,8 @@ def create_flows(ns, n):
 
 
 def run(args):
-    res = {"trial_s": args.seconds, "trials": args.trials, "flows": args.flows}
+    res = {"trial_s": args.seconds, "trials": args.trials, "flows": args.flows,
+           "slice_ms": args.slice_ms, "alt_s": args.alt_s}
     with Cleanup() as c:
         topology(c)
         c.call(lambda: sh("rmmod", "natkeep", check=False))
@@ -94,20 +148,16 @@ def run(args):
                     sh("rmmod", "natkeep")
         res["not_loaded_pps"] = unloaded
         res["loaded_no_flows_pps"] = loaded
-        res["loaded_no_flows_cost"] = cost(loaded, unloaded)
+        record(res, "loaded_no_flows", loaded, unloaded)
 
         sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
         create_flows(RCV[1], args.flows)
         time.sleep(args.settle)
-        without, with_flows = [], []
-        # A-B, B-A, ...: a drift in the machine's speed favours neither.
-        for t in range(args.trials):
-            for i in ((0, 1) if t % 2 == 0 else (1, 0)):
-                rate = trial(i, 9999, args.seconds)
-                (with_flows if i else without).append(rate)
+        without, with_flows = alternating(
+            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
         res["no_flows_pps"] = without
         res["with_flows_pps"] = with_flows
-        res["with_flows_cost"] = cost(with_flows, without)
+        record(res, "with_flows", with_flows, without)
 
         # The parse: a SIP flow from 10.40.1.2:5060 to the flood's source.
         sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.40.1.2:5060",
@@ -116,12 +166,10 @@ def run(args):
         payload = TMP + "/sip200"
         with open(payload, "w") as f:
             f.write(SIP_200)
-        other, parsed = [], []
-        for t in range(args.trials):
-            for port in ((9999, 5060) if t % 2 == 0 else (5060, 9999)):
-                rate = trial(1, port, args.seconds, payload, sport=5060)
-                (parsed if port == 5060 else other).append(rate)
+        other, parsed = alternating(
+            ((RCV[1], "10.40.1.2:9999"), (RCV[1], "10.40.1.2:5060")), args,
+            payload, sport=5060)
         res["sip_to_other_port_pps"] = other
         res["sip_to_flow_port_pps"] = parsed
-        res["parse_cost"] = cost(parsed, other)
+        record(res, "parse", parsed, other)
     return res

@@ -9,6 +9,9 @@
 #                                 numbers exist and are well formed
 #   BENCH_ONLY=lateness,...       some benchmarks only (merged into the day's
 #                                 results file)
+#   BENCH_KO=/abs/path/natkeep.ko another build of the module (an older
+#                                 commit's, to compare); the tools are the
+#                                 tree's
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,9 +30,17 @@ trap 'rm -rf "$work"' EXIT
 args=()
 [ $smoke = 1 ] && args+=(--smoke)
 [ -n "${BENCH_ONLY:-}" ] && args+=(--only "$BENCH_ONLY")
+envs=()
+if [ -n "${BENCH_KO:-}" ]; then
+	case $BENCH_KO in
+	/*) [ -f "$BENCH_KO" ] || { echo "BENCH_KO: $BENCH_KO: no such file" >&2; exit 2; } ;;
+	*) echo "BENCH_KO: $BENCH_KO: an absolute path, please" >&2; exit 2 ;;
+	esac
+	envs=(NATKEEP_BENCH_KO="$BENCH_KO")
+fi
 # 3 GiB: 100 000 flows and their peers' sockets; an hour at most.
 rc=0
-tests/vm/run.sh -k "$KVER" -m 3072M -t 3600 -- python3 tests/bench/bench.py "${args[@]}" \
+tests/vm/run.sh -k "$KVER" -m 3072M -t 3600 -- env "${envs[@]}" python3 tests/bench/bench.py "${args[@]}" \
 	>"$work/out" || rc=$?
 grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
 line=$(grep '^NATKEEP-BENCH-JSON ' "$work/out" | tail -n 1 || true)
@@ -44,8 +55,13 @@ printf '%s\n' "${line#NATKEEP-BENCH-JSON }" | python3 -c '
 import json, sys
 doc = json.load(sys.stdin)
 doc.update(date=sys.argv[1], host_cpu_model=sys.argv[2], commit=sys.argv[3])
+if sys.argv[5]:
+    doc["bench_ko"] = sys.argv[5]
+# Each part knows what it measured: BENCH_ONLY merges parts of several runs.
+for part in doc["parts"].values():
+    part["commit"] = doc["commit"]
 json.dump(doc, open(sys.argv[4], "w"), indent=1, sort_keys=True)
-' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json"
+' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}"
 
 if [ $smoke = 1 ]; then
 	python3 tests/bench/report.py "$work/results.json" --check
@@ -59,6 +75,9 @@ import json, os, sys
 new = json.load(open(sys.argv[1]))
 if os.environ.get("BENCH_ONLY") and os.path.exists(sys.argv[2]):
     old = json.load(open(sys.argv[2]))
+    for part in old["parts"].values():
+        part.setdefault("commit", old.get("commit", "?"))
+    old["commit"] = new["commit"]
     for name in new["requested"]:
         old["parts"].pop(name, None)
         old.setdefault("errors", {}).pop(name, None)

@@ -3,10 +3,18 @@
  * udpflood: make bench's packet-rate load for the hook cost.
  *
  *   udpflood send LOCAL_IPV4:PORT REMOTE_IPV4:PORT SECONDS [PAYLOAD_FILE]
+ *   udpflood alt LOCAL_IPV4:PORT SLICE_MS SECONDS REMOTE_A REMOTE_B [PAYLOAD_FILE]
  *   udpflood recv LOCAL_IPV4:PORT SECONDS
  *
  * send: datagrams as fast as one thread can, for SECONDS (payload: the
  * file's bytes, default 64 zero bytes); prints how many were sent.
+ * alt: the same, to REMOTE_A and REMOTE_B in turn for SLICE_MS each, in
+ * the order A B B A A B ..., one line per slice:
+ *   "slice K dest D sent N failed N seconds S"
+ * A send to a local socket is received in the sender's softirq, on its
+ * CPU, before send() returns: the rate a slice reaches is that of the
+ * whole path, the receiving side's hooks included; neighbouring slices
+ * see the same machine, so a drift of its speed cancels between them.
  * recv: counts the datagrams that reach the socket in SECONDS, from the
  * first one on; prints the count and the rate.
  */
@@ -49,6 +57,39 @@ static int flood(int fd, double seconds, const char *payload, size_t len)
 	return 0;
 }
 
+/* Slices 0, 1, 2, 3, ... go to A, B, B, A, A, B, B, A, ... */
+static unsigned int slice_dest(unsigned int k)
+{
+	return ((k + 1) / 2) % 2;
+}
+
+static int alternate(int fd, const struct sockaddr_in *remote, double slice,
+		     double seconds, const char *payload, size_t len)
+{
+	double end = now_s() + seconds;
+	unsigned int k, i;
+
+	for (k = 0; now_s() < end; k++) {
+		const struct sockaddr_in *to = &remote[slice_dest(k)];
+		unsigned long long sent = 0, failed = 0;
+		double start = now_s(), t;
+
+		do {
+			for (i = 0; i < 64; i++) {
+				if (sendto(fd, payload, len, 0,
+					   (const struct sockaddr *)to,
+					   sizeof(*to)) < 0)
+					failed++;
+				else
+					sent++;
+			}
+		} while ((t = now_s()) < start + slice);
+		printf("slice %u dest %u sent %llu failed %llu seconds %.6f\n",
+		       k, slice_dest(k), sent, failed, t - start);
+	}
+	return 0;
+}
+
 static int count(int fd, double seconds)
 {
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
@@ -77,12 +118,28 @@ static int count(int fd, double seconds)
 	return 0;
 }
 
+/* The payload: PATH's bytes, or 64 zero bytes. */
+static int read_payload(const char *path, char *payload, size_t size,
+			size_t *len)
+{
+	FILE *f;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return perror(path), -1;
+	*len = fread(payload, 1, size, f);
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct sockaddr_in local, remote;
+	struct sockaddr_in local, remote, alt[2];
 	static char payload[1500];
 	size_t len = 64;
-	double seconds;
+	double seconds, slice;
 	int fd, rcvbuf = 4 << 20;
 
 	if (argc >= 4 && !strcmp(argv[1], "recv") &&
@@ -96,22 +153,31 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "send") &&
 	    !bench_sockaddr_in(argv[2], &local) && !bench_sockaddr_in(argv[3], &remote) &&
 	    (seconds = atof(argv[4])) > 0) {
-		if (argc >= 6) {
-			FILE *f = fopen(argv[5], "rb");
-
-			if (!f)
-				return perror(argv[5]), 1;
-			len = fread(payload, 1, sizeof(payload), f);
-			fclose(f);
-		}
+		if (read_payload(argc >= 6 ? argv[5] : NULL, payload,
+				 sizeof(payload), &len))
+			return 1;
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
 		    connect(fd, (struct sockaddr *)&remote, sizeof(remote)))
 			return perror("udpflood: socket"), 1;
 		return flood(fd, seconds, payload, len);
 	}
+	if (argc >= 7 && !strcmp(argv[1], "alt") &&
+	    !bench_sockaddr_in(argv[2], &local) &&
+	    (slice = atof(argv[3]) / 1000) > 0 && (seconds = atof(argv[4])) > 0 &&
+	    !bench_sockaddr_in(argv[5], &alt[0]) &&
+	    !bench_sockaddr_in(argv[6], &alt[1])) {
+		if (read_payload(argc >= 8 ? argv[7] : NULL, payload,
+				 sizeof(payload), &len))
+			return 1;
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)))
+			return perror("udpflood: socket"), 1;
+		return alternate(fd, alt, slice, seconds, payload, len);
+	}
 	fprintf(stderr,
 		"usage: udpflood send LOCAL_IPV4:PORT REMOTE_IPV4:PORT SECONDS [PAYLOAD_FILE]\n"
+		"       udpflood alt LOCAL_IPV4:PORT SLICE_MS SECONDS REMOTE_A REMOTE_B [PAYLOAD_FILE]\n"
 		"       udpflood recv LOCAL_IPV4:PORT SECONDS\n");
 	return 2;
 }
