@@ -53,7 +53,7 @@ enum {
 	NK_TIMER_STOPPED,	/* for good: the node is free for the rcu head */
 };
 
-/* Flows served per lock hold, and per run (or time per run) before it yields. */
+/* Flows served per lock hold; sends and time a run may take. */
 #define NK_TIMER_BATCH	16	/* at most BITS_PER_LONG */
 #define NK_TIMER_BUDGET	(8 * NK_TIMER_BATCH)
 #define NK_TIMER_BUDGET_NS	(2 * NSEC_PER_MSEC)
@@ -249,6 +249,24 @@ static void nk_queue_put_back(struct nk_timer_queue *queue,
 }
 
 /*
+ * Queue lock held, a run's budget spent: nothing is served before @until
+ * (the first flow goes then if it is due by then).
+ */
+static void nk_queue_pause(struct nk_timer_queue *queue, ktime_t until)
+{
+	struct timerqueue_node *first = timerqueue_getnext(&queue->flows);
+	struct nk_flow *flow;
+
+	if (!first)
+		return;
+	flow = container_of(first, struct nk_flow, timer_node);
+	if (ktime_after(nk_timer_due(flow), until))
+		nk_queue_arm(queue);
+	else
+		hrtimer_start(&queue->timer, until, nk_queue_mode(queue));
+}
+
+/*
  * Serve what is due, a batch at a time with the lock dropped for the
  * sends, then arm the queue's hrtimer: for the first flow, or, when the
  * budget ran out with more due, after as long as this run took.
@@ -273,9 +291,7 @@ static void nk_queue_run(struct nk_timer_queue *queue)
 		spin_lock(&queue->lock);
 		if (served >= NK_TIMER_BUDGET ||
 		    ktime_to_ns(ktime_sub(now, start)) >= NK_TIMER_BUDGET_NS) {
-			hrtimer_start(&queue->timer,
-				      ktime_add(now, ktime_sub(now, start)),
-				      nk_queue_mode(queue));
+			nk_queue_pause(queue, ktime_add(now, ktime_sub(now, start)));
 			spin_unlock(&queue->lock);
 			return;
 		}
