@@ -38,9 +38,13 @@ if [ -n "${BENCH_KO:-}" ]; then
 	esac
 	envs=(NATKEEP_BENCH_KO="$BENCH_KO")
 fi
-# 3 GiB: 100 000 flows and their peers' sockets; an hour at most.
+# 3 GiB: 100 000 flows and their peers' sockets; an hour at most (the
+# smoke takes 4-5 min: 15 at most, so that a hung VM fails make check in
+# its time).
+limit=3600
+[ $smoke = 1 ] && limit=900
 rc=0
-tests/vm/run.sh -k "$KVER" -m 3072M -t 3600 -- env "${envs[@]}" python3 tests/bench/bench.py "${args[@]}" \
+tests/vm/run.sh -k "$KVER" -m 3072M -t $limit -- env "${envs[@]}" python3 tests/bench/bench.py "${args[@]}" \
 	>"$work/out" || rc=$?
 grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
 line=$(grep '^NATKEEP-BENCH-JSON ' "$work/out" | tail -n 1 || true)
