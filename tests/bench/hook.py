@@ -11,7 +11,7 @@ socket on a port that is no flow's, in nkb-hr0 or nkb-hr1, over veth.
     and the parse: SIP responses from a flow's peer to the flow's port
     (each one parsed and matched against the request in flight) vs the same
     datagrams to a port that is no flow's. One flood alternates between the
-    two destinations in slices of 100 ms (A B B A ...): a send to a local
+    two destinations in slices (50 ms; A B B A ...): a send to a local
     socket is received on the sender's CPU before send() returns, so a
     slice's rate is the whole path's, and the machine's speed, which drifts
     by tens of percent between minutes here, is the same for neighbouring
