@@ -1,6 +1,6 @@
 #!/bin/bash
-# More sends asked for than the CPUs can make: 20 000 flows every 10 ms, all
-# due together (2 000 000 sends a second; the VM makes tens of thousands).
+# More sends asked for than the CPUs can make: 20 000 flows every 10 ms, not
+# randomised (2 000 000 sends a second; the VM makes tens of thousands).
 # natkeep serves what it can and leaves the rest of each CPU to everything
 # else: over 30 s no soft lockup or RCU stall (the watchdog names a CPU that
 # has not scheduled for 20 s; the kernel log check catches it), a userspace
