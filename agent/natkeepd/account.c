@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "keepalive.h"
+#include "local_addr.h"
 #include "log.h"
 #include "registration.h"
 
@@ -506,21 +507,33 @@ void nkd_account_flows_refresh(struct nkd_account *acct)
 
 void nkd_account_network_changed(struct nkd_account *acct)
 {
-	bool moved = false;
+	char local_text[NK_ENDPOINT_STRLEN], to_text[NK_ENDPOINT_STRLEN];
+	const struct nk_endpoint *to = NULL;
+	struct nk_endpoint local;
 
 	if (acct->stopping || acct->rebinding || !acct->started)
 		return;
-	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
-		if (acct->regs[i].in_use && acct->regs[i].state != NKD_REG_UNREGISTERING)
-			moved |= nkd_reg_local_changed(&acct->regs[i]);
-	if (!moved)
+	/*
+	 * Every candidate, registered or not: a registration the change has
+	 * already cost (a REGISTER sent into the void) is still a candidate.
+	 */
+	for (size_t i = 0; i < acct->red.count && !to; i++)
+		if (nkd_local_socket_misses(&acct->red.servers[i].target.ep, acct->port, &local))
+			to = &acct->red.servers[i].target.ep;
+	if (!to && acct->has_ka_target &&
+	    nkd_local_socket_misses(&acct->ka_target, acct->port, &local))
+		to = &acct->ka_target;
+	if (!to)
 		return;
 	/*
 	 * sofia binds the port on each address it finds at start: a new
 	 * address needs a new socket. Registrations start over from it.
 	 */
+	nk_endpoint_format(local.family, &local.addr, local.port, local_text, sizeof(local_text));
+	nk_endpoint_format(to->family, &to->addr, to->port, to_text, sizeof(to_text));
 	nkd_notice("%s: our address towards the servers changed: reopening UDP port %u "
-		   "and registering again", acct->cfg.name, acct->port);
+		   "and registering again (%s towards %s)", acct->cfg.name, acct->port,
+		   local_text, to_text);
 	acct->rebinding = true;
 	nkd_redundancy_reset(&acct->red, nkd_now_ms());
 	nua_shutdown(acct->nua);

@@ -12,6 +12,7 @@
 
 #include "agent.h"
 #include "kernel.h"
+#include "local_addr.h"
 #include "log.h"
 #include "registration.h"
 
@@ -30,48 +31,6 @@ unsigned int nkd_reg_count(const struct nkd_account *acct)
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
 		n += acct->regs[i].in_use;
 	return n;
-}
-
-/* The source address the kernel picks towards the server (our Via). */
-static int local_towards(const struct nk_endpoint *to, uint16_t port,
-			 struct nk_endpoint *out)
-{
-	struct sockaddr_storage ss = { 0 };
-	socklen_t len;
-	int fd, ret = 0;
-
-	fd = socket(to->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (to->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr = to->addr.v4;
-		sin->sin_port = htons(to->port);
-		len = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = to->addr.v6;
-		sin6->sin6_port = htons(to->port);
-		len = sizeof(*sin6);
-	}
-	if (connect(fd, (struct sockaddr *)&ss, len) ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
-		ret = -errno;
-	} else {
-		memset(out, 0, sizeof(*out));
-		out->family = to->family;
-		if (to->family == AF_INET)
-			out->addr.v4 = ((struct sockaddr_in *)&ss)->sin_addr;
-		else
-			out->addr.v6 = ((struct sockaddr_in6 *)&ss)->sin6_addr;
-		out->port = port;
-	}
-	close(fd);
-	return ret;
 }
 
 /* What the server should see us as: the public mapping, else our address. */
@@ -115,7 +74,7 @@ static void send_register(struct nkd_registration *reg)
 	char expires[16];
 
 	if (!reg->has_mapping)
-		local_towards(&reg->target.ep, acct->port, &reg->local);
+		nkd_local_towards(&reg->target.ep, acct->port, &reg->local);
 	build_contact(reg, reg->contact, sizeof(reg->contact));
 	build_via(reg, via, sizeof(via));
 	if (reg->stale_contact[0])
@@ -419,12 +378,4 @@ void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint 
 	snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", reg->contact);
 	reg->clean_contact = false;
 	send_register(reg);
-}
-
-bool nkd_reg_local_changed(const struct nkd_registration *reg)
-{
-	struct nk_endpoint local;
-
-	return !local_towards(&reg->target.ep, reg->account->port, &local) &&
-	       !nkd_endpoint_equal(&local, &reg->local);
 }

@@ -29,9 +29,6 @@ void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
 /* A new public mapping (from STUN or Via): register the new Contact now. */
 void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping);
 
-/* Whether our address towards the server is another one now. */
-bool nkd_reg_local_changed(const struct nkd_registration *reg);
-
 /* Registrations in use (any state). */
 unsigned int nkd_reg_count(const struct nkd_account *acct);
 

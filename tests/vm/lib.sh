@@ -9,7 +9,9 @@
 #            summary also checks the kernel log (see dmesg_check) and returns
 #            non-zero when anything failed: end a scenario with it.
 # Networks:  ns_create NAME; veth_pair NS1 IF1 ADDR1/PFX NS2 IF2 ADDR2/PFX
-#            (ADDR "-" for none); in_ns NS CMD... (CMD: a program, not a
+#            (ADDR "-" for none); dummy_ns NAME ADDR/PFX (a namespace
+#            whose packets to the rest of PFX leave through the IP stack
+#            on dummy device d0, and vanish); in_ns NS CMD... (CMD: a program, not a
 #            shell function); nk_ping NS ARGS; nk_udp_echo / nk_udp_ask.  Namespaces and anything
 #            registered with cleanup_add are removed on exit.  Use 10.x and
 #            fd00:: addresses only inside namespaces the scenario created.
@@ -52,6 +54,10 @@ check() {
 
 summary() {
 	dmesg_check
+	# A helper library may say what a failure needs to be understood.
+	if [ "$FAIL_COUNT" -gt 0 ] && declare -F nk_on_failure >/dev/null; then
+		nk_on_failure
+	fi
 	echo "$PASS_COUNT passed, $FAIL_COUNT failed"
 	[ "$FAIL_COUNT" -eq 0 ]
 }
@@ -125,6 +131,14 @@ veth_pair() {
 	ip -n "$ns2" link set lo up
 	ip -n "$ns1" link set "$if1" up
 	ip -n "$ns2" link set "$if2" up
+}
+
+dummy_ns() {
+	local ns=$1 addr=$2
+	ns_create "$ns"
+	ip -n "$ns" link add d0 type dummy
+	nk_addr "$ns" d0 "$addr"
+	ip -n "$ns" link set d0 up
 }
 
 # --- kernel log --------------------------------------------------------

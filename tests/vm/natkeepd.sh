@@ -59,6 +59,13 @@ nkd_stop() {
 	return $rc
 }
 
+# On a failed check, summary shows natkeepd's last words.
+nk_on_failure() {
+	[ -s "$NKD_LOG" ] || return 0
+	echo "natkeepd log (last 80 lines):"
+	tail -n 80 "$NKD_LOG" | sed 's/^/  | /'
+}
+
 nkd_show() {
 	NATKEEPD_SOCKET=$NKD_SOCK "$NK_CTL" "$@" account show
 }

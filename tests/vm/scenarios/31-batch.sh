@@ -9,11 +9,8 @@ set -uo pipefail
 . "$(dirname "$0")/../natkeep.sh"
 
 N=1000
-ns_create gw
-# A dummy device: the keep-alives leave through the IP stack, and vanish.
-ip -n gw link add d0 type dummy
-ip -n gw addr add 10.6.0.2/16 dev d0
-ip -n gw link set d0 up
+# The keep-alives leave through the IP stack, and vanish.
+dummy_ns gw 10.6.0.2/16
 check "module loads" nk_load
 
 # The flows' local ports, from flow show: "port port ...", sorted.

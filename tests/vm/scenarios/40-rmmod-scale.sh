@@ -11,11 +11,8 @@ set -uo pipefail
 . "$(dirname "$0")/../natkeep.sh"
 
 N=10000
-ns_create scale
-# A dummy device: packets really leave through the IP stack, and vanish.
-ip -n scale link add d0 type dummy
-ip -n scale addr add 10.5.0.2/16 dev d0
-ip -n scale link set d0 up
+# The packets really leave through the IP stack, and vanish.
+dummy_ns scale 10.5.0.2/16
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 sync; echo 3 >/proc/sys/vm/drop_caches

@@ -11,10 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/../natkeep.sh"
 
 N=20000
-ns_create over
-ip -n over link add d0 type dummy
-ip -n over addr add 10.6.0.2/16 dev d0
-ip -n over link set d0 up
+dummy_ns over 10.6.0.2/16
 
 check "module loads with max_flows=$N" nk_load max_flows=$N
 # A SCHED_OTHER loop on every CPU, noting the longest time it went unserved,

@@ -7,13 +7,8 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 
-ns_create keep
-ns_create doomed
-for ns in keep doomed; do
-	ip -n $ns link add d0 type dummy
-	ip -n $ns addr add 10.6.0.2/24 dev d0
-	ip -n $ns link set d0 up
-done
+dummy_ns keep 10.6.0.2/24
+dummy_ns doomed 10.6.0.2/24
 check "module loads" nk_load
 # The module's pr_debug lines tell each flow's creation and deletion.
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
