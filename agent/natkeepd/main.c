@@ -223,6 +223,7 @@ static void on_network_changed(void *ctx)
 	struct nkd_agent *a = ctx;
 
 	nkd_debug("network changed: checking our addresses");
+	nkd_resolver_renew_sockets();
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
 		if (a->accounts[i])
 			nkd_account_network_changed(a->accounts[i]);

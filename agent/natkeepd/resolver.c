@@ -64,6 +64,18 @@ void nkd_resolver_uninit(void)
 	resolver.res = NULL;
 }
 
+/*
+ * sres connect()s one socket per nameserver on its first query, from the
+ * source address of that moment, and never reopens it by itself: once
+ * that address is gone, every query fails. Its pending queries are sent
+ * again from the new sockets.
+ */
+void nkd_resolver_renew_sockets(void)
+{
+	if (resolver.res)
+		sres_resolver_update(resolver.res, 1);
+}
+
 static void lookup(struct nkd_resolve *r);
 
 static void timer_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -256,6 +268,8 @@ static void lookup(struct nkd_resolve *r)
 						     (sres_context_t *)r,
 						     sres_type_srv, srv_name);
 	if (!r->queries[2 * NKD_MAX_SERVERS]) {
+		/* A change of address we were not told of: the retry has new sockets. */
+		nkd_resolver_renew_sockets();
 		again_in(r, NKD_DNS_RETRY_S);
 		r->done(r->ctx, NULL, 0, "cannot send a DNS query");
 	}

@@ -32,6 +32,8 @@ struct nkd_resolve;
 
 int nkd_resolver_init(su_root_t *root, const char *resolv_conf);
 void nkd_resolver_uninit(void);
+/* Our address changed: query from new sockets (answers cached stay). */
+void nkd_resolver_renew_sockets(void);
 
 /* Starts resolving name (port: when DNS gives none); done() on every result. */
 struct nkd_resolve *nkd_resolve_start(const char *name, uint16_t port,

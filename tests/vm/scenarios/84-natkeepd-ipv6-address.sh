@@ -2,7 +2,7 @@
 # natkeepd over IPv6 (AAAA records, a v6 keep-alive flow) and IPv4 at once
 # (dual registration across families), and a change of the gateway's own
 # address: the SIP socket is reopened on the new address and the account
-# registers again from it.
+# registers again from it, and DNS queries leave from it too.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -17,7 +17,7 @@ check "DNS: SRV sip6 (AAAA, priority 10), sip1 (A, priority 20)" \
 	--srv-host=_sip._udp.natkeep.test,sip6.natkeep.test,5060,10,10 \
 	--srv-host=_sip._udp.natkeep.test,sip1.natkeep.test,5060,20,10 \
 	--host-record=sip6.natkeep.test,fd00:7::1 --host-record=sip1.natkeep.test,10.3.0.11 \
-	--local-ttl=30
+	--local-ttl=10
 printf 'nameserver %s\n' "$NK_SIP_DNS" >"$NK_TMP/resolv.conf"
 nkd_conf <<EOF
 [ITSP Profile A - SIP]
@@ -68,6 +68,13 @@ from_new_address() {
 check "registered again from 10.2.0.3 (kamailio has its NAT mapping)" wait_for 15 from_new_address
 check "registered with both again" \
 	nkd_wait 10 'a["current_server"] == "[fd00:7::1]:5060" and server("10.3.0.11:5060").get("state") == "secondary"'
+# sres's socket towards the DNS server was connect()ed from 10.2.0.2.
+dns_q0=$(peer_dnsmasq_queries _sip._udp.natkeep.test SRV)
+dns_again() {
+	[ "$(peer_dnsmasq_queries _sip._udp.natkeep.test SRV)" -gt "$dns_q0" ]
+}
+check "DNS after the change: the next SRV query (TTL 10 s) reaches the server" \
+	wait_for 25 dns_again
 check "natkeepd stops" nkd_stop
 check "no flow left" test "$(in_ns gw "$NK_CTL" -j flow show)" = "[]"
 summary
