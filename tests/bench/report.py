@@ -101,7 +101,9 @@ def scale_table(part):
                "slab + vmalloc, per flow. CPU: the rounds a SCHED_IDLE "
                "spinner on each CPU lost over %s s at steady state against "
                "the same window without flows (before and after), in %% of "
-               "one core. Bursts: packets in the busiest 10 ms window "
+               "one core; [..]: the figure against the before and the after "
+               "window alone (the emulator's drift between windows), which "
+               "the verdict is judged by. Bursts: packets in the busiest 10 ms window "
                "against the mean (at a mean of a few packets per window "
                "the busiest is high by chance alone), and against the "
                "busiest window of as many sends at uniformly random times." %
@@ -117,10 +119,18 @@ def scale_table(part):
         cpu = p["cpu_percent_of_one_core"]
         mom = b["max_over_mean"]
         vs = p.get("cpu_vs_userspace")
-        out.append("| %d | %.0f (target <= %d: %s) | %d | %.1f | %.2f (target <= %.0f: %s) | %.2f (%.0f packets/s) | %s | %.2f | %s | %s |" % (
+        lo, hi = p.get("cpu_percent_range") or (cpu, cpu)
+        if "cpu_percent_range" in p:
+            cpu_text = "%.2f [%.2f, %.2f] (target <= %.0f: %s)" % (
+                cpu, lo, hi, CPU_TARGET,
+                "met" if hi <= CPU_TARGET else "MISSED" if lo > CPU_TARGET else
+                "not resolved: the range spans it")
+        else:
+            cpu_text = "%.2f (target <= %.0f: %s)" % (
+                cpu, CPU_TARGET, "met" if cpu <= CPU_TARGET else "MISSED")
+        out.append("| %d | %.0f (target <= %d: %s) | %d | %.1f | %s | %.2f (%.0f packets/s) | %s | %.2f | %s | %s |" % (
             p["flows"], mem, MEMORY_TARGET, "met" if mem <= MEMORY_TARGET else "MISSED",
-            p["flow_object_size"], p["memory_left_per_flow"],
-            cpu, CPU_TARGET, "met" if cpu <= CPU_TARGET else "MISSED",
+            p["flow_object_size"], p["memory_left_per_flow"], cpu_text,
             p["userspace_cpu_percent_of_one_core"], p["userspace_packets_per_s"],
             "-" if vs is None else "%.2f" % vs,
             b["mean"],
@@ -294,6 +304,7 @@ def check_scale(part, result):
                p["flows_in_cache_with"] >= n and p["flows_in_cache_after"] == 0)
         result("scale %d: CPU, natkeep's and userspace's, numbers" % n,
                is_number(p["cpu_percent_of_one_core"]) and
+               all(is_number(x) for x in p.get("cpu_percent_range", ())) and
                is_number(p["userspace_cpu_percent_of_one_core"]) and
                p["userspace_packets_per_s"] > 0)
         b = p["burstiness"]

@@ -209,12 +209,16 @@ def scale_point(n, args):
     mem_after = meminfo()
     # The baseline: the same window before the flows and after them (the
     # next size's "before").
+    before = args.rounds_idle
     after = spin_rounds(args.window)
-    baseline = (args.rounds_idle + after) / 2
+    baseline = (before + after) / 2
     rate = n / interval_s(args.interval)
     user_rounds, user_sent = userspace_rounds(rate, args.window)
     args.rounds_idle = spin_rounds(args.window)
     natkeep_cpu = cpu_used(rounds_with, baseline)
+    # The two baselines apart say how far the emulator's speed drifts
+    # between windows: the figure is known no better than between them.
+    natkeep_range = sorted((cpu_used(rounds_with, before), cpu_used(rounds_with, after)))
     user_cpu = cpu_used(user_rounds, (after + args.rounds_idle) / 2)
     return {
         "flows": n,
@@ -224,8 +228,11 @@ def scale_point(n, args):
         "flows_in_cache_with": slab["active"],
         "flows_in_cache_after": flow_slab()["active"],
         "cpu_percent_of_one_core": natkeep_cpu,
+        "cpu_percent_range": natkeep_range,
         "spin_rounds_with_flows": rounds_with,
         "spin_rounds_without": baseline,
+        "spin_rounds_before": before,
+        "spin_rounds_after": after,
         "packets_per_s": rate,
         "userspace_cpu_percent_of_one_core": user_cpu,
         "userspace_packets_per_s": user_sent / args.window,

@@ -88,6 +88,7 @@ static void another_address_on_the_port_is_free(void)
 
 static void an_address_not_ours_is_not_free(void)
 {
+	/* TEST-NET-1, never a host's: a bind is tried, nothing is sent. */
 	struct nk_endpoint ep = v4("192.0.2.1", 5060);
 
 	CHECK(!nkd_local_port_free(&ep));
