@@ -47,6 +47,13 @@ def verdict(value, limit):
                                           "met" if value <= limit else "MISSED")
 
 
+def judged(lo, hi, limit):
+    """A figure known only within [lo, hi], against an upper limit: a
+    median inside the noise settles nothing."""
+    return ("met" if hi <= limit else "MISSED" if lo > limit else
+            "not resolved: the interval spans it")
+
+
 def lateness_table(part):
     out = []
     out.append("### 1. Send lateness")
@@ -120,14 +127,9 @@ def scale_table(part):
         mom = b["max_over_mean"]
         vs = p.get("cpu_vs_userspace")
         lo, hi = p.get("cpu_percent_range") or (cpu, cpu)
-        if "cpu_percent_range" in p:
-            cpu_text = "%.2f [%.2f, %.2f] (target <= %.0f: %s)" % (
-                cpu, lo, hi, CPU_TARGET,
-                "met" if hi <= CPU_TARGET else "MISSED" if lo > CPU_TARGET else
-                "not resolved: the range spans it")
-        else:
-            cpu_text = "%.2f (target <= %.0f: %s)" % (
-                cpu, CPU_TARGET, "met" if cpu <= CPU_TARGET else "MISSED")
+        cpu_text = "%.2f%s (target <= %.0f: %s)" % (
+            cpu, " [%.2f, %.2f]" % (lo, hi) if "cpu_percent_range" in p else "",
+            CPU_TARGET, judged(lo, hi, CPU_TARGET))
         out.append("| %d | %.0f (target <= %d: %s) | %d | %.1f | %s | %.2f (%.0f packets/s) | %s | %.2f | %s | %s |" % (
             p["flows"], mem, MEMORY_TARGET, "met" if mem <= MEMORY_TARGET else "MISSED",
             p["flow_object_size"], p["memory_left_per_flow"], cpu_text,
@@ -169,14 +171,9 @@ def hook_table(part):
             spread = " (pairs %s..%s)" % (pct(min(pairs)), pct(max(pairs)))
         verdict = ""
         if target and c is not None:
-            # Judged by the interval when there is one: a median inside
-            # the noise settles nothing.
             lo, hi = ci if ci else (c, c)
-            verdict = " (target <= %.0f %%: %s)" % (
-                100 * HOOK_TARGET,
-                "met" if hi <= HOOK_TARGET else
-                "MISSED" if lo > HOOK_TARGET else
-                "not resolved: the interval spans it")
+            verdict = " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
+                                                   judged(lo, hi, HOOK_TARGET))
         out.append("| %s | %s | %.0f | %.0f | %s%s%s |" % (
             what, base_name, median(rates), median(base), pct(c), spread,
             verdict))
