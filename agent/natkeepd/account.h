@@ -29,6 +29,16 @@ enum nkd_reg_state {
 	NKD_REG_UNREGISTERING,
 };
 
+/*
+ * The Contact a registrar holds for us, as far as its last 200 said: kept by
+ * the account across its registrations, since a new socket (our address
+ * changed) starts new ones, whose first REGISTER removes what the old left.
+ */
+struct nkd_held_contact {
+	struct nk_endpoint server;
+	char contact[NK_SIP_HOST_MAX + 160];	/* "": none */
+};
+
 /* One REGISTER dialogue with one server (a sofia handle). */
 struct nkd_registration {
 	struct nkd_account *account;
@@ -65,6 +75,7 @@ struct nkd_account {
 	unsigned int port_index;
 	unsigned int ports_tried;	/* in a row without any answer */
 	bool rebinding;			/* the NUA closes for another port */
+	struct nkd_held_contact held[NKD_MAX_SERVERS];	/* by registrar */
 	su_timer_t *rebind_timer;
 
 	char aor[NK_SIP_USER_MAX + NK_SIP_HOST_MAX + 16];	/* sip:user@domain */

@@ -66,6 +66,34 @@ static void build_via(const struct nkd_registration *reg, char *buf, size_t len)
 	snprintf(buf, len, "SIP/2.0/UDP %s;rport", hp);
 }
 
+/* The registrar's entry in acct->held; with @create, a free one if none. */
+static struct nkd_held_contact *held_at(struct nkd_account *acct,
+					const struct nk_endpoint *server, bool create)
+{
+	struct nkd_held_contact *free_entry = NULL;
+
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
+		struct nkd_held_contact *h = &acct->held[i];
+
+		if (h->contact[0] && nkd_endpoint_equal(&h->server, server))
+			return h;
+		if (!h->contact[0] && !free_entry)
+			free_entry = h;
+	}
+	if (!create || !free_entry)
+		return NULL;
+	free_entry->server = *server;
+	return free_entry;
+}
+
+static void held_set(struct nkd_registration *reg, const char *contact)
+{
+	struct nkd_held_contact *h = held_at(reg->account, &reg->target.ep, contact[0]);
+
+	if (h)
+		snprintf(h->contact, sizeof(h->contact), "%s", contact);
+}
+
 /* Sends REGISTER with the current Contact (and the stale one removed). */
 static void send_register(struct nkd_registration *reg)
 {
@@ -77,6 +105,8 @@ static void send_register(struct nkd_registration *reg)
 		nkd_local_towards(&reg->target.ep, acct->port, &reg->local);
 	build_contact(reg, reg->contact, sizeof(reg->contact));
 	build_via(reg, via, sizeof(via));
+	if (!strcmp(reg->stale_contact, reg->contact))
+		reg->stale_contact[0] = '\0';	/* still ours: nothing to remove */
 	if (reg->stale_contact[0])
 		snprintf(contacts, sizeof(contacts), "%s, %s;expires=0", reg->contact,
 			 reg->stale_contact);
@@ -105,6 +135,7 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 				       const struct nkd_target *t)
 {
 	struct nkd_registration *reg = NULL;
+	const struct nkd_held_contact *held;
 
 	for (size_t i = 0; i < NKD_MAX_SERVERS && !reg; i++)
 		if (!acct->regs[i].in_use)
@@ -115,6 +146,10 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 	reg->account = acct;
 	reg->server_id = server_id;
 	reg->target = *t;
+	/* What an earlier registration left there (another address of ours). */
+	held = held_at(acct, &t->ep, false);
+	if (held)
+		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", held->contact);
 	reg->nh = nua_handle(acct->nua, reg, SIPTAG_TO_STR(acct->aor),
 			     SIPTAG_FROM_STR(acct->aor), TAG_END());
 	if (!reg->nh)
@@ -291,6 +326,7 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	reg->state = NKD_REG_REGISTERED;
 	reg->challenges = 0;
 	reg->redirects = 0;
+	held_set(reg, reg->contact);
 	if (first)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
 			 reg->contact);
@@ -338,6 +374,8 @@ void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
 		if (status >= 200) {
 			nkd_debug("%s: un-REGISTER: %d %s", reg->account->cfg.name, status,
 				  phrase ? phrase : "");
+			if (status < 300)
+				held_set(reg, "");
 			release(reg);
 		}
 		return;

@@ -2,7 +2,8 @@
 # natkeepd over IPv6 (AAAA records, a v6 keep-alive flow) and IPv4 at once
 # (dual registration across families), and a change of the gateway's own
 # address: the SIP socket is reopened on the new address and the account
-# registers again from it, and DNS queries leave from it too.
+# registers again from it (the old address's binding removed), and DNS
+# queries leave from it too.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -68,6 +69,15 @@ from_new_address() {
 check "registered again from 10.2.0.3 (kamailio has its NAT mapping)" wait_for 15 from_new_address
 check "registered with both again" \
 	nkd_wait 10 'a["current_server"] == "[fd00:7::1]:5060" and server("10.3.0.11:5060").get("state") == "secondary"'
+# The binding from the old address would take calls into the void until it
+# expired: the first REGISTER from the new socket removes it (expires=0).
+one_v4_binding() {
+	[ "$(peer_kamailio_bindings srv@10.3.0.11 | grep -c '^alice ')" = 1 ]
+}
+check "the old address's binding is removed: the IPv4 registrar holds one Contact" \
+	wait_for 10 one_v4_binding
+check "the IPv6 registrar holds one Contact, the same" \
+	test "$(peer_kamailio_bindings srv@fd00:7::1 | grep -c '^alice ')" = 1
 # sres's socket towards the DNS server was connect()ed from 10.2.0.2.
 dns_q0=$(peer_dnsmasq_queries _sip._udp.natkeep.test SRV)
 dns_again() {
