@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "cpu_time.h"
 #include "flow.h"
 #include "hook.h"
 #include "netlink.h"
@@ -16,6 +17,7 @@ static int __init nk_mod_init(void)
 {
 	int err;
 
+	nk_cpu_time_init();
 	nk_timers_module_init();
 	err = nk_hook_init();
 	if (err)
@@ -35,6 +37,7 @@ err_flow:
 	nk_hook_uninit();
 err_hook:
 	nk_timers_module_exit();
+	nk_cpu_time_uninit();
 	return err;
 }
 
@@ -45,6 +48,7 @@ static void __exit nk_mod_exit(void)
 	nk_flow_uninit();
 	nk_hook_uninit();
 	nk_timers_module_exit();
+	nk_cpu_time_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -31,6 +31,7 @@
 #include <linux/wait_bit.h>
 
 #include "compat.h"
+#include "cpu_time.h"
 #include "flow.h"
 #include "schedule.h"
 #include "timer.h"
@@ -269,9 +270,10 @@ static void nk_queue_pause(struct nk_timer_queue *queue, ktime_t until)
 /*
  * Serve what is due, a batch at a time with the lock dropped for the
  * sends, then arm the queue's hrtimer: for the first flow, or, when the
- * budget ran out with more due, after as long as this run took.
+ * budget ran out with more due, after as long as this run took. Returns
+ * when it began (for nk_cpu_time_add(): no clock read before the sends).
  */
-static void nk_queue_run(struct nk_timer_queue *queue)
+static ktime_t nk_queue_run(struct nk_timer_queue *queue)
 {
 	struct nk_flow *batch[NK_TIMER_BATCH];
 	ktime_t expires[NK_TIMER_BATCH];
@@ -293,11 +295,12 @@ static void nk_queue_run(struct nk_timer_queue *queue)
 		    ktime_to_ns(ktime_sub(now, start)) >= NK_TIMER_BUDGET_NS) {
 			nk_queue_pause(queue, ktime_add(now, ktime_sub(now, start)));
 			spin_unlock(&queue->lock);
-			return;
+			return start;
 		}
 	}
 	nk_queue_arm(queue);
 	spin_unlock(&queue->lock);
+	return start;
 }
 
 /* Hard irq context: hand the queue to its tasklet, no more. */
@@ -313,9 +316,10 @@ static enum hrtimer_restart nk_hard_expired(struct hrtimer *timer)
 static void nk_tasklet_run(struct tasklet_struct *tasklet)
 {
 	struct nk_timer_queue *queue = from_tasklet(queue, tasklet, tasklet);
+	ktime_t start = nk_queue_run(queue);
 
-	nk_queue_run(queue);
 	nk_xmit_refill();
+	nk_cpu_time_add(start);
 }
 
 /* 0.1's way: the soft hrtimer's callback sends. */
@@ -324,7 +328,7 @@ static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
 	struct nk_timer_queue *queue = container_of(timer, struct nk_timer_queue,
 						    timer);
 
-	nk_queue_run(queue);
+	nk_cpu_time_add(nk_queue_run(queue));
 	return HRTIMER_NORESTART;
 }
 
