@@ -38,14 +38,17 @@ def lateness_part(smoke):
     return lateness.run(args)
 
 
-def scale_part(smoke):
+def scale_args(smoke):
+    """The scale part's sizes and times (native.py, on the host, too)."""
     if smoke:
-        args = argparse.Namespace(sizes=[160], interval="1s", settle=1.5,
+        return argparse.Namespace(sizes=[160], interval="1s", settle=1.5,
                                   window=1.5, single=5)
-    else:
-        args = argparse.Namespace(sizes=[1000, 10000, 100000], interval="20s",
-                                  settle=25, window=20, single=200)
-    return scale.run(args)
+    return argparse.Namespace(sizes=[1000, 10000, 100000], interval="20s",
+                              settle=25, window=20, single=200)
+
+
+def scale_part(smoke):
+    return scale.run(scale_args(smoke))
 
 
 def hook_part(smoke):

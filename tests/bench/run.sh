@@ -38,6 +38,17 @@ if [ -n "${BENCH_KO:-}" ]; then
 	esac
 	envs=(NATKEEP_BENCH_KO="$BENCH_KO")
 fi
+# The scale part's userspace sender at the hardware's own speed, before the
+# VM boots (nothing else running): the table's estimate of natkeep's CPU on
+# this hardware is made from it.
+case ",${BENCH_ONLY:-scale}," in
+*,scale,*)
+	native_args=()
+	[ $smoke = 1 ] && native_args+=(--smoke)
+	python3 tests/bench/native.py "$work/native.json" "${native_args[@]}" ||
+		echo "bench: native.py failed: no estimate at the hardware's speed" >&2
+	;;
+esac
 # 3 GiB: 100 000 flows and their peers' sockets; an hour at most (the
 # smoke takes 4-5 min: 15 at most, so that a hung VM fails make check in
 # its time).
@@ -56,16 +67,19 @@ fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 printf '%s\n' "${line#NATKEEP-BENCH-JSON }" | python3 -c '
-import json, sys
+import json, os, sys
 doc = json.load(sys.stdin)
 doc.update(date=sys.argv[1], host_cpu_model=sys.argv[2], commit=sys.argv[3])
 if sys.argv[5]:
     doc["bench_ko"] = sys.argv[5]
+if "scale" in doc["parts"] and os.path.exists(sys.argv[6]):
+    doc["parts"]["scale"]["native_userspace"] = json.load(open(sys.argv[6]))
 # Each part knows what it measured: BENCH_ONLY merges parts of several runs.
 for part in doc["parts"].values():
     part["commit"] = doc["commit"]
 json.dump(doc, open(sys.argv[4], "w"), indent=1, sort_keys=True)
-' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}"
+' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}" \
+	"$work/native.json"
 
 if [ $smoke = 1 ]; then
 	python3 tests/bench/report.py "$work/results.json" --check
