@@ -12,8 +12,12 @@ device (which drops them: the cost measured is natkeep's, not a receiver's).
     buckets a kernel worker allocates). And the machine's unreclaimable
     slab + vmalloc, with every cache shrunk first (all of it, the table
     included, but whatever else the kernel did meanwhile too: noisy at a
-    thousand flows). The truth lies between the two; the natkeep_flow
-    cache's object size is reported too;
+    thousand flows), the cross-check. The figure judged is the charged
+    one plus what the tables can take at most (rhashtable's sizing) plus
+    what the flow cache's slabs cost beyond the charge (the cache's
+    geometry). A namespace's first flow registers its hooks and port
+    filter, which stay with the namespace: measured once, before the
+    sizes, and kept apart;
   - CPU, two ways, over a window at steady state, in % of one core. The
     time the module's timer runs took, which it measures itself (debugfs
     natkeep/cpu_time): direct and unaffected by the emulator's drift, but
@@ -27,7 +31,8 @@ device (which drops them: the cost measured is natkeep's, not a receiver's).
     never at a tick: it saw 0.1 % for 100 000 flows.) The same is measured
     for usender (timerfd + sendto) sending as many packets per second from
     userspace, its CPU time by the scheduler's clock: the baseline
-    natkeep's CPU is compared with;
+    natkeep's CPU is compared with (and native.py measures it on the host,
+    for an estimate at the hardware's speed);
   - burstiness: packets in each 10 ms window (nkprobe's bins at LOCAL_OUT)
     over another window: the largest against the mean, and against the
     largest that as many sends at uniformly random times would give.
