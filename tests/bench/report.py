@@ -112,6 +112,10 @@ def native_text(native):
 
 def scale_table(part):
     out = ["### 2. Scale", ""]
+    if any("charged_per_flow" not in p for p in part["points"]):
+        # Before 2026-12-02's memory cgroup and the module's CPU time.
+        return out + ["Measured by an older method than this report knows: "
+                      "see the results file.", ""]
     out.append("Keep-alive flows over %d namespaces, interval %s with RFC 5626 "
                "randomisation, sent to a dummy device. Memory, per flow: "
                "*charged*: the kernel memory charged to the memory cgroup the "
