@@ -178,7 +178,7 @@ def scale_table(part):
             cpu, " " + verdict if estimate is None else "",
             p["timer_runs_per_s"], p["spin_cpu_percent_of_one_core"], lo, hi)
         estimate_text = "-" if estimate is None else "%.3f %s" % (estimate, verdict)
-        out.append("| %d | %.0f + %.0f at most + %.1f = %.0f (target <= %d: %s) | %.0f | %d | %.1f / %.1f | %s | %.3f (%.0f packets/s) | %.1f | %s | %s | %.2f | %s | %s |" % (
+        out.append("| %d | %.0f + %.0f at most + %.1f = %.1f (target <= %d: %s) | %.0f | %d | %.1f / %.1f | %s | %.3f (%.0f packets/s) | %.1f | %s | %s | %.2f | %s | %s |" % (
             p["flows"], charged, table, slab, total, MEMORY_TARGET,
             "met" if total <= MEMORY_TARGET else "MISSED", p["memory_per_flow"],
             p["flow_object_size"], p["charged_left_per_flow"],
