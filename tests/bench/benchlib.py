@@ -34,6 +34,23 @@ def now_ns():
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
 
 
+def start_usender(ns, rate, seconds, local, remote, lead_ns):
+    """usender in NS sending RATE packets/s for SECONDS from LOCAL to
+    REMOTE ("ADDR:PORT"), its first tick LEAD_NS from now."""
+    period = int(1e9 / rate)
+    ticks = int(seconds * 1e9 / period)
+    return subprocess.Popen(in_ns(ns, USENDER, str(now_ns() + lead_ns), str(period),
+                                  str(ticks), local, remote),
+                            stdout=subprocess.PIPE, text=True)
+
+
+def usender_result(sender, timeout):
+    """What a started usender sent, and its CPU time (ns)."""
+    out, _ = sender.communicate(timeout=timeout)
+    words = out.split()
+    return int(words[1]), int(words[3])
+
+
 class Cleanup:
     """Namespaces, processes and commands to undo, last first."""
 

@@ -17,14 +17,13 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench import scale_args  # noqa: E402
-from benchlib import USENDER, Cleanup, in_ns, now_ns, sh  # noqa: E402
+from benchlib import Cleanup, sh, start_usender, usender_result  # noqa: E402
 from scale import interval_s  # noqa: E402
 
 SND, PEER = "nkb-native", "nkb-native-peer"
@@ -32,15 +31,11 @@ SND, PEER = "nkb-native", "nkb-native-peer"
 
 def send_cpu(rate, seconds):
     """usender at RATE packets/s for SECONDS: sent/s and % of one core."""
-    period = int(1e9 / rate)
-    ticks = int(seconds * 1e9 / period)
-    start = now_ns() + 200000000
-    out = subprocess.run(in_ns(SND, USENDER, str(start), str(period), str(ticks),
-                               "10.30.9.1:9000", "10.30.9.2:5060"),
-                         check=True, stdout=subprocess.PIPE, text=True).stdout
-    words = out.split()
-    return {"packets_per_s": rate, "sent_per_s": int(words[1]) / seconds,
-            "cpu_percent_of_one_core": 100.0 * int(words[3]) / (seconds * 1e9)}
+    sent, cpu_ns = usender_result(start_usender(SND, rate, seconds, "10.30.9.1:9000",
+                                                "10.30.9.2:5060", 200000000),
+                                  seconds + 30)
+    return {"packets_per_s": rate, "sent_per_s": sent / seconds,
+            "cpu_percent_of_one_core": 100.0 * cpu_ns / (seconds * 1e9)}
 
 
 def main():

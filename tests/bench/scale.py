@@ -48,8 +48,8 @@ import time
 
 import subprocess
 
-from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, TOP, USENDER, Cleanup,
-                      in_ns, now_ns, sh)
+from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, TOP, Cleanup, in_ns,
+                      now_ns, sh, start_usender, usender_result)
 
 NAMESPACES = 8
 FIRST_PORT = 10000
@@ -197,17 +197,11 @@ def spin_rounds(seconds):
 def userspace_rounds(rate, seconds):
     """spin_rounds while usender sends RATE packets/s for SECONDS; how
     many it sent, and its CPU time (ns)."""
-    period = int(1e9 / rate)
-    ticks = int(seconds * 1e9 / period)
-    start = now_ns() + 300000000
-    sender = subprocess.Popen(in_ns(ns_name(0), USENDER, str(start), str(period),
-                                    str(ticks), "10.30.0.1:9000", "10.30.0.2:5060"),
-                              stdout=subprocess.PIPE, text=True)
+    sender = start_usender(ns_name(0), rate, seconds, "10.30.0.1:9000",
+                           "10.30.0.2:5060", 300000000)
     time.sleep(0.3)
     rounds = spin_rounds(seconds)
-    out, _ = sender.communicate(timeout=seconds + 30)
-    words = out.split()
-    return rounds, int(words[1]), int(words[3])
+    return (rounds,) + usender_result(sender, seconds + 30)
 
 
 def interval_s(text):
