@@ -110,10 +110,10 @@ static int nk_fill_stats(struct sk_buff *skb, const struct nk_peer_state *peer)
 			     (u64)peer->lateness_max_us * NSEC_PER_USEC) ||
 	    nk_fill_peer_stats(skb, peer))
 		return -EMSGSIZE;
-	if (peer->last_send &&
+	if (nk_peer_attempted(peer) &&
 	    nla_put_u64_64bit(skb, NATKEEP_STATS_LAST_TX_AGE_NS,
-			      ktime_to_ns(ktime_sub(ktime_get(), peer->last_send)),
-			      NATKEEP_STATS_PAD))
+			      (u64)nk_peer_since_last_send_us(peer, ktime_get()) *
+			      NSEC_PER_USEC, NATKEEP_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, stats);
 	return 0;

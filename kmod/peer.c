@@ -11,6 +11,8 @@
 
 void nk_peer_init(struct nk_peer *peer)
 {
+	/* Send times wrap after 71 minutes: a flow must send before (peer.h). */
+	BUILD_BUG_ON((u64)NATKEEP_INTERVAL_MAX_MS * USEC_PER_MSEC >= U32_MAX);
 	memset(peer, 0, sizeof(*peer));
 	spin_lock_init(&peer->lock);
 }
@@ -58,8 +60,7 @@ static bool nk_peer_miss(struct nk_peer *peer, u8 miss_limit)
 static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
 {
 	struct nk_peer_state *st = &peer->state;
-	s64 rtt_ns = ktime_to_ns(ktime_sub(now, st->last_send));
-	u32 rtt = clamp_t(s64, div_s64(rtt_ns, NSEC_PER_USEC), 1, U32_MAX);
+	u32 rtt = max(nk_peer_since_last_send_us(st, now), 1U);
 	bool back = st->unresponsive;
 
 	st->pending = false;
@@ -75,25 +76,31 @@ static bool nk_peer_answered(struct nk_peer *peer, ktime_t now)
 	return back;
 }
 
-/* Peer lock held: when the request in flight times out; KTIME_MAX: none. */
-static ktime_t nk_peer_deadline(struct nk_flow *flow)
+/*
+ * Peer lock held: when the request in flight times out, as seen at @now;
+ * KTIME_MAX: none. Counted from the microsecond of the send, so that it is
+ * the same at every @now and a timer woken at it finds it passed.
+ */
+static ktime_t nk_peer_deadline(struct nk_flow *flow, ktime_t now)
 {
 	const struct nk_peer_state *st = &flow->peer.state;
+	u32 timeout_ms = nk_params_response_timeout_ms(&flow->params);
+	s64 sent_us;
 
 	if (!st->pending)
 		return KTIME_MAX;
-	return ktime_add_ms(st->last_send,
-			    nk_params_response_timeout_ms(&flow->params));
+	sent_us = ktime_to_us(now) - nk_peer_since_last_send_us(st, now);
+	return ns_to_ktime((sent_us + (s64)timeout_ms * USEC_PER_MSEC) *
+			   NSEC_PER_USEC);
 }
 
 /*
- * Every send, answered type or not, sets last_send. A new request (or a
+ * Every send, answered type or not, sets last_send_us. A new request (or a
  * failed send) while one is pending counts that one missed: a randomised
- * interval may come before its timeout, and last_send, its send time, is
+ * interval may come before its timeout, and last_send_us, its send time, is
  * about to change. Returns the new request's deadline (KTIME_MAX: none).
  */
-ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
-		     ktime_t at, s64 late_ns, bool ok)
+ktime_t nk_peer_sent(struct nk_flow *flow, ktime_t at, s64 late_ns, bool ok)
 {
 	u64 late_us = div_u64(max_t(s64, late_ns, 0), NSEC_PER_USEC);
 	struct nk_peer_state *st = &flow->peer.state;
@@ -103,16 +110,15 @@ ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
 
 	spin_lock(&peer->lock);
 	lost = st->pending && nk_peer_miss(peer, flow->params.miss_limit);
-	st->last_send = at;
+	st->last_send_us = nk_peer_stamp(at);
 	nk_count(ok ? &st->tx_packets : &st->tx_errors);
 	if (late_us > st->lateness_max_us)
 		st->lateness_max_us = min_t(u64, late_us, U32_MAX);
 	if (ok && nk_flow_payload(flow)->answered) {
 		st->pending = true;
 		st->sent_any = true;
-		WRITE_ONCE(peer->seq, send->seq);
 	}
-	deadline = nk_peer_deadline(flow);
+	deadline = nk_peer_deadline(flow, at);
 	spin_unlock(&peer->lock);
 	if (lost)
 		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
@@ -127,9 +133,9 @@ ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
 	bool lost = false;
 
 	spin_lock(&peer->lock);
-	if (!ktime_before(now, nk_peer_deadline(flow)))
+	if (!ktime_before(now, nk_peer_deadline(flow, now)))
 		lost = nk_peer_miss(peer, flow->params.miss_limit);
-	deadline = nk_peer_deadline(flow);
+	deadline = nk_peer_deadline(flow, now);
 	spin_unlock(&peer->lock);
 	if (lost)
 		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_UNRESPONSIVE);
@@ -149,7 +155,7 @@ bool nk_peer_stun_response(struct nk_flow *flow,
 	bool ours, back = false;
 
 	spin_lock(&peer->lock);
-	nk_stun_txid(&flow->params, peer->seq, txid);
+	nk_stun_txid(&flow->params, peer->state.tx_packets, txid);
 	ours = peer->state.sent_any && !memcmp(txid, rsp->txid, sizeof(txid));
 	if (ours && peer->state.pending)
 		back = nk_peer_answered(peer, now);
@@ -182,7 +188,8 @@ void nk_peer_sip_response(struct nk_flow *flow,
 	msg = &flow->params.sip->msg;
 	spin_lock(&peer->lock);
 	if (peer->state.pending &&
-	    nk_sip_answers(rsp, msg->call_id, msg->req.method, peer->seq))
+	    nk_sip_answers(rsp, msg->call_id, msg->req.method,
+			   peer->state.tx_packets))
 		back = nk_peer_answered(peer, now);
 	spin_unlock(&peer->lock);
 	if (back)

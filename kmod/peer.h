@@ -19,7 +19,6 @@
 #include "proto/stun.h"
 
 struct nk_flow;
-struct nk_payload_send;
 
 struct nk_mapping {
 	union nk_addr addr;
@@ -31,13 +30,12 @@ struct nk_mapping {
 /*
  * What the sends and the replies told: kept across a flow change, copied
  * for readers. Counters are 32-bit and stop at their top (at one send a
- * second that is 136 years; the namespace's are 64-bit, stats.h), round
- * trips and lateness in microseconds: make bench's memory target counts
- * every byte of a flow.
+ * second that is 136 years; the namespace's are 64-bit, stats.h), times
+ * in microseconds: make bench's memory target counts every byte of a flow.
  */
 struct nk_peer_state {
-	ktime_t last_send;	/* of the last send attempt; 0: none yet */
-	u32 tx_packets;		/* handed to the IP layer */
+	u32 last_send_us;	/* nk_peer_stamp() of the last send attempt */
+	u32 tx_packets;		/* handed to the IP layer; the last request's number */
 	u32 tx_errors;		/* failed sends */
 	u32 lateness_max_us;
 	u32 misses_total;
@@ -49,15 +47,50 @@ struct nk_peer_state {
 	u8 misses;		/* in a row (the limit is at most 255) */
 	bool unresponsive;
 	/* The last request sent: not carried over (its Call-ID or id is the old flow's). */
-	bool pending;		/* neither answered nor timed out yet; sent at last_send */
+	bool pending;		/* neither answered nor timed out yet; sent at last_send_us */
 	bool sent_any;
 };
 
 struct nk_peer {
 	spinlock_t lock;	/* guards all below: timer and hook write */
-	u32 seq;		/* the last request's number: SIP CSeq, STUN (nk_stun_txid) */
 	struct nk_peer_state state;
 };
+
+/*
+ * Send times are the low 32 bits of CLOCK_MONOTONIC in microseconds. A
+ * flow attempts a send at least once an interval, at most an hour
+ * (NATKEEP_INTERVAL_MAX_MS), well inside the 71 minutes they take to wrap:
+ * the age of the last send is exact modulo 2^32.
+ */
+static inline u32 nk_peer_stamp(ktime_t t)
+{
+	return (u32)ktime_to_us(t);
+}
+
+/* Microseconds from the last send attempt to @now. */
+static inline u32 nk_peer_since_last_send_us(const struct nk_peer_state *st,
+					     ktime_t now)
+{
+	return nk_peer_stamp(now) - st->last_send_us;
+}
+
+static inline bool nk_peer_attempted(const struct nk_peer_state *st)
+{
+	return st->tx_packets || st->tx_errors;
+}
+
+/*
+ * The number of the request about to be sent (SIP CSeq, STUN transaction
+ * id, nk_stun_txid): the sends that reach the IP layer are counted, so it
+ * is tx_packets once this one has; it stops with the counter. Only the
+ * flow's timer writes tx_packets, and it is the caller: no lock.
+ */
+static inline u32 nk_peer_next_seq(const struct nk_peer *peer)
+{
+	u32 sent = peer->state.tx_packets;
+
+	return sent == U32_MAX ? sent : sent + 1;
+}
 
 void nk_peer_init(struct nk_peer *peer);
 void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from);
@@ -68,8 +101,7 @@ void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap);
  * the response timeout at @now. Both return the deadline of the request in
  * flight after them (KTIME_MAX: none).
  */
-ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_payload_send *send,
-		     ktime_t at, s64 late_ns, bool ok);
+ktime_t nk_peer_sent(struct nk_flow *flow, ktime_t at, s64 late_ns, bool ok);
 ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now);
 
 /* From the netfilter hook. */

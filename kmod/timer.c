@@ -133,7 +133,7 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due, ktime_t *deadline)
 	trace_natkeep_send(flow, due, sent_at, err);
 	late = ktime_to_ns(ktime_sub(sent_at, due));
 	nk_stats_record_send(flow->nn->stats, late, !err);
-	*deadline = nk_peer_sent(flow, &send, sent_at, late, !err);
+	*deadline = nk_peer_sent(flow, sent_at, late, !err);
 	return sent_at;
 }
 

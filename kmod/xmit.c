@@ -208,8 +208,7 @@ int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
 	}
 	send->family = flow->params.key.family;
 	send->sport = flow->params.key.local_port;
-	/* Only the timer writes the peer's seq: no lock to read it here. */
-	send->seq = READ_ONCE(flow->peer.seq) + 1;
+	send->seq = nk_peer_next_seq(&flow->peer);
 	len = payload->prepare(&flow->params, send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
