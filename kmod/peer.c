@@ -85,11 +85,13 @@ static ktime_t nk_peer_deadline(struct nk_flow *flow, ktime_t now)
 {
 	const struct nk_peer_state *st = &flow->peer.state;
 	u32 timeout_ms = nk_params_response_timeout_ms(&flow->params);
+	s64 now_us = ktime_to_us(now);
 	s64 sent_us;
 
 	if (!st->pending)
 		return KTIME_MAX;
-	sent_us = ktime_to_us(now) - nk_peer_since_last_send_us(st, now);
+	/* nk_peer_stamp(now) is now_us's low 32 bits: one division. */
+	sent_us = now_us - (u32)((u32)now_us - st->last_send_us);
 	return ns_to_ktime((sent_us + (s64)timeout_ms * USEC_PER_MSEC) *
 			   NSEC_PER_USEC);
 }

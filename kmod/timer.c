@@ -5,10 +5,12 @@
  * context, at the first of them and only schedules the queue's tasklet, a
  * HI_SOFTIRQ one: HI runs first in every softirq pass, at the interrupt's
  * exit, and (up to 6.1 at least) is never deferred to ksoftirqd. The tasklet
- * sends what is due and arms the hrtimer again. A soft hrtimer that sends
- * from its callback waits instead behind NET_RX (HRTIMER_SOFTIRQ comes after
- * it) and, once a packet flood has woken ksoftirqd, behind the scheduler:
- * make bench measures both (module parameter softirq_timers).
+ * sends what is due, arms the hrtimer again and builds, in advance, the
+ * next packet of the flow the hrtimer now waits for: at its due time only
+ * the IP layer's part of the send is left. A soft hrtimer that sends from
+ * its callback waits instead behind NET_RX (HRTIMER_SOFTIRQ comes after it)
+ * and, once a packet flood has woken ksoftirqd, behind the scheduler: make
+ * bench measures both (module parameter softirq_timers).
  *
  * One queue per CPU instead of an hrtimer per flow: a flow carries a 32-byte
  * rbtree node instead of a 64-byte hrtimer and the lock and list that went
@@ -45,6 +47,11 @@ module_param(softirq_timers, bool, 0644);
 MODULE_PARM_DESC(softirq_timers,
 		 "Flows created from now on send from a soft hrtimer's callback, natkeep 0.1's way (kept to compare, make bench; default N)");
 
+static bool build_ahead = true;
+module_param(build_ahead, bool, 0644);
+MODULE_PARM_DESC(build_ahead,
+		 "Flows created from now on have each packet built before it is due (default Y; N builds it when due, as before, to compare: make bench)");
+
 /* nk_flow.timer_state, changed under its queue's lock. */
 enum {
 	NK_TIMER_IDLE,		/* not started */
@@ -63,10 +70,13 @@ enum {
 #define NK_TIMER_SLACK_MAX_NS	NSEC_PER_MSEC
 
 struct nk_timer_queue {
-	spinlock_t lock;		/* the tree and its flows' timer_state */
+	spinlock_t lock;		/* the tree, timer_state, the next packet */
 	struct timerqueue_head flows;	/* by latest acceptable service time */
 	struct hrtimer timer;
 	struct tasklet_struct tasklet;	/* hard queues only */
+	/* Hard queues: the first flow's next keep-alive, built in advance. */
+	struct nk_flow *next_flow;
+	struct nk_xmit_packet next;
 	bool soft;
 };
 
@@ -118,18 +128,22 @@ static ktime_t nk_timer_due(const struct nk_flow *flow)
 }
 
 /*
- * Send the keep-alive due at @due, and count it; @deadline: the response
- * timeout of the request it makes, if any.
+ * Send the keep-alive due at @due, and count it: @pkt if it was built in
+ * advance, else one built now. @deadline: the response timeout of the
+ * request it makes, if any.
  */
-static ktime_t nk_send(struct nk_flow *flow, ktime_t due, ktime_t *deadline)
+static ktime_t nk_send(struct nk_flow *flow, ktime_t due,
+		       struct nk_xmit_packet *pkt, ktime_t *deadline)
 {
-	struct nk_payload_send send;
 	ktime_t sent_at;
 	s64 late;
 	int err;
 
 	/* 0.1's soft timers are measured as they were: no spare skb. */
-	err = nk_xmit(flow, &send, &sent_at, !flow->timer_soft);
+	if (pkt && pkt->skb)
+		err = nk_xmit_send(flow, pkt, &sent_at);
+	else
+		err = nk_xmit(flow, &sent_at, !flow->timer_soft);
 	trace_natkeep_send(flow, due, sent_at, err);
 	late = ktime_to_ns(ktime_sub(sent_at, due));
 	nk_stats_record_send(flow->nn->stats, late, !err);
@@ -139,11 +153,13 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due, ktime_t *deadline)
 
 /*
  * A flow's place in the queue serves two deadlines: the next send, and the
- * response timeout of the request in flight, whichever comes first.
- * Returns when the flow is due next. Softirq context, never concurrently
- * with itself for one flow.
+ * response timeout of the request in flight, whichever comes first; @pkt:
+ * its next packet if built in advance (consumed by a send). Returns when
+ * the flow is due next. Softirq context, never concurrently with itself
+ * for one flow.
  */
-static ktime_t nk_expire(struct nk_flow *flow, ktime_t now)
+static ktime_t nk_expire(struct nk_flow *flow, ktime_t now,
+			 struct nk_xmit_packet *pkt)
 {
 	ktime_t due = flow->next_send;
 	ktime_t deadline = KTIME_MAX;
@@ -152,7 +168,7 @@ static ktime_t nk_expire(struct nk_flow *flow, ktime_t now)
 	if (nk_flow_payload(flow)->answered)
 		deadline = nk_peer_check_timeout(flow, now);
 	if (!ktime_before(now, due)) {
-		ktime_t sent_at = nk_send(flow, due, &deadline);
+		ktime_t sent_at = nk_send(flow, due, pkt, &deadline);
 
 		WRITE_ONCE(flow->next_send,
 			   nk_next_due_ns(due, sent_at, nk_next_interval_ns(flow),
@@ -195,10 +211,12 @@ static void nk_queue_arm(struct nk_timer_queue *queue)
 /*
  * Queue lock held. Take out up to NK_TIMER_BATCH flows that are due at
  * @now: those whose slack is up, and those after them in the tree (within
- * the largest slack) that are due already.
+ * the largest slack) that are due already. The next packet goes with its
+ * flow, to @next_pkt.
  */
 static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
-				      ktime_t now, struct nk_flow **batch)
+				      ktime_t now, struct nk_flow **batch,
+				      struct nk_xmit_packet *next_pkt)
 {
 	ktime_t horizon = ktime_add_ns(now, NK_TIMER_SLACK_MAX_NS);
 	struct timerqueue_node *node, *next;
@@ -215,6 +233,11 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 			continue;
 		timerqueue_del(&queue->flows, node);
 		flow->timer_state = NK_TIMER_SENDING;
+		if (flow == queue->next_flow) {
+			*next_pkt = queue->next;
+			queue->next.skb = NULL;
+			queue->next_flow = NULL;
+		}
 		batch[n++] = flow;
 	}
 	return n;
@@ -223,11 +246,14 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 /*
  * Each flow of a served batch goes back in the queue, or stops: the waiter
  * in nk_timers_stop() is woken once the lock is dropped. A flow is freed
- * only after a grace period, so not before this softirq ends.
+ * only after a grace period, so not before this softirq ends. The next
+ * packet, unless sent (@next_flow was served for a response timeout only),
+ * goes back with its flow.
  */
 static void nk_queue_put_back(struct nk_timer_queue *queue,
 			      struct nk_flow **batch, const ktime_t *expires,
-			      unsigned int n)
+			      unsigned int n, struct nk_flow *next_flow,
+			      struct nk_xmit_packet *next)
 {
 	unsigned long stopped = 0;
 	unsigned int i;
@@ -242,9 +268,16 @@ static void nk_queue_put_back(struct nk_timer_queue *queue,
 			__set_bit(i, &stopped);
 		} else {
 			nk_queue_insert(queue, flow, expires[i]);
+			if (flow == next_flow && next->skb && !queue->next_flow) {
+				queue->next = *next;
+				queue->next_flow = flow;
+				next->skb = NULL;
+			}
 		}
 	}
 	spin_unlock(&queue->lock);
+	if (next->skb)
+		nk_xmit_discard(next);
 	for_each_set_bit(i, &stopped, NK_TIMER_BATCH)
 		wake_up_var(&batch[i]->timer_state);
 }
@@ -268,10 +301,37 @@ static void nk_queue_pause(struct nk_timer_queue *queue, ktime_t until)
 }
 
 /*
+ * Queue lock held, the hrtimer armed: build the first flow's next keep-alive
+ * now, so that when it is due only the IP layer's part of the send is left
+ * between the timer's interrupt and the packet (the route lookup and the
+ * packet's construction were most of it; make bench measures the rest).
+ * One flow per queue: the one the hrtimer waits for.
+ */
+static void nk_queue_build_next(struct nk_timer_queue *queue)
+{
+	struct timerqueue_node *first = timerqueue_getnext(&queue->flows);
+	struct nk_flow *flow;
+
+	if (queue->soft || !first)
+		return;
+	flow = container_of(first, struct nk_flow, timer_node);
+	if (flow == queue->next_flow || !flow->timer_ahead)
+		return;
+	if (queue->next_flow) {
+		nk_xmit_discard(&queue->next);
+		queue->next_flow = NULL;
+	}
+	/* A failure is left to the send, which tries again and counts it. */
+	if (!nk_xmit_build(flow, &queue->next, true))
+		queue->next_flow = flow;
+}
+
+/*
  * Serve what is due, a batch at a time with the lock dropped for the
  * sends, then arm the queue's hrtimer: for the first flow, or, when the
- * budget ran out with more due, after as long as this run took. Returns
- * when it began (for nk_cpu_time_add(): no clock read before the sends).
+ * budget ran out with more due, after as long as this run took; and build
+ * the first flow's next packet. Returns when it began (for
+ * nk_cpu_time_add(): no clock read before the sends).
  */
 static ktime_t nk_queue_run(struct nk_timer_queue *queue)
 {
@@ -281,24 +341,34 @@ static ktime_t nk_queue_run(struct nk_timer_queue *queue)
 	unsigned int served = 0, n, i;
 
 	spin_lock(&queue->lock);
-	while ((n = nk_queue_take_due(queue, now, batch))) {
+	for (;;) {
+		struct nk_xmit_packet next = { .skb = NULL };
+		struct nk_flow *next_flow = queue->next_flow;
+
+		n = nk_queue_take_due(queue, now, batch, &next);
+		if (!n)
+			break;
 		spin_unlock(&queue->lock);
 		/* A flow stopped meanwhile (deleted, replaced) sends no more. */
 		for (i = 0; i < n; i++)
 			if (READ_ONCE(batch[i]->timer_state) != NK_TIMER_STOPPING)
-				expires[i] = nk_expire(batch[i], ktime_get());
-		nk_queue_put_back(queue, batch, expires, n);
+				expires[i] = nk_expire(batch[i], ktime_get(),
+						       batch[i] == next_flow ?
+						       &next : NULL);
+		nk_queue_put_back(queue, batch, expires, n, next_flow, &next);
 		served += n;
 		now = ktime_get();
 		spin_lock(&queue->lock);
 		if (served >= NK_TIMER_BUDGET ||
 		    ktime_to_ns(ktime_sub(now, start)) >= NK_TIMER_BUDGET_NS) {
 			nk_queue_pause(queue, ktime_add(now, ktime_sub(now, start)));
+			nk_queue_build_next(queue);
 			spin_unlock(&queue->lock);
 			return start;
 		}
 	}
 	nk_queue_arm(queue);
+	nk_queue_build_next(queue);
 	spin_unlock(&queue->lock);
 	return start;
 }
@@ -335,6 +405,7 @@ static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
 void nk_timers_init(struct nk_flow *flow)
 {
 	flow->timer_soft = READ_ONCE(softirq_timers);
+	flow->timer_ahead = !flow->timer_soft && READ_ONCE(build_ahead);
 	flow->timer_state = NK_TIMER_IDLE;
 	timerqueue_init(&flow->timer_node);
 }
@@ -386,8 +457,14 @@ static bool nk_timer_stopped(struct nk_flow *flow)
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
 	struct nk_timer_queue *queue = nk_queue_of(flow);
+	struct nk_xmit_packet next = { .skb = NULL };
 
 	spin_lock_bh(&queue->lock);
+	if (queue->next_flow == flow) {
+		next = queue->next;
+		queue->next.skb = NULL;
+		queue->next_flow = NULL;
+	}
 	switch (flow->timer_state) {
 	case NK_TIMER_QUEUED:
 		timerqueue_del(&queue->flows, &flow->timer_node);
@@ -401,6 +478,8 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 		break;
 	}
 	spin_unlock_bh(&queue->lock);
+	if (next.skb)
+		nk_xmit_discard(&next);
 	wait_var_event(&flow->timer_state, nk_timer_stopped(flow));
 	return flow->next_send;
 }
@@ -452,6 +531,9 @@ void nk_timers_module_exit(void)
 		hrtimer_cancel(&qs->hard.timer);
 		tasklet_kill(&qs->hard.tasklet);
 		hrtimer_cancel(&qs->soft.timer);
+		/* Each flow's stop took its next packet. */
+		if (WARN_ON_ONCE(qs->hard.next_flow))
+			nk_xmit_discard(&qs->hard.next);
 	}
 	nk_xmit_free_spares();
 }

@@ -183,57 +183,113 @@ static void nk_push_ipv6(struct sk_buff *skb, const struct nk_flow *flow,
 	skb->protocol = htons(ETH_P_IPV6);
 }
 
+/* IPv6 routes are checked against their FIB node's serial number. */
+static u32 nk_route_cookie(const struct dst_entry *dst, bool ipv4)
+{
+	u32 cookie;
+
+	if (ipv4)
+		return 0;
+	rcu_read_lock();
+	cookie = rt6_get_cookie(container_of(dst, struct rt6_info, dst));
+	rcu_read_unlock();
+	return cookie;
+}
+
 /*
- * Send one keep-alive now; @sent_at is when it was handed to the IP layer,
- * @send what its response must match; @spare: take this CPU's spare skb
- * (nk_xmit_refill() makes another). Returns 0 or a negative errno (no
- * route, no memory, dropped on the way).
+ * Build the flow's next keep-alive, routed, numbered and checksummed, into
+ * @pkt, to be sent by nk_xmit_send() now or later; @spare: take this CPU's
+ * spare skb. Returns 0 or a negative errno (no route, no memory).
  */
-int nk_xmit(struct nk_flow *flow, struct nk_payload_send *send,
-	    ktime_t *sent_at, bool spare)
+int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt,
+		  bool spare)
 {
 	const struct nk_payload_ops *payload = nk_flow_payload(flow);
 	bool ipv4 = flow->params.key.family == AF_INET;
 	unsigned int iphlen = ipv4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
 	struct net *net = flow->nn->net;
+	struct nk_payload_send send;
 	struct dst_entry *dst;
 	struct sk_buff *skb;
 	unsigned int headroom, len;
-	int err;
 
-	dst = nk_route(flow, net, &send->saddr);
-	if (IS_ERR(dst)) {
-		*sent_at = ktime_get();
+	dst = nk_route(flow, net, &send.saddr);
+	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	}
-	send->family = flow->params.key.family;
-	send->sport = flow->params.key.local_port;
-	send->seq = nk_peer_next_seq(&flow->peer);
-	len = payload->prepare(&flow->params, send);
+	send.family = flow->params.key.family;
+	send.sport = flow->params.key.local_port;
+	send.seq = nk_peer_next_seq(&flow->peer);
+	len = payload->prepare(&flow->params, &send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
 	skb = nk_skb_get(headroom + len + dst->dev->needed_tailroom, spare);
 	if (!skb) {
 		dst_release(dst);
-		*sent_at = ktime_get();
 		return -ENOMEM;
 	}
 	skb_reserve(skb, headroom);
-	payload->write(&flow->params, send, skb_put(skb, len), len);
+	payload->write(&flow->params, &send, skb_put(skb, len), len);
 
 	if (ipv4)
-		nk_push_ipv4(skb, flow, dst, send->saddr.ip, net);
+		nk_push_ipv4(skb, flow, dst, send.saddr.ip, net);
 	else
-		nk_push_ipv6(skb, flow, dst, &send->saddr.ip6);
+		nk_push_ipv6(skb, flow, dst, &send.saddr.ip6);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->mark = flow->params.mark;
+	pkt->route_cookie = nk_route_cookie(dst, ipv4);
 	skb_dst_set(skb, dst);
+	pkt->skb = skb;
+	return 0;
+}
 
+/* A packet built but not to be sent (its flow stopped, or another's turn). */
+void nk_xmit_discard(struct nk_xmit_packet *pkt)
+{
+	kfree_skb(pkt->skb);
+	pkt->skb = NULL;
+}
+
+/*
+ * Send @pkt, built by nk_xmit_build() for @flow, and consume it; one built
+ * before a change of routes or addresses is built again. @sent_at is when
+ * it was handed to the IP layer. Returns 0 or a negative errno (no route,
+ * no memory, dropped on the way).
+ */
+int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
+		 ktime_t *sent_at)
+{
+	struct net *net = flow->nn->net;
+	struct sk_buff *skb;
+	int err;
+
+	if (!dst_check(skb_dst(pkt->skb), pkt->route_cookie)) {
+		nk_xmit_discard(pkt);
+		err = nk_xmit_build(flow, pkt, true);
+		if (err) {
+			*sent_at = ktime_get();
+			return err;
+		}
+	}
+	skb = pkt->skb;
+	pkt->skb = NULL;
 	*sent_at = ktime_get();
-	if (ipv4)
+	if (flow->params.key.family == AF_INET)
 		err = ip_local_out(net, NULL, skb);
 	else
 		err = ip6_local_out(net, NULL, skb);
 	err = net_xmit_eval(err);
 	return err > 0 ? -ENOBUFS : err;
+}
+
+/* Build and send one keep-alive now (nk_xmit_build(), nk_xmit_send()). */
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare)
+{
+	struct nk_xmit_packet pkt;
+	int err = nk_xmit_build(flow, &pkt, spare);
+
+	if (err) {
+		*sent_at = ktime_get();
+		return err;
+	}
+	return nk_xmit_send(flow, &pkt, sent_at);
 }

@@ -47,6 +47,9 @@ def start_usender(ns, rate, seconds, local, remote, lead_ns):
 def usender_result(sender, timeout):
     """What a started usender sent, and its CPU time (ns)."""
     out, _ = sender.communicate(timeout=timeout)
+    if sender.returncode:
+        raise subprocess.CalledProcessError(sender.returncode, sender.args,
+                                            output=out)
     words = out.split()
     return int(words[1]), int(words[3])
 

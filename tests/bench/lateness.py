@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """make bench, part 1: send lateness of natkeep against a userspace sender.
 
-Three senders on one CPU, each on its own grid of PERIOD (phases apart, so
+Four senders on one CPU, each on its own grid of PERIOD (phases apart, so
 that they do not delay each other): natkeep's flow as built (hard hrtimer
-+ HI tasklet), a natkeep flow created with softirq_timers=1 (the soft
-hrtimer that sent from its callback: the "before"), and usender (timerfd +
-sendto). nkprobe puts a reference hard irq hrtimer on each grid, on the
++ HI tasklet, its packet built ahead of its due time), one created with
+build_ahead=0 (the packet built when due: the step before), one created
+with softirq_timers=1 (the soft hrtimer that sent from its callback: 0.1,
+the first "before"), and usender (timerfd + sendto). nkprobe puts a reference hard irq hrtimer on each grid, on the
 same CPU, and timestamps every packet at LOCAL_OUT; per tick, sender minus
 reference is the paired lateness. Conditions: idle, CPU load (stress-ng on
 every vCPU), network load (iperf3 UDP flood between two other namespaces),
@@ -25,8 +26,13 @@ from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, USENDER, Cleanup,
 SND, RCV, FLOOD_A, FLOOD_B = "nkb-snd", "nkb-rcv", "nkb-fa", "nkb-fb"
 SND_ADDR, RCV_ADDR = "10.9.0.1", "10.9.0.2"
 CONDITIONS = ("idle", "cpu", "net", "cpu+net")
-# name, source port, how it is made
-SENDERS = (("natkeep", 5061), ("natkeep-softirq", 5062), ("userspace", 5063))
+# name, source port, natkeep's module parameters for its flow (None: usender)
+SENDERS = (("natkeep", 5061, {"softirq_timers": "N", "build_ahead": "Y"}),
+           ("natkeep-when-due", 5064,
+            {"softirq_timers": "N", "build_ahead": "N"}),
+           ("natkeep-softirq", 5062,
+            {"softirq_timers": "Y", "build_ahead": "Y"}),
+           ("userspace", 5063, None))
 TRACEFS = "/sys/kernel/tracing"
 SEND_EVENT = TRACEFS + "/events/natkeep/natkeep_send/enable"
 
@@ -60,13 +66,15 @@ def delete_flow(sport):
             sh(*in_ns(SND, NATKEEPCTL, "flow", "del", "id", str(f["id"])))
 
 
-def natkeep_flow(cpu, sport, period_ms, softirq, phases, tick):
-    """A keep-alive flow whose timer lives on CPU (created from there), on
-    a phase clear of the ticks and of the other senders' PHASES (a flow
-    sends one interval after its creation: re-created until it is)."""
+def natkeep_flow(cpu, sport, period_ms, params, phases, tick):
+    """A keep-alive flow whose timer lives on CPU (created from there), made
+    with natkeep's module PARAMS, on a phase clear of the ticks and of the
+    other senders' PHASES (a flow sends one interval after its creation:
+    re-created until it is)."""
     period = period_ms * 1000000
-    with open("/sys/module/natkeep/parameters/softirq_timers", "w") as f:
-        f.write("Y" if softirq else "N")
+    for name, value in params.items():
+        with open("/sys/module/natkeep/parameters/" + name, "w") as f:
+            f.write(value)
     local = "%s:%d" % (SND_ADDR, sport)
     for _ in range(40):
         sh("taskset", "-c", str(cpu), *in_ns(
@@ -187,19 +195,21 @@ def run(args):
         c.netns(FLOOD_A)
         c.netns(FLOOD_B)
         c.veth(FLOOD_A, "f0", "10.9.1.1/24", FLOOD_B, "f1", "10.9.1.2/24")
-        ports = [p for _, p in SENDERS]
+        ports = [p for _, p, _ in SENDERS]
+        flow_ports = [p for _, p, params in SENDERS if params]
+        user_port = [p for _, p, params in SENDERS if not params][0]
         tick = tick_ns()
         taken = []
-        taken.append(natkeep_flow(cpu, ports[0], args.period_ms, False,
-                                  taken, tick))
-        taken.append(natkeep_flow(cpu, ports[1], args.period_ms, True,
-                                  taken, tick))
+        for _, port, params in SENDERS:
+            if params:
+                taken.append(natkeep_flow(cpu, port, args.period_ms, params,
+                                          taken, tick))
         user_phase = free_phase(period_ns, taken, tick)
         for condition in args.conditions:
             load = start_load(c, condition, args.seconds)
             time.sleep(1)
-            phases = natkeep_phases(period_ns, ports[:2])
-            phases[ports[2]] = user_phase
+            phases = natkeep_phases(period_ns, flow_ports)
+            phases[user_port] = user_phase
             # insmod takes up to a second under TCG: tick 0 comes later.
             base = now_ns() + 2000000000
             starts = [base + (phases[p] - base) % period_ns for p in ports]
@@ -209,9 +219,10 @@ def run(args):
                "starts=" + ",".join(map(str, starts)))
             try:
                 sender = c.spawn("taskset", "-c", str(cpu), *in_ns(
-                    SND, USENDER, str(starts[2]), str(period_ns), str(ticks),
-                    "%s:%d" % (SND_ADDR, ports[2]),
-                    "%s:%d" % (RCV_ADDR, ports[2] + 3000)))
+                    SND, USENDER, str(starts[ports.index(user_port)]),
+                    str(period_ns), str(ticks),
+                    "%s:%d" % (SND_ADDR, user_port),
+                    "%s:%d" % (RCV_ADDR, user_port + 3000)))
                 end = max(starts) + ticks * period_ns
                 time.sleep(max(0, end - now_ns()) / 1e9 + 0.2)
                 sender.wait(timeout=10)
@@ -222,7 +233,7 @@ def run(args):
                 p.kill()
                 p.wait()
             result["conditions"][condition] = parse_probe(
-                text, [n for n, _ in SENDERS])
+                text, [n for n, _, _ in SENDERS])
             result["conditions"][condition]["ticks"] = ticks
     return result
 

@@ -23,7 +23,8 @@ README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
 README_END = "<!-- bench:end -->"
 
 SENDER_NAMES = {
-    "natkeep": "natkeep (hard hrtimer + HI tasklet)",
+    "natkeep": "natkeep (hard hrtimer + HI tasklet, packet built ahead)",
+    "natkeep-when-due": "natkeep, packet built when due (before, build_ahead=0)",
     "natkeep-softirq": "natkeep 0.1 (soft hrtimer; before)",
     "userspace": "userspace (timerfd + sendto)",
 }
@@ -71,7 +72,7 @@ def lateness_table(part):
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for cond, senders in part["conditions"].items():
         base = senders["userspace"]["paired"]["p99"]
-        for name in ("natkeep", "natkeep-softirq", "userspace"):
+        for name in [n for n in SENDER_NAMES if n in senders]:
             s = senders[name]
             ctx = s["contexts"]
             total = sum(ctx.values()) or 1
