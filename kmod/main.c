@@ -18,7 +18,9 @@ static int __init nk_mod_init(void)
 	int err;
 
 	nk_cpu_time_init();
-	nk_timers_module_init();
+	err = nk_timers_module_init();
+	if (err)
+		goto err_timers;
 	err = nk_hook_init();
 	if (err)
 		goto err_hook;
@@ -37,6 +39,7 @@ err_flow:
 	nk_hook_uninit();
 err_hook:
 	nk_timers_module_exit();
+err_timers:
 	nk_cpu_time_uninit();
 	return err;
 }

@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timerqueue.h>
 #include <linux/wait_bit.h>
@@ -69,6 +70,17 @@ enum {
 /* The most slack any flow gets (nk_timer_slack_ns()). */
 #define NK_TIMER_SLACK_MAX_NS	NSEC_PER_MSEC
 
+/*
+ * A hard queue counts its flows by the 10 ms window of their next send, in
+ * a ring of windows (40.96 s: the windows of longer intervals alias, which
+ * only makes the choice below less informed). A randomised flow's next
+ * interval is the less loaded of two random draws within 80..100 %: random
+ * times alone put ~3x the mean in the busiest window at a few sends a
+ * window; two choices bring that close to the mean.
+ */
+#define NK_LOAD_WINDOW_NS	(10 * NSEC_PER_MSEC)
+#define NK_LOAD_WINDOWS		4096
+
 struct nk_timer_queue {
 	spinlock_t lock;		/* the tree, timer_state, the next packet */
 	struct timerqueue_head flows;	/* by latest acceptable service time */
@@ -77,6 +89,8 @@ struct nk_timer_queue {
 	/* Hard queues: the first flow's next keep-alive, built in advance. */
 	struct nk_flow *next_flow;
 	struct nk_xmit_packet next;
+	/* Hard queues: the flows in the tree by the window of next_send. */
+	u16 *load;
 	bool soft;
 };
 
@@ -96,12 +110,53 @@ static struct nk_timer_queue *nk_queue_of(const struct nk_flow *flow)
 	return flow->timer_soft ? &qs->soft : &qs->hard;
 }
 
-static u64 nk_next_interval_ns(const struct nk_flow *flow)
+/* A flow's interval, drawn from 80..100 % if it is randomised. */
+static u64 nk_draw_interval_ns(const struct nk_flow *flow)
 {
 	const struct nk_flow_params *p = &flow->params;
 
 	return nk_interval_ns(p->interval_ms, p->randomize,
 			      p->randomize ? get_random_u32() : 0);
+}
+
+static unsigned int nk_load_window(ktime_t t)
+{
+	return div_u64(ktime_to_ns(t), NK_LOAD_WINDOW_NS) % NK_LOAD_WINDOWS;
+}
+
+/* Queue lock held: @flow joins (@delta 1) or leaves (-1) the tree. */
+static void nk_load_count(struct nk_timer_queue *queue,
+			  const struct nk_flow *flow, int delta)
+{
+	u16 *n;
+
+	if (!queue->load)
+		return;
+	n = &queue->load[nk_load_window(flow->next_send)];
+	/* Saturated counts only make the choice less informed. */
+	if (delta > 0 && *n < U16_MAX)
+		WRITE_ONCE(*n, *n + 1);
+	else if (delta < 0 && *n)
+		WRITE_ONCE(*n, *n - 1);
+}
+
+/*
+ * The interval after the send due at @due: a randomised flow's is the one,
+ * of two drawn, whose window has fewer of its queue's flows (read without
+ * the lock: a hint).
+ */
+static u64 nk_next_interval_ns(const struct nk_flow *flow, ktime_t due)
+{
+	const u16 *load = nk_queue_of(flow)->load;
+	u64 a = nk_draw_interval_ns(flow), b;
+
+	if (!flow->params.randomize || !load)
+		return a;
+	b = nk_draw_interval_ns(flow);
+	if (READ_ONCE(load[nk_load_window(ktime_add_ns(due, b))]) <
+	    READ_ONCE(load[nk_load_window(ktime_add_ns(due, a))]))
+		return b;
+	return a;
 }
 
 /*
@@ -171,7 +226,8 @@ static ktime_t nk_expire(struct nk_flow *flow, ktime_t now,
 		ktime_t sent_at = nk_send(flow, due, pkt, &deadline);
 
 		WRITE_ONCE(flow->next_send,
-			   nk_next_due_ns(due, sent_at, nk_next_interval_ns(flow),
+			   nk_next_due_ns(due, sent_at,
+					  nk_next_interval_ns(flow, due),
 					  flow->params.randomize));
 	}
 	return min(flow->next_send, deadline);
@@ -184,6 +240,7 @@ static void nk_queue_insert(struct nk_timer_queue *queue, struct nk_flow *flow,
 	flow->timer_node.expires = ktime_add_ns(due, nk_timer_slack_ns(flow));
 	flow->timer_state = NK_TIMER_QUEUED;
 	timerqueue_add(&queue->flows, &flow->timer_node);
+	nk_load_count(queue, flow, 1);
 }
 
 static enum hrtimer_mode nk_queue_mode(const struct nk_timer_queue *queue)
@@ -232,6 +289,7 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 		if (ktime_after(nk_timer_due(flow), now))
 			continue;
 		timerqueue_del(&queue->flows, node);
+		nk_load_count(queue, flow, -1);
 		flow->timer_state = NK_TIMER_SENDING;
 		if (flow == queue->next_flow) {
 			*next_pkt = queue->next;
@@ -418,7 +476,7 @@ void nk_timers_init(struct nk_flow *flow)
  */
 ktime_t nk_timers_first_expiry(const struct nk_flow *flow)
 {
-	u64 interval = nk_next_interval_ns(flow);
+	u64 interval = nk_draw_interval_ns(flow);
 
 	if (flow->params.randomize)
 		interval = mul_u64_u32_shr(interval, get_random_u32(), 32) + 1;
@@ -468,6 +526,7 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 	switch (flow->timer_state) {
 	case NK_TIMER_QUEUED:
 		timerqueue_del(&queue->flows, &flow->timer_node);
+		nk_load_count(queue, flow, -1);
 		fallthrough;
 	case NK_TIMER_IDLE:
 		flow->timer_state = NK_TIMER_STOPPED;
@@ -507,7 +566,7 @@ static void nk_queue_init(struct nk_timer_queue *queue, bool soft)
 	}
 }
 
-void nk_timers_module_init(void)
+int nk_timers_module_init(void)
 {
 	int cpu;
 
@@ -517,6 +576,18 @@ void nk_timers_module_init(void)
 		nk_queue_init(&qs->hard, false);
 		nk_queue_init(&qs->soft, true);
 	}
+	/* Every queue set up first: the exit below cancels them all. */
+	for_each_possible_cpu(cpu) {
+		struct nk_timer_queue *hard = per_cpu_ptr(&nk_timer_queues.hard,
+							  cpu);
+
+		hard->load = kcalloc(NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+		if (!hard->load) {
+			nk_timers_module_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* After every flow has stopped: the queues are empty. */
@@ -534,6 +605,8 @@ void nk_timers_module_exit(void)
 		/* Each flow's stop took its next packet. */
 		if (WARN_ON_ONCE(qs->hard.next_flow))
 			nk_xmit_discard(&qs->hard.next);
+		kfree(qs->hard.load);
+		qs->hard.load = NULL;
 	}
 	nk_xmit_free_spares();
 }

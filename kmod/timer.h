@@ -14,7 +14,7 @@
 
 struct nk_flow;
 
-void nk_timers_module_init(void);
+int nk_timers_module_init(void);
 void nk_timers_module_exit(void);
 void nk_timers_init(struct nk_flow *flow);
 void nk_timers_start(struct nk_flow *flow, ktime_t first);
