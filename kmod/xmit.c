@@ -249,6 +249,22 @@ void nk_xmit_discard(struct nk_xmit_packet *pkt)
 	pkt->skb = NULL;
 }
 
+/* Hand @skb to the IP layer; @sent_at: when. */
+static int nk_xmit_out(struct nk_flow *flow, struct sk_buff *skb,
+		       ktime_t *sent_at)
+{
+	struct net *net = flow->nn->net;
+	int err;
+
+	*sent_at = ktime_get();
+	if (flow->params.key.family == AF_INET)
+		err = ip_local_out(net, NULL, skb);
+	else
+		err = ip6_local_out(net, NULL, skb);
+	err = net_xmit_eval(err);
+	return err > 0 ? -ENOBUFS : err;
+}
+
 /*
  * Send @pkt, built by nk_xmit_build() for @flow, and consume it; one built
  * before a change of routes or addresses is built again. @sent_at is when
@@ -258,7 +274,6 @@ void nk_xmit_discard(struct nk_xmit_packet *pkt)
 int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 		 ktime_t *sent_at)
 {
-	struct net *net = flow->nn->net;
 	struct sk_buff *skb;
 	int err;
 
@@ -272,16 +287,10 @@ int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 	}
 	skb = pkt->skb;
 	pkt->skb = NULL;
-	*sent_at = ktime_get();
-	if (flow->params.key.family == AF_INET)
-		err = ip_local_out(net, NULL, skb);
-	else
-		err = ip6_local_out(net, NULL, skb);
-	err = net_xmit_eval(err);
-	return err > 0 ? -ENOBUFS : err;
+	return nk_xmit_out(flow, skb, sent_at);
 }
 
-/* Build and send one keep-alive now (nk_xmit_build(), nk_xmit_send()). */
+/* Build one keep-alive and send it now; @spare as for nk_xmit_build(). */
 int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare)
 {
 	struct nk_xmit_packet pkt;
@@ -291,5 +300,5 @@ int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare)
 		*sent_at = ktime_get();
 		return err;
 	}
-	return nk_xmit_send(flow, &pkt, sent_at);
+	return nk_xmit_out(flow, pkt.skb, sent_at);
 }
