@@ -158,7 +158,10 @@ static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
 	return NF_ACCEPT;
 }
 
-/* The UDP header at @dataoff, if the datagram is whole and to a flow's port. */
+/*
+ * The UDP header at rx->dataoff, if the datagram is whole and to a flow's
+ * port: the one test most packets take (before anything else is set up).
+ */
 static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
 				      struct udphdr *buf)
 {
@@ -189,19 +192,14 @@ static struct nk_flow *nk_rx_lookup(struct nk_net *nn, struct nk_flow_key *key)
 }
 
 /*
- * The rest of the way, once the hook found the UDP header at rx->dataoff
- * and put the addresses and family in @key: to a flow's port? whose flow?
+ * The rest of the way, once the hook found a UDP header @uh to a flow's
+ * port and put the addresses and family in @key: whose flow?
  */
 static unsigned int nk_rx(struct nk_net *nn, struct nk_rx *rx,
-			  struct nk_flow_key *key)
+			  const struct udphdr *uh, struct nk_flow_key *key)
 {
-	const struct udphdr *uh;
 	struct nk_flow *flow;
-	struct udphdr _uh;
 
-	uh = nk_rx_udp(nn, rx, &_uh);
-	if (!uh)
-		return NF_ACCEPT;
 	key->local_port = uh->dest;
 	key->remote_port = uh->source;
 	rx->daddr = key->local;
@@ -213,38 +211,54 @@ static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV4 };
+	const struct udphdr *uh;
 	struct nk_flow_key key;
+	struct udphdr _uh;
+	struct nk_rx rx;
 
 	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
 		return NF_ACCEPT;
+	rx.skb = skb;
 	rx.dataoff = ip_hdrlen(skb);
+	uh = nk_rx_udp(priv, &rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	rx.state = state;
+	rx.nfproto = NFPROTO_IPV4;
 	memset(&key, 0, sizeof(key));
 	key.family = AF_INET;
 	key.local.ip = iph->daddr;
 	key.remote.ip = iph->saddr;
-	return nk_rx(priv, &rx, &key);
+	return nk_rx(priv, &rx, uh, &key);
 }
 
 static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct nk_rx rx = { .skb = skb, .state = state, .nfproto = NFPROTO_IPV6 };
-	struct nk_flow_key key;
+	const struct udphdr *uh;
 	u8 nexthdr = ip6h->nexthdr;
+	struct nk_flow_key key;
+	struct udphdr _uh;
+	struct nk_rx rx;
 	__be16 frag_off;
 	int off;
 
 	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
 	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
 		return NF_ACCEPT;
+	rx.skb = skb;
 	rx.dataoff = off;
+	uh = nk_rx_udp(priv, &rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	rx.state = state;
+	rx.nfproto = NFPROTO_IPV6;
 	memset(&key, 0, sizeof(key));
 	key.family = AF_INET6;
 	key.local.ip6 = ip6h->daddr;
 	key.remote.ip6 = ip6h->saddr;
-	return nk_rx(priv, &rx, &key);
+	return nk_rx(priv, &rx, uh, &key);
 }
 
 /* After conntrack and input NAT, as the SIP socket will see the packet. */

@@ -81,14 +81,19 @@ enum {
 #define NK_LOAD_WINDOW_NS	(10 * NSEC_PER_MSEC)
 #define NK_LOAD_WINDOWS		4096
 
+/* A flow's next keep-alive, built ahead of its due time. */
+struct nk_ahead {
+	struct nk_flow *flow;		/* NULL: none */
+	struct nk_xmit_packet pkt;
+};
+
 struct nk_timer_queue {
 	spinlock_t lock;		/* the tree, timer_state, the next packet */
 	struct timerqueue_head flows;	/* by latest acceptable service time */
 	struct hrtimer timer;
 	struct tasklet_struct tasklet;	/* hard queues only */
 	/* Hard queues: the first flow's next keep-alive, built in advance. */
-	struct nk_flow *next_flow;
-	struct nk_xmit_packet next;
+	struct nk_ahead ahead;
 	/* Hard queues: the flows in the tree by the window of next_send. */
 	u16 *load;
 	bool soft;
@@ -265,15 +270,27 @@ static void nk_queue_arm(struct nk_timer_queue *queue)
 			       nk_timer_slack_ns(flow), nk_queue_mode(queue));
 }
 
+/* Queue lock held: @flow's packet built ahead, if it has one, to @out. */
+static void nk_queue_take_ahead(struct nk_timer_queue *queue,
+				const struct nk_flow *flow,
+				struct nk_ahead *out)
+{
+	if (queue->ahead.flow != flow)
+		return;
+	*out = queue->ahead;
+	queue->ahead.flow = NULL;
+	queue->ahead.pkt.skb = NULL;
+}
+
 /*
  * Queue lock held. Take out up to NK_TIMER_BATCH flows that are due at
  * @now: those whose slack is up, and those after them in the tree (within
- * the largest slack) that are due already. The next packet goes with its
- * flow, to @next_pkt.
+ * the largest slack) that are due already. A packet built ahead goes with
+ * its flow, to @ahead.
  */
 static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 				      ktime_t now, struct nk_flow **batch,
-				      struct nk_xmit_packet *next_pkt)
+				      struct nk_ahead *ahead)
 {
 	ktime_t horizon = ktime_add_ns(now, NK_TIMER_SLACK_MAX_NS);
 	struct timerqueue_node *node, *next;
@@ -291,11 +308,7 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 		timerqueue_del(&queue->flows, node);
 		nk_load_count(queue, flow, -1);
 		flow->timer_state = NK_TIMER_SENDING;
-		if (flow == queue->next_flow) {
-			*next_pkt = queue->next;
-			queue->next.skb = NULL;
-			queue->next_flow = NULL;
-		}
+		nk_queue_take_ahead(queue, flow, ahead);
 		batch[n++] = flow;
 	}
 	return n;
@@ -304,14 +317,14 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 /*
  * Each flow of a served batch goes back in the queue, or stops: the waiter
  * in nk_timers_stop() is woken once the lock is dropped. A flow is freed
- * only after a grace period, so not before this softirq ends. The next
- * packet, unless sent (@next_flow was served for a response timeout only),
- * goes back with its flow.
+ * only after a grace period, so not before this softirq ends. A packet
+ * built ahead, unless sent (its flow was served for a response timeout
+ * only), goes back with its flow: nothing built another meanwhile, the
+ * queue's run being the only builder.
  */
 static void nk_queue_put_back(struct nk_timer_queue *queue,
 			      struct nk_flow **batch, const ktime_t *expires,
-			      unsigned int n, struct nk_flow *next_flow,
-			      struct nk_xmit_packet *next)
+			      unsigned int n, struct nk_ahead *ahead)
 {
 	unsigned long stopped = 0;
 	unsigned int i;
@@ -326,16 +339,15 @@ static void nk_queue_put_back(struct nk_timer_queue *queue,
 			__set_bit(i, &stopped);
 		} else {
 			nk_queue_insert(queue, flow, expires[i]);
-			if (flow == next_flow && next->skb && !queue->next_flow) {
-				queue->next = *next;
-				queue->next_flow = flow;
-				next->skb = NULL;
+			if (flow == ahead->flow && ahead->pkt.skb) {
+				queue->ahead = *ahead;
+				ahead->pkt.skb = NULL;
 			}
 		}
 	}
 	spin_unlock(&queue->lock);
-	if (next->skb)
-		nk_xmit_discard(next);
+	if (ahead->pkt.skb)
+		nk_xmit_discard(&ahead->pkt);
 	for_each_set_bit(i, &stopped, NK_TIMER_BATCH)
 		wake_up_var(&batch[i]->timer_state);
 }
@@ -373,15 +385,15 @@ static void nk_queue_build_next(struct nk_timer_queue *queue)
 	if (queue->soft || !first)
 		return;
 	flow = container_of(first, struct nk_flow, timer_node);
-	if (flow == queue->next_flow || !flow->timer_ahead)
+	if (flow == queue->ahead.flow || !flow->timer_ahead)
 		return;
-	if (queue->next_flow) {
-		nk_xmit_discard(&queue->next);
-		queue->next_flow = NULL;
+	if (queue->ahead.flow) {
+		nk_xmit_discard(&queue->ahead.pkt);
+		queue->ahead.flow = NULL;
 	}
 	/* A failure is left to the send, which tries again and counts it. */
-	if (!nk_xmit_build(flow, &queue->next, true))
-		queue->next_flow = flow;
+	if (!nk_xmit_build(flow, &queue->ahead.pkt, true))
+		queue->ahead.flow = flow;
 }
 
 /*
@@ -400,10 +412,9 @@ static ktime_t nk_queue_run(struct nk_timer_queue *queue)
 
 	spin_lock(&queue->lock);
 	for (;;) {
-		struct nk_xmit_packet next = { .skb = NULL };
-		struct nk_flow *next_flow = queue->next_flow;
+		struct nk_ahead ahead = { .flow = NULL };
 
-		n = nk_queue_take_due(queue, now, batch, &next);
+		n = nk_queue_take_due(queue, now, batch, &ahead);
 		if (!n)
 			break;
 		spin_unlock(&queue->lock);
@@ -411,9 +422,9 @@ static ktime_t nk_queue_run(struct nk_timer_queue *queue)
 		for (i = 0; i < n; i++)
 			if (READ_ONCE(batch[i]->timer_state) != NK_TIMER_STOPPING)
 				expires[i] = nk_expire(batch[i], ktime_get(),
-						       batch[i] == next_flow ?
-						       &next : NULL);
-		nk_queue_put_back(queue, batch, expires, n, next_flow, &next);
+						       batch[i] == ahead.flow ?
+						       &ahead.pkt : NULL);
+		nk_queue_put_back(queue, batch, expires, n, &ahead);
 		served += n;
 		now = ktime_get();
 		spin_lock(&queue->lock);
@@ -515,14 +526,10 @@ static bool nk_timer_stopped(struct nk_flow *flow)
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
 	struct nk_timer_queue *queue = nk_queue_of(flow);
-	struct nk_xmit_packet next = { .skb = NULL };
+	struct nk_ahead ahead = { .flow = NULL };
 
 	spin_lock_bh(&queue->lock);
-	if (queue->next_flow == flow) {
-		next = queue->next;
-		queue->next.skb = NULL;
-		queue->next_flow = NULL;
-	}
+	nk_queue_take_ahead(queue, flow, &ahead);
 	switch (flow->timer_state) {
 	case NK_TIMER_QUEUED:
 		timerqueue_del(&queue->flows, &flow->timer_node);
@@ -537,8 +544,8 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 		break;
 	}
 	spin_unlock_bh(&queue->lock);
-	if (next.skb)
-		nk_xmit_discard(&next);
+	if (ahead.flow)
+		nk_xmit_discard(&ahead.pkt);
 	wait_var_event(&flow->timer_state, nk_timer_stopped(flow));
 	return flow->next_send;
 }
@@ -603,8 +610,8 @@ void nk_timers_module_exit(void)
 		tasklet_kill(&qs->hard.tasklet);
 		hrtimer_cancel(&qs->soft.timer);
 		/* Each flow's stop took its next packet. */
-		if (WARN_ON_ONCE(qs->hard.next_flow))
-			nk_xmit_discard(&qs->hard.next);
+		if (WARN_ON_ONCE(qs->hard.ahead.flow))
+			nk_xmit_discard(&qs->hard.ahead.pkt);
 		kfree(qs->hard.load);
 		qs->hard.load = NULL;
 	}
