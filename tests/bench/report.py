@@ -244,6 +244,23 @@ def hook_table(part):
         "the same to another port", part["sip_to_flow_port_pps"],
         part["sip_to_other_port_pps"], "parse", target=False)
     out.append("")
+    boots = part.get("boots") or []
+    if len(boots) > 1:
+        out.append("%d boots pooled: each cost is the median of all their "
+                   "pairs, its interval a two-level bootstrap (boots drawn, "
+                   "then pairs), which counts the boots' scatter. Each boot "
+                   "alone, with its own interval:" % len(boots))
+        out.append("")
+        out.append("| boot | loaded, no flows | %d flows | parse |" % part["flows"])
+        out.append("|---:|---:|---:|---:|")
+        for i, b in enumerate(boots, 1):
+            cells = []
+            for c in ("loaded_no_flows", "with_flows", "parse"):
+                ci = b.get(c + "_cost_ci")
+                cells.append(pct(b.get(c + "_cost")) +
+                             (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
+            out.append("| %d | %s |" % (i, " | ".join(cells)))
+        out.append("")
     out.append("A namespace registers natkeep's hooks with its first flow: "
                "without flows the packet path is the kernel's own, so the "
                "first row measures how far apart trials fall.")
@@ -404,6 +421,11 @@ def check_hook(part, result):
                bool(pairs) and all(is_number(x) and x < 1 for x in pairs))
         result("hook: %s_cost a number below 1" % k,
                is_number(part[k + "_cost"]) and part[k + "_cost"] < 1)
+    boots = part.get("boots") or []
+    result("hook: %d boot(s) pooled, each with its own costs" % len(boots),
+           bool(boots) and all(is_number(b.get(k + "_cost"))
+                               for b in boots
+                               for k in ("loaded_no_flows", "with_flows", "parse")))
 
 
 CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
