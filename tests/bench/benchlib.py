@@ -17,6 +17,7 @@ NATKEEP_KO = (os.environ.get("NATKEEP_BENCH_KO") or
 PROBE_KO = os.path.join(TOP, "tests", "bench", "probe", "nkprobe.ko")
 NATKEEPCTL = os.path.join(TOP, "agent", "natkeepctl", "natkeepctl")
 USENDER = os.path.join(TOP, "tests", "bench", "usender")
+CPU_TIME = "/sys/kernel/debug/natkeep/cpu_time"
 
 
 def sh(*args, check=True, capture=True, **kw):
@@ -28,6 +29,20 @@ def sh(*args, check=True, capture=True, **kw):
         raise RuntimeError("%s: exit %d: %s" % (" ".join(args), r.returncode,
                                                 (r.stderr or "").strip()))
     return r.stdout or ""
+
+
+def module_cpu_by_cpu():
+    """{cpu: [ns, runs]}: the time natkeep's timer runs have taken on each
+    CPU, as the module measures it (debugfs natkeep/cpu_time), and how many
+    runs."""
+    if not os.path.exists(CPU_TIME):
+        sh("mount", "-t", "debugfs", "none", "/sys/kernel/debug")
+    by_cpu = {}
+    with open(CPU_TIME) as f:
+        for line in f:
+            cpu, cpu_ns, cpu_runs = line.split()
+            by_cpu[int(cpu)] = [int(cpu_ns), int(cpu_runs)]
+    return by_cpu
 
 
 def now_ns():

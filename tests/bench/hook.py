@@ -32,7 +32,8 @@ import statistics
 import subprocess
 import time
 
-from benchlib import NATKEEP_KO, NATKEEPCTL, TOP, Cleanup, in_ns, sh
+from benchlib import (NATKEEP_KO, NATKEEPCTL, TOP, Cleanup, in_ns,
+                      module_cpu_by_cpu, sh)
 
 UDPFLOOD = os.path.join(TOP, "tests", "bench", "udpflood")
 SND = "nkb-hs"
@@ -156,8 +157,10 @@ def pool(parts):
     cost the median of the pooled pairs with boots_ci()'s interval (one
     boot: its own median_ci()), and each boot's own figures under "boots"."""
     out = dict(parts[0])
-    out["boots"] = [{c + k: p.get(c + k) for c in COSTS
-                     for k in ("_cost", "_cost_ci")} for p in parts]
+    out["boots"] = [dict({c + k: p.get(c + k) for c in COSTS
+                          for k in ("_cost", "_cost_ci")},
+                         with_flows_timer_cpu=p.get("with_flows_timer_cpu"))
+                    for p in parts]
     for k in RATES:
         out[k] = [r for p in parts for r in p[k]]
     for c in COSTS:
@@ -171,15 +174,28 @@ def pool(parts):
 
 
 def create_flows(ns, n):
-    """N keep-alive flows in NS: 50 000 local ports, then more remote ports."""
+    """N keep-alive flows in NS: 50 000 local ports, then more remote ports;
+    the same number created from each CPU, so each CPU's queue holds the
+    same share in every boot (a flow's timer stays on the CPU it was
+    created on)."""
     os.makedirs(TMP, exist_ok=True)
-    path = TMP + "/add"
-    with open(path, "w") as f:
-        for i in range(n):
-            f.write("flow add local 10.41.0.1:%d remote 10.41.0.2:%d "
-                    "interval 20s type keep-alive random\n" %
-                    (10000 + i % 50000, 5060 + i // 50000))
-    sh(*in_ns(ns, NATKEEPCTL, "-b", path))
+    cpus = os.cpu_count()
+    for cpu in range(cpus):
+        path = "%s/add%d" % (TMP, cpu)
+        with open(path, "w") as f:
+            for i in range(cpu, n, cpus):
+                f.write("flow add local 10.41.0.1:%d remote 10.41.0.2:%d "
+                        "interval 20s type keep-alive random\n" %
+                        (10000 + i % 50000, 5060 + i // 50000))
+        sh(*pinned(cpu, in_ns(ns, NATKEEPCTL, "-b", path)))
+
+
+def timer_cpu_delta(before):
+    """Per CPU, [ns, runs] of natkeep's timer runs since BEFORE."""
+    after = module_cpu_by_cpu()
+    return {str(c): [v[0] - before.get(c, [0, 0])[0],
+                     v[1] - before.get(c, [0, 0])[1]]
+            for c, v in sorted(after.items())}
 
 
 def run(args):
@@ -203,8 +219,11 @@ def run(args):
         sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
         create_flows(RCV[1], args.flows)
         time.sleep(args.settle)
+        before = module_cpu_by_cpu()
         without, with_flows = alternating(
             ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
+        # Where the flows' sends ran meanwhile (the flood is on CPU 0).
+        res["with_flows_timer_cpu"] = timer_cpu_delta(before)
         res["no_flows_pps"] = without
         res["with_flows_pps"] = with_flows
         record(res, "with_flows", with_flows, without)

@@ -49,16 +49,14 @@ import time
 import subprocess
 
 from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, TOP, Cleanup, in_ns,
-                      now_ns, sh, start_usender, usender_result)
+                      module_cpu_by_cpu, now_ns, sh, start_usender,
+                      usender_result)
 
 NAMESPACES = 8
 FIRST_PORT = 10000
 CPUSPIN = os.path.join(TOP, "tests", "bench", "cpuspin")
 TMP = "/tmp/nkbench-scale"
 FLOW_CGROUP = "/sys/fs/cgroup/nkbench-flows"
-CPU_TIME = "/sys/kernel/debug/natkeep/cpu_time"
-
-
 def ns_name(k):
     return "nkb-scale%d" % k
 
@@ -175,14 +173,8 @@ def slab_overhead_per_flow():
 def module_cpu():
     """Nanoseconds natkeep's timer runs have taken, and how many runs, on
     all CPUs together."""
-    if not os.path.exists(CPU_TIME):
-        sh("mount", "-t", "debugfs", "none", "/sys/kernel/debug")
-    ns = runs = 0
-    with open(CPU_TIME) as f:
-        for line in f:
-            _, cpu_ns, cpu_runs = line.split()
-            ns, runs = ns + int(cpu_ns), runs + int(cpu_runs)
-    return ns, runs
+    by_cpu = module_cpu_by_cpu().values()
+    return sum(v[0] for v in by_cpu), sum(v[1] for v in by_cpu)
 
 
 def spin_rounds(seconds):
