@@ -7,7 +7,9 @@ socket on a port that is no flow's, in nkb-hr0 or nkb-hr1, over veth.
     between them, A-B, B-A, ...; cost per pair of trials, median over the
     pairs. (A namespace registers the hooks with its first flow: without
     flows the packet path is the kernel's own.)
-  - with N flows (100 000) in nkb-hr1 vs none in nkb-hr0 (module loaded),
+  - with one flow in nkb-hr1 (the hooks registered, the port filter's
+    test the only work for the flood), then with N flows (100 000) more,
+    vs none in nkb-hr0 (module loaded),
     and the parse: SIP responses from a flow's peer to the flow's port
     (each one parsed and matched against the request in flight) vs the same
     datagrams to a port that is no flow's. One flood alternates between the
@@ -127,9 +129,10 @@ def record(res, name, rates, base):
     res[name + "_cost_ci"] = median_ci(costs)
 
 
-COSTS = ("loaded_no_flows", "with_flows", "parse")
-RATES = ("not_loaded_pps", "loaded_no_flows_pps", "no_flows_pps",
-         "with_flows_pps", "sip_to_other_port_pps", "sip_to_flow_port_pps")
+COSTS = ("loaded_no_flows", "one_flow", "with_flows", "parse")
+RATES = ("not_loaded_pps", "loaded_no_flows_pps", "one_flow_base_pps",
+         "one_flow_pps", "no_flows_pps", "with_flows_pps",
+         "sip_to_other_port_pps", "sip_to_flow_port_pps")
 
 
 def boots_ci(boots, resamples=4000, seed=1):
@@ -217,6 +220,18 @@ def run(args):
         record(res, "loaded_no_flows", loaded, unloaded)
 
         sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
+        # One flow: natkeep's hooks in the receiver's namespace, the port
+        # filter's test and nothing else on this flood's path.
+        sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.41.0.1:9000",
+                  "remote", "10.41.0.2:5060", "interval", "20s", "type",
+                  "keep-alive"))
+        time.sleep(args.settle)
+        without, one = alternating(
+            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
+        res["one_flow_base_pps"] = without
+        res["one_flow_pps"] = one
+        record(res, "one_flow", one, without)
+
         create_flows(RCV[1], args.flows)
         time.sleep(args.settle)
         before = module_cpu_by_cpu()

@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import agents  # noqa: E402 -- part 5 renders and checks itself
+import hook  # noqa: E402 -- its costs and rates, by name
 
 README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
 README_END = "<!-- bench:end -->"
@@ -237,6 +238,10 @@ def hook_table(part):
             verdict))
     row("module loaded, no flows", "module not loaded",
         part["loaded_no_flows_pps"], part["not_loaded_pps"], "loaded_no_flows")
+    if "one_flow_cost" in part:
+        row("1 flow in the receiver's namespace (its hooks, the port test)",
+            "no flows there", part["one_flow_pps"], part["one_flow_base_pps"],
+            "one_flow")
     row("%d flows in the receiver's namespace" % part["flows"],
         "no flows there", part["with_flows_pps"], part["no_flows_pps"],
         "with_flows")
@@ -251,11 +256,15 @@ def hook_table(part):
                    "then pairs), which counts the boots' scatter. Each boot "
                    "alone, with its own interval:" % len(boots))
         out.append("")
-        out.append("| boot | loaded, no flows | %d flows | parse |" % part["flows"])
-        out.append("|---:|---:|---:|---:|")
+        costs = [c for c in ("loaded_no_flows", "one_flow", "with_flows", "parse")
+                 if c + "_cost" in part]
+        names = {"loaded_no_flows": "loaded, no flows", "one_flow": "1 flow",
+                 "with_flows": "%d flows" % part["flows"], "parse": "parse"}
+        out.append("| boot | %s |" % " | ".join(names[c] for c in costs))
+        out.append("|---:|%s" % ("---:|" * len(costs)))
         for i, b in enumerate(boots, 1):
             cells = []
-            for c in ("loaded_no_flows", "with_flows", "parse"):
+            for c in costs:
                 ci = b.get(c + "_cost_ci")
                 cells.append(pct(b.get(c + "_cost")) +
                              (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
@@ -410,12 +419,11 @@ def check_scale(part, result):
 
 
 def check_hook(part, result):
-    for k in ("not_loaded_pps", "loaded_no_flows_pps", "no_flows_pps",
-              "with_flows_pps", "sip_to_other_port_pps", "sip_to_flow_port_pps"):
+    for k in hook.RATES:
         v = part[k]
         result("hook: %s: %d positive rates" % (k, len(v)),
                bool(v) and all(is_number(x) and x > 0 for x in v))
-    for k in ("loaded_no_flows", "with_flows", "parse"):
+    for k in hook.COSTS:
         pairs = part[k + "_pair_costs"]
         result("hook: %s: a cost below 1 per pair" % k,
                bool(pairs) and all(is_number(x) and x < 1 for x in pairs))
@@ -425,7 +433,7 @@ def check_hook(part, result):
     result("hook: %d boot(s) pooled, each with its own costs" % len(boots),
            bool(boots) and all(is_number(b.get(k + "_cost"))
                                for b in boots
-                               for k in ("loaded_no_flows", "with_flows", "parse")))
+                               for k in hook.COSTS))
 
 
 CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
