@@ -7,7 +7,8 @@ socket on a port that is no flow's, in nkb-hr0 or nkb-hr1, over veth.
     between them, A-B, B-A, ...; cost per pair of trials, median over the
     pairs. (A namespace registers the hooks with its first flow: without
     flows the packet path is the kernel's own.)
-  - with one flow in nkb-hr1 (the hooks registered, the port filter's
+  - with no flows in either (the method's own bias: the same code), with
+    one flow in nkb-hr1 (the hooks registered, the port filter's
     test the only work for the flood), then with N flows (100 000) more,
     vs none in nkb-hr0 (module loaded),
     and the parse: SIP responses from a flow's peer to the flow's port
@@ -129,8 +130,9 @@ def record(res, name, rates, base):
     res[name + "_cost_ci"] = median_ci(costs)
 
 
-COSTS = ("loaded_no_flows", "one_flow", "with_flows", "parse")
-RATES = ("not_loaded_pps", "loaded_no_flows_pps", "one_flow_base_pps",
+COSTS = ("loaded_no_flows", "null", "one_flow", "with_flows", "parse")
+RATES = ("not_loaded_pps", "loaded_no_flows_pps", "null_base_pps",
+         "null_pps", "one_flow_base_pps",
          "one_flow_pps", "no_flows_pps", "with_flows_pps",
          "sip_to_other_port_pps", "sip_to_flow_port_pps")
 
@@ -220,6 +222,13 @@ def run(args):
         record(res, "loaded_no_flows", loaded, unloaded)
 
         sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
+        # No flows anywhere: the two destinations' paths are the same code,
+        # so whatever this reads is the method's own bias.
+        without, null = alternating(
+            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
+        res["null_base_pps"] = without
+        res["null_pps"] = null
+        record(res, "null", null, without)
         # One flow: natkeep's hooks in the receiver's namespace, the port
         # filter's test and nothing else on this flood's path.
         sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.41.0.1:9000",

@@ -238,6 +238,10 @@ def hook_table(part):
             verdict))
     row("module loaded, no flows", "module not loaded",
         part["loaded_no_flows_pps"], part["not_loaded_pps"], "loaded_no_flows")
+    if "null_cost" in part:
+        row("no flows in the receiver's namespace either (the same path: "
+            "the method's bias)", "no flows there", part["null_pps"],
+            part["null_base_pps"], "null", target=False)
     if "one_flow_cost" in part:
         row("1 flow in the receiver's namespace (its hooks, the port test)",
             "no flows there", part["one_flow_pps"], part["one_flow_base_pps"],
@@ -256,9 +260,9 @@ def hook_table(part):
                    "then pairs), which counts the boots' scatter. Each boot "
                    "alone, with its own interval:" % len(boots))
         out.append("")
-        costs = [c for c in ("loaded_no_flows", "one_flow", "with_flows", "parse")
-                 if c + "_cost" in part]
-        names = {"loaded_no_flows": "loaded, no flows", "one_flow": "1 flow",
+        costs = [c for c in hook.COSTS if c + "_cost" in part]
+        names = {"loaded_no_flows": "loaded, no flows", "null": "null",
+                 "one_flow": "1 flow",
                  "with_flows": "%d flows" % part["flows"], "parse": "parse"}
         out.append("| boot | %s |" % " | ".join(names[c] for c in costs))
         out.append("|---:|%s" % ("---:|" * len(costs)))
