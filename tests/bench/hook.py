@@ -26,7 +26,9 @@ Cost = 1 - rate / baseline rate. The N flows send too (5000 packets/s at
 One boot's figure moves by 2-3 points from boot to boot (the same module
 measured twice gave 2.3 % and -2.7 %), more than its own interval allows:
 make bench runs this part in several boots and pool() judges them
-together, with an interval that counts the boots' scatter.
+together, with an interval that counts the boots' scatter. The null pair
+shows why: the two destinations' paths, the same code, read -0.6..6.4 %
+apart by boot (2026-12-03), each boot's interval tight.
 """
 import math
 import os

@@ -57,6 +57,8 @@ FIRST_PORT = 10000
 CPUSPIN = os.path.join(TOP, "tests", "bench", "cpuspin")
 TMP = "/tmp/nkbench-scale"
 FLOW_CGROUP = "/sys/fs/cgroup/nkbench-flows"
+
+
 def ns_name(k):
     return "nkb-scale%d" % k
 
