@@ -158,10 +158,7 @@ static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
 	return NF_ACCEPT;
 }
 
-/*
- * The UDP header at rx->dataoff, if the datagram is whole and to a flow's
- * port: the one test most packets take (before anything else is set up).
- */
+/* The UDP header at rx->dataoff, if the datagram is whole and to a flow's port. */
 static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
 				      struct udphdr *buf)
 {
@@ -191,74 +188,77 @@ static struct nk_flow *nk_rx_lookup(struct nk_net *nn, struct nk_flow_key *key)
 	return nk_flow_lookup(nn, key);
 }
 
-/*
- * The rest of the way, once the hook found a UDP header @uh to a flow's
- * port and put the addresses and family in @key: whose flow?
- */
-static unsigned int nk_rx(struct nk_net *nn, struct nk_rx *rx,
-			  const struct udphdr *uh, struct nk_flow_key *key)
+/* The flow key of a packet to a flow's port (@uh its UDP header). */
+static void nk_rx_key(const struct nk_rx *rx, const struct udphdr *uh,
+		      struct nk_flow_key *key)
 {
-	struct nk_flow *flow;
+	memset(key, 0, sizeof(*key));
+	if (rx->nfproto == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(rx->skb);
 
+		key->family = AF_INET;
+		key->local.ip = iph->daddr;
+		key->remote.ip = iph->saddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(rx->skb);
+
+		key->family = AF_INET6;
+		key->local.ip6 = ip6h->daddr;
+		key->remote.ip6 = ip6h->saddr;
+	}
 	key->local_port = uh->dest;
 	key->remote_port = uh->source;
-	rx->daddr = key->local;
-	flow = nk_rx_lookup(nn, key);
-	return flow ? nk_rx_flow(flow, rx) : NF_ACCEPT;
+}
+
+/*
+ * The rest of the way, once the hook found a whole UDP datagram at
+ * @dataoff: to a flow's port? whose flow? The port test comes first,
+ * before anything else is set up: it is all most packets take.
+ */
+static unsigned int nk_rx(struct nk_net *nn, struct sk_buff *skb,
+			  const struct nf_hook_state *state, u8 nfproto,
+			  unsigned int dataoff)
+{
+	const struct udphdr *uh;
+	struct nk_flow_key key;
+	struct nk_flow *flow;
+	struct udphdr _uh;
+	struct nk_rx rx;
+
+	rx.skb = skb;
+	rx.dataoff = dataoff;
+	uh = nk_rx_udp(nn, &rx, &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	rx.state = state;
+	rx.nfproto = nfproto;
+	nk_rx_key(&rx, uh, &key);
+	rx.daddr = key.local;
+	flow = nk_rx_lookup(nn, &key);
+	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
 }
 
 static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	const struct udphdr *uh;
-	struct nk_flow_key key;
-	struct udphdr _uh;
-	struct nk_rx rx;
 
 	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
 		return NF_ACCEPT;
-	rx.skb = skb;
-	rx.dataoff = ip_hdrlen(skb);
-	uh = nk_rx_udp(priv, &rx, &_uh);
-	if (!uh)
-		return NF_ACCEPT;
-	rx.state = state;
-	rx.nfproto = NFPROTO_IPV4;
-	memset(&key, 0, sizeof(key));
-	key.family = AF_INET;
-	key.local.ip = iph->daddr;
-	key.remote.ip = iph->saddr;
-	return nk_rx(priv, &rx, uh, &key);
+	return nk_rx(priv, skb, state, NFPROTO_IPV4, ip_hdrlen(skb));
 }
 
 static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	const struct udphdr *uh;
-	u8 nexthdr = ip6h->nexthdr;
-	struct nk_flow_key key;
-	struct udphdr _uh;
-	struct nk_rx rx;
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 	__be16 frag_off;
 	int off;
 
-	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr, &frag_off);
 	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
 		return NF_ACCEPT;
-	rx.skb = skb;
-	rx.dataoff = off;
-	uh = nk_rx_udp(priv, &rx, &_uh);
-	if (!uh)
-		return NF_ACCEPT;
-	rx.state = state;
-	rx.nfproto = NFPROTO_IPV6;
-	memset(&key, 0, sizeof(key));
-	key.family = AF_INET6;
-	key.local.ip6 = ip6h->daddr;
-	key.remote.ip6 = ip6h->saddr;
-	return nk_rx(priv, &rx, uh, &key);
+	return nk_rx(priv, skb, state, NFPROTO_IPV6, off);
 }
 
 /* After conntrack and input NAT, as the SIP socket will see the packet. */

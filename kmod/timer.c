@@ -544,7 +544,7 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 		break;
 	}
 	spin_unlock_bh(&queue->lock);
-	if (ahead.flow)
+	if (ahead.pkt.skb)
 		nk_xmit_discard(&ahead.pkt);
 	wait_var_event(&flow->timer_state, nk_timer_stopped(flow));
 	return flow->next_send;

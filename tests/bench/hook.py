@@ -109,6 +109,18 @@ def alternating(dsts, args, payload=None, sport=7000):
     return rates[0][:n], rates[1][:n]
 
 
+# The flood's two destinations: no flows in nkb-hr0, natkeep's in nkb-hr1.
+NS_PAIR = ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999"))
+
+
+def compare(res, name, keys, dsts, args, payload=None, sport=7000):
+    """One alternating() flood between DSTS, its rates under KEYS (baseline,
+    measured) and its cost as NAME (record())."""
+    base, rates = alternating(dsts, args, payload, sport)
+    res[keys[0]], res[keys[1]] = base, rates
+    record(res, name, rates, base)
+
+
 def pair_costs(rates, base):
     """1 - rate / baseline for each pair (the same index)."""
     return [1.0 - r / b for r, b in zip(rates, base) if b]
@@ -226,33 +238,23 @@ def run(args):
         sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
         # No flows anywhere: the two destinations' paths are the same code,
         # so whatever this reads is the method's own bias.
-        without, null = alternating(
-            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
-        res["null_base_pps"] = without
-        res["null_pps"] = null
-        record(res, "null", null, without)
+        compare(res, "null", ("null_base_pps", "null_pps"), NS_PAIR, args)
         # One flow: natkeep's hooks in the receiver's namespace, the port
         # filter's test and nothing else on this flood's path.
         sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.41.0.1:9000",
                   "remote", "10.41.0.2:5060", "interval", "20s", "type",
                   "keep-alive"))
         time.sleep(args.settle)
-        without, one = alternating(
-            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
-        res["one_flow_base_pps"] = without
-        res["one_flow_pps"] = one
-        record(res, "one_flow", one, without)
+        compare(res, "one_flow", ("one_flow_base_pps", "one_flow_pps"),
+                NS_PAIR, args)
 
         create_flows(RCV[1], args.flows)
         time.sleep(args.settle)
         before = module_cpu_by_cpu()
-        without, with_flows = alternating(
-            ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999")), args)
+        compare(res, "with_flows", ("no_flows_pps", "with_flows_pps"), NS_PAIR,
+                args)
         # Where the flows' sends ran meanwhile (the flood is on CPU 0).
         res["with_flows_timer_cpu"] = timer_cpu_delta(before)
-        res["no_flows_pps"] = without
-        res["with_flows_pps"] = with_flows
-        record(res, "with_flows", with_flows, without)
 
         # The parse: a SIP flow from 10.40.1.2:5060 to the flood's source.
         sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.40.1.2:5060",
@@ -261,10 +263,7 @@ def run(args):
         payload = TMP + "/sip200"
         with open(payload, "w") as f:
             f.write(SIP_200)
-        other, parsed = alternating(
-            ((RCV[1], "10.40.1.2:9999"), (RCV[1], "10.40.1.2:5060")), args,
-            payload, sport=5060)
-        res["sip_to_other_port_pps"] = other
-        res["sip_to_flow_port_pps"] = parsed
-        record(res, "parse", parsed, other)
+        compare(res, "parse", ("sip_to_other_port_pps", "sip_to_flow_port_pps"),
+                ((RCV[1], "10.40.1.2:9999"), (RCV[1], "10.40.1.2:5060")), args,
+                payload, sport=5060)
     return res

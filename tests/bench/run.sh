@@ -56,17 +56,24 @@ esac
 # its time).
 limit=3600
 [ $smoke = 1 ] && limit=900
+# vm_bench LIMIT OUT ARGS...: bench.py ARGS in one VM boot; its progress to
+# stdout, its document to OUT (empty if it gave none); the VM's status.
+vm_bench() {
+	local limit=$1 out=$2 rc=0
+	shift 2
+	tests/vm/run.sh -k "$KVER" -m 3072M -t "$limit" -- env "${envs[@]}" python3 tests/bench/bench.py "$@" \
+		>"$work/out" || rc=$?
+	grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
+	{ grep '^NATKEEP-BENCH-JSON ' "$work/out" || true; } | tail -n 1 | sed 's/^NATKEEP-BENCH-JSON //' >"$out"
+	return $rc
+}
 rc=0
-tests/vm/run.sh -k "$KVER" -m 3072M -t $limit -- env "${envs[@]}" python3 tests/bench/bench.py "${args[@]}" \
-	>"$work/out" || rc=$?
-grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
-line=$(grep '^NATKEEP-BENCH-JSON ' "$work/out" | tail -n 1 || true)
-if [ -z "$line" ]; then
+vm_bench $limit "$work/boot1.json" "${args[@]}" || rc=$?
+if [ ! -s "$work/boot1.json" ]; then
 	echo "FAIL: bench: the VM gave no results (status $rc)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-printf '%s\n' "${line#NATKEEP-BENCH-JSON }" >"$work/boot1.json"
 # The hook part's figure moves between boots by more than one boot's
 # interval: HOOK_BOOTS boots in all (3 by default), pooled (hook.pool()).
 boots=1
@@ -77,11 +84,7 @@ if [ $smoke = 0 ]; then
 fi
 for b in $(seq 2 "$boots"); do
 	echo "bench: hook, boot $b of $boots" >&2
-	tests/vm/run.sh -k "$KVER" -m 3072M -t 900 -- env "${envs[@]}" python3 tests/bench/bench.py --only hook \
-		>"$work/out" || true
-	grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
-	grep '^NATKEEP-BENCH-JSON ' "$work/out" | tail -n 1 | sed 's/^NATKEEP-BENCH-JSON //' \
-		>"$work/boot$b.json" || true
+	vm_bench 900 "$work/boot$b.json" --only hook || true
 done
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
