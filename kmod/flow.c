@@ -210,8 +210,8 @@ void nk_flow_delete(struct nk_flow *flow)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->table, &flow->node, nk_flow_table_params);
 	xa_erase(&nn->flows, flow->id);
-	nk_hooks_port_put(nn);
 	nn->count--;
+	nk_hooks_port_put(nn);
 	pr_debug("flow %u deleted\n", flow->id);
 	nk_flow_release(flow);
 }
@@ -234,6 +234,20 @@ static int __net_init nk_net_init(struct net *net)
 	return err;
 }
 
+/*
+ * Unload and namespace exit wait for a grace period after pre_exit: the
+ * hooks go here, so that no run of them is left when exit frees what they
+ * read (the filter, this nk_net, the module's buffers).
+ */
+static void __net_exit nk_net_pre_exit(struct net *net)
+{
+	struct nk_net *nn = nk_net_get(net);
+
+	mutex_lock(&nn->lock);
+	nk_hooks_unregister(nn);
+	mutex_unlock(&nn->lock);
+}
+
 static void __net_exit nk_net_exit(struct net *net)
 {
 	struct nk_net *nn = nk_net_get(net);
@@ -244,7 +258,6 @@ static void __net_exit nk_net_exit(struct net *net)
 	xa_for_each(&nn->flows, id, flow)
 		nk_flow_delete(flow);
 	mutex_unlock(&nn->lock);
-	nk_hooks_net_exit(nn);
 	xa_destroy(&nn->flows);
 	rhashtable_destroy(&nn->table);
 	/* Stopped timers write no more; flows in a grace period read none. */
@@ -253,6 +266,7 @@ static void __net_exit nk_net_exit(struct net *net)
 
 static struct pernet_operations nk_net_ops = {
 	.init = nk_net_init,
+	.pre_exit = nk_net_pre_exit,
 	.exit = nk_net_exit,
 	.id = &nk_net_id,
 	.size = sizeof(struct nk_net),

@@ -162,12 +162,13 @@ static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
 static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
 				      struct udphdr *buf)
 {
+	/* NULL after pre_exit unregistered the hooks, for a run in flight. */
+	const struct nk_port_filter *filter = rcu_dereference(nn->hooks.ports);
 	const struct udphdr *uh;
 	unsigned int ulen;
 
 	uh = skb_header_pointer(rx->skb, rx->dataoff, sizeof(*buf), buf);
-	if (!uh ||
-	    !test_bit(ntohs(uh->dest), rcu_dereference(nn->hooks.ports)->bits))
+	if (!uh || !filter || !test_bit(ntohs(uh->dest), filter->bits))
 		return NULL;
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > rx->skb->len - rx->dataoff)
@@ -301,12 +302,33 @@ static int nk_hooks_register(struct nk_net *nn)
 	err = nf_register_net_hooks(nn->net, ops,
 				    ARRAY_SIZE(nk_hook_ops_template));
 	if (err) {
+		/* The IPv4 hook may have run until the IPv6 one failed. */
 		RCU_INIT_POINTER(nn->hooks.ports, NULL);
-		kfree(filter);
+		kfree_rcu(filter, rcu);
 		return err;
 	}
 	nn->hooks.registered = true;
+	nn->hooks.stale = 0;
 	return 0;
+}
+
+/*
+ * The namespace is going (pre_exit). Unregistering does not wait for the
+ * hooks' runs in flight (netfilter frees its entries with call_rcu): they
+ * may still read the filter, which goes after a grace period, and this
+ * nk_net, which the namespace's exit frees after one.
+ */
+void nk_hooks_unregister(struct nk_net *nn)
+{
+	struct nk_port_filter *filter = nk_port_filter(nn);
+
+	if (!nn->hooks.registered)
+		return;
+	nf_unregister_net_hooks(nn->net, nn->hooks.ops,
+				ARRAY_SIZE(nk_hook_ops_template));
+	nn->hooks.registered = false;
+	RCU_INIT_POINTER(nn->hooks.ports, NULL);
+	kfree_rcu(filter, rcu);
 }
 
 /* A flow uses local @port; the first flow of a namespace registers the hooks. */
@@ -346,27 +368,20 @@ static void nk_port_filter_rebuild(struct nk_net *nn)
 
 /*
  * A flow gave up its local port (the caller has taken it out of the flow
- * table); its bit stays until the next rebuild.
+ * table and the count); its bit stays until the next rebuild. The hooks
+ * stay, even without flows, until the namespace goes: each registration
+ * and unregistration flips netfilter's static key, a patch of the
+ * kernel's text synchronised on every CPU, which flows that come and go
+ * should not cost.
  */
 void nk_hooks_port_put(struct nk_net *nn)
 {
 	lockdep_assert_held(&nn->lock);
+	if (!nn->hooks.registered)
+		return;
 	if (++nn->hooks.stale > max_t(unsigned int, nn->count,
 				      NK_PORTS_STALE_MIN))
 		nk_port_filter_rebuild(nn);
-}
-
-/* The namespace's flows are gone. */
-void nk_hooks_net_exit(struct nk_net *nn)
-{
-	if (nn->hooks.registered) {
-		nf_unregister_net_hooks(nn->net, nn->hooks.ops,
-					ARRAY_SIZE(nk_hook_ops_template));
-		nn->hooks.registered = false;
-	}
-	/* nf_unregister_net_hooks() waited for the hooks' readers. */
-	kfree(rcu_dereference_protected(nn->hooks.ports, true));
-	RCU_INIT_POINTER(nn->hooks.ports, NULL);
 }
 
 int nk_hook_init(void)

@@ -2,12 +2,13 @@
 /*
  * The netfilter hooks (LOCAL_IN, IPv4 and IPv6) that read the replies to a
  * namespace's flows. They are registered in a namespace when its first flow
- * is made. A bitmap of the local ports that flows use is the cheap first
- * test, so that other traffic pays a bit test and nothing more. It may
- * hold ports no flow uses any more (those cost a failed flow lookup): a
- * deletion leaves its bit, and the bitmap is rebuilt from the flows once
- * there have been more deletions than there are flows. A count per port
- * would cost every flow ~9 bytes (make bench's memory target).
+ * is made and unregistered when the namespace goes. A bitmap of the local
+ * ports that flows use is the cheap first test, so that other traffic pays
+ * a bit test and nothing more. It may hold ports no flow uses any more
+ * (those cost a failed flow lookup): a deletion leaves its bit, and the
+ * bitmap is rebuilt from the flows once there have been more deletions
+ * than there are flows. A count per port would cost every flow ~9 bytes
+ * (make bench's memory target).
  */
 #ifndef _NK_HOOK_H
 #define _NK_HOOK_H
@@ -21,7 +22,8 @@ struct nk_port_filter;
 
 struct nk_hooks {
 	bool registered;
-	struct nk_port_filter __rcu *ports;	/* local ports of flows, and some stale */
+	/* local ports of flows, and some stale; NULL when not registered */
+	struct nk_port_filter __rcu *ports;
 	unsigned int stale;			/* deletions since the last rebuild */
 	struct nf_hook_ops ops[2];	/* IPv4, IPv6; netfilter keeps pointers */
 };
@@ -29,7 +31,7 @@ struct nk_hooks {
 int nk_hook_init(void);
 void nk_hook_uninit(void);
 
-void nk_hooks_net_exit(struct nk_net *nn);
+void nk_hooks_unregister(struct nk_net *nn);
 int nk_hooks_port_get(struct nk_net *nn, u16 port);
 void nk_hooks_port_put(struct nk_net *nn);
 
