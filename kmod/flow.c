@@ -210,8 +210,8 @@ void nk_flow_delete(struct nk_flow *flow)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->table, &flow->node, nk_flow_table_params);
 	xa_erase(&nn->flows, flow->id);
-	nn->count--;
 	nk_hooks_port_put(nn);
+	nn->count--;
 	pr_debug("flow %u deleted\n", flow->id);
 	nk_flow_release(flow);
 }

@@ -307,8 +307,6 @@ static int nk_hooks_register(struct nk_net *nn)
 		kfree_rcu(filter, rcu);
 		return err;
 	}
-	nn->hooks.registered = true;
-	nn->hooks.stale = 0;
 	return 0;
 }
 
@@ -322,11 +320,10 @@ void nk_hooks_unregister(struct nk_net *nn)
 {
 	struct nk_port_filter *filter = nk_port_filter(nn);
 
-	if (!nn->hooks.registered)
+	if (!filter)
 		return;
 	nf_unregister_net_hooks(nn->net, nn->hooks.ops,
 				ARRAY_SIZE(nk_hook_ops_template));
-	nn->hooks.registered = false;
 	RCU_INIT_POINTER(nn->hooks.ports, NULL);
 	kfree_rcu(filter, rcu);
 }
@@ -337,7 +334,7 @@ int nk_hooks_port_get(struct nk_net *nn, u16 port)
 	int err;
 
 	lockdep_assert_held(&nn->lock);
-	if (!nn->hooks.registered) {
+	if (!nk_port_filter(nn)) {
 		err = nk_hooks_register(nn);
 		if (err)
 			return err;
@@ -368,16 +365,16 @@ static void nk_port_filter_rebuild(struct nk_net *nn)
 
 /*
  * A flow gave up its local port (the caller has taken it out of the flow
- * table and the count); its bit stays until the next rebuild. The hooks
- * stay, even without flows, until the namespace goes: each registration
- * and unregistration flips netfilter's static key, a patch of the
- * kernel's text synchronised on every CPU, which flows that come and go
- * should not cost.
+ * table); its bit stays until the next rebuild. The hooks stay, even
+ * without flows, until the namespace goes: each registration and
+ * unregistration flips netfilter's static key, a patch of the kernel's
+ * text synchronised on every CPU, which flows that come and go should not
+ * cost.
  */
 void nk_hooks_port_put(struct nk_net *nn)
 {
 	lockdep_assert_held(&nn->lock);
-	if (!nn->hooks.registered)
+	if (!nk_port_filter(nn))	/* exit, after pre_exit: nothing to rebuild */
 		return;
 	if (++nn->hooks.stale > max_t(unsigned int, nn->count,
 				      NK_PORTS_STALE_MIN))

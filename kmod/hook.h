@@ -21,8 +21,7 @@ struct nk_net;
 struct nk_port_filter;
 
 struct nk_hooks {
-	bool registered;
-	/* local ports of flows, and some stale; NULL when not registered */
+	/* local ports of flows, and some stale; NULL: hooks not registered */
 	struct nk_port_filter __rcu *ports;
 	unsigned int stale;			/* deletions since the last rebuild */
 	struct nf_hook_ops ops[2];	/* IPv4, IPv6; netfilter keeps pointers */
