@@ -21,7 +21,8 @@ import agents  # noqa: E402
 import hook  # noqa: E402
 import lateness  # noqa: E402
 import scale  # noqa: E402
-from benchlib import NATKEEP_KO, sh  # noqa: E402
+from benchlib import (NATKEEP_KO, Cleanup, hold_netfilter_keys,  # noqa: E402
+                      sh)
 
 
 def cpu_model():
@@ -53,11 +54,11 @@ def scale_part(smoke):
 
 def hook_part(smoke):
     if smoke:
-        args = argparse.Namespace(flows=200, trials=1, seconds=0.5, settle=0,
-                                  slice_ms=50, alt_s=1)
+        args = argparse.Namespace(flows=200, settle=0, slice_ms=50,
+                                  period_s=1)
     else:
-        args = argparse.Namespace(flows=100000, trials=10, seconds=2, settle=5,
-                                  slice_ms=50, alt_s=30)
+        args = argparse.Namespace(flows=100000, settle=5, slice_ms=50,
+                                  period_s=20)
     return hook.run(args)
 
 
@@ -103,16 +104,19 @@ def main():
         "parts": {},
         "errors": {},
     }
-    for name in args.only.split(","):
-        start = time.monotonic()
-        print("bench: %s ..." % name, file=sys.stderr, flush=True)
-        try:
-            doc["parts"][name] = PARTS[name](args.smoke)
-        except Exception as e:  # noqa: BLE001 -- reported, the rest runs
-            doc["errors"][name] = "%s: %s" % (type(e).__name__, e)
-            print("bench: %s failed: %s" % (name, e), file=sys.stderr)
-        print("bench: %s done in %.0f s" % (name, time.monotonic() - start),
-              file=sys.stderr, flush=True)
+    with Cleanup() as c:
+        # Before any traffic: no part turns a static key under traffic.
+        hold_netfilter_keys(c)
+        for name in args.only.split(","):
+            start = time.monotonic()
+            print("bench: %s ..." % name, file=sys.stderr, flush=True)
+            try:
+                doc["parts"][name] = PARTS[name](args.smoke)
+            except Exception as e:  # noqa: BLE001 -- reported, the rest runs
+                doc["errors"][name] = "%s: %s" % (type(e).__name__, e)
+                print("bench: %s failed: %s" % (name, e), file=sys.stderr)
+            print("bench: %s done in %.0f s" % (name, time.monotonic() - start),
+                  file=sys.stderr, flush=True)
     print("NATKEEP-BENCH-JSON " + json.dumps(doc, sort_keys=True))
 
 

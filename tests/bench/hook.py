@@ -1,40 +1,43 @@
 #!/usr/bin/env python3
 """make bench, part 3: what natkeep's netfilter hooks cost other traffic.
 
-A UDP flood (udpflood, one sender thread) from namespace nkb-hs to a
-socket on a port that is no flow's, in nkb-hr0 or nkb-hr1, over veth.
-  - module not loaded vs loaded without flows: trials with insmod/rmmod
-    between them, A-B, B-A, ...; cost per pair of trials, median over the
-    pairs. (A namespace registers the hooks with its first flow: without
-    flows the packet path is the kernel's own.)
-  - with no flows in either (the method's own bias: the same code), with
-    one flow in nkb-hr1 (the hooks registered, the port filter's
-    test the only work for the flood), then with N flows (100 000) more,
-    vs none in nkb-hr0 (module loaded),
-    and the parse: SIP responses from a flow's peer to the flow's port
-    (each one parsed and matched against the request in flight) vs the same
-    datagrams to a port that is no flow's. One flood alternates between the
-    two destinations in slices (50 ms; A B B A ...): a send to a local
-    socket is received on the sender's CPU before send() returns, so a
-    slice's rate is the whole path's, and the machine's speed, which drifts
-    by tens of percent between minutes here, is the same for neighbouring
-    slices. Cost per pair of slices, median over the pairs, with a 95 %
-    confidence interval of the median.
-Cost = 1 - rate / baseline rate. The N flows send too (5000 packets/s at
-100 000): both sides of that pair run while they do.
+A UDP flood (udpflood alt, one sender thread on CPU 0) from namespace
+nkb-hs alternates in slices (50 ms; A B B A ...) between a socket on a
+port that is no flow's in nkb-hr0 (A) and one in nkb-hr1 (B), over veth.
+A send to a local socket is received on the sender's CPU before send()
+returns, so a slice's rate is the whole path's, and neighbouring slices
+see the same machine, whose speed drifts by tens of percent between
+minutes here. Per pair of neighbouring slices, q = B's rate / A's.
 
-One boot's figure moves by 2-3 points from boot to boot (the same module
-measured twice gave 2.3 % and -2.7 %), more than its own interval allows:
-make bench runs this part in several boots and pool() judges them
-together, with an interval that counts the boots' scatter. The null pair
-shows why: the two destinations' paths, the same code, read -0.6..6.4 %
-apart by boot (2026-12-03), each boot's interval tight.
+q also holds the two paths' own difference: two namespaces and two veth
+pairs, the same code, read up to 6 points apart in a boot and not stable
+within it (2026-12-03), more than the 2 % target. So B is compared with
+itself (a crossover): periods of one flood each in which natkeep is in
+one of four states, in the order N L O W W O L N (a palindrome, so that
+a steady drift cancels):
+  N  module not loaded
+  L  loaded, no flows: without flows a namespace has no natkeep hook, the
+     path is the kernel's own (the method's null)
+  O  one flow in nkb-hr1: its hooks, the port filter's test the flood's
+     only extra work
+  W  that flow and FLOWS (100 000) more in nkb-hr1, sending meanwhile
+Cost of X = 1 - median q in X's periods / median q in N's. The receiving
+sockets live through every period: between periods only the module's
+state changes (the flood stopped). None of those changes patches kernel
+text, netfilter's static keys being held on (hold_netfilter_keys()).
+
+The parse: SIP responses from a flow's peer to the flow's port vs the same
+datagrams to a port that is no flow's, both in nkb-hr1, one alternating
+flood: cost per pair of slices, median over the pairs.
+
+One boot's figures move from boot to boot by more than one boot's
+interval: make bench runs this part in several boots and pool() judges
+them together.
 """
 import math
 import os
 import random
 import statistics
-import subprocess
 import time
 
 from benchlib import (NATKEEP_KO, NATKEEPCTL, TOP, Cleanup, in_ns,
@@ -66,40 +69,24 @@ def topology(c):
     sh("ip", "-n", RCV[1], "link", "set", "d0", "up")
 
 
-def trial(i, port, seconds, payload=None, sport=7000):
-    """Datagrams per second that reach a socket on PORT in RCV[i]."""
-    dst = "10.40.%d.2:%d" % (i, port)
-    recv = subprocess.Popen(in_ns(RCV[i], UDPFLOOD, "recv", dst, str(seconds)),
-                            stdout=subprocess.PIPE, text=True)
-    time.sleep(0.3)
-    send = ["send", "10.40.%d.1:%d" % (i, sport), dst, str(seconds + 1.0)]
-    if payload:
-        send.append(payload)
-    sh(*in_ns(SND, UDPFLOOD, *send))
-    out, _ = recv.communicate(timeout=30)
-    return float(out.split("rate")[1])
-
-
 def pinned(cpu, argv):
     argv = list(argv)
     return ["taskset", "-c", str(cpu)] + argv if os.cpu_count() > 1 else argv
 
 
-def alternating(dsts, args, payload=None, sport=7000):
-    """Packets/s of each slice to DSTS[0] (A) and to DSTS[1] (B), from one
-    flood that alternates between them; the lists pair up by index."""
-    recvs = [subprocess.Popen(pinned(1, in_ns(ns, UDPFLOOD, "recv", dst,
-                                              str(args.alt_s + 1))),
-                              stdout=subprocess.PIPE, text=True)
-             for ns, dst in dsts]
-    time.sleep(0.3)
-    send = ["alt", "0.0.0.0:%d" % sport, str(args.slice_ms), str(args.alt_s),
-            dsts[0][1], dsts[1][1]]
+def receiver(c, ns, dst):
+    """A socket on DST in NS, drained until C closes."""
+    c.spawn(*pinned(1, in_ns(ns, UDPFLOOD, "recv", dst, "86400")))
+
+
+def flood(a, b, seconds, slice_ms, payload=None, sport=7000):
+    """One flood alternating between A and B (ADDR:PORT, both received in
+    their namespaces) for SECONDS: packets/s of each slice to A and to B,
+    the lists paired by index."""
+    send = ["alt", "0.0.0.0:%d" % sport, str(slice_ms), str(seconds), a, b]
     if payload:
         send.append(payload)
     out = sh(*pinned(0, in_ns(SND, UDPFLOOD, *send)))
-    for r in recvs:
-        r.communicate(timeout=30)
     rates = ([], [])
     for line in out.splitlines():
         f = line.split()
@@ -109,16 +96,78 @@ def alternating(dsts, args, payload=None, sport=7000):
     return rates[0][:n], rates[1][:n]
 
 
-# The flood's two destinations: no flows in nkb-hr0, natkeep's in nkb-hr1.
-NS_PAIR = ((RCV[0], "10.40.0.2:9999"), (RCV[1], "10.40.1.2:9999"))
+DST_A, DST_B = "10.40.0.2:9999", "10.40.1.2:9999"
+# The states in the order of the periods, and what each one's cost is.
+ORDER = "NLOWWOLN"
+STATE_COSTS = (("L", "loaded_no_flows"), ("O", "one_flow"), ("W", "with_flows"))
+COSTS = tuple(name for _, name in STATE_COSTS) + ("parse",)
+RATES = ("sip_to_other_port_pps", "sip_to_flow_port_pps")
 
 
-def compare(res, name, keys, dsts, args, payload=None, sport=7000):
-    """One alternating() flood between DSTS, its rates under KEYS (baseline,
-    measured) and its cost as NAME (record())."""
-    base, rates = alternating(dsts, args, payload, sport)
-    res[keys[0]], res[keys[1]] = base, rates
-    record(res, name, rates, base)
+def ratios(period):
+    """q of each pair of slices in PERIOD: B's rate / A's."""
+    return [b / a for a, b in zip(period["a_pps"], period["b_pps"]) if a]
+
+
+def state_cost(periods, state, base="N"):
+    """1 - median q in STATE's PERIODS / median q in BASE's."""
+    qx = [q for p in periods if p["state"] == state for q in ratios(p)]
+    qn = [q for p in periods if p["state"] == base for q in ratios(p)]
+    if not qx or not qn:
+        return None
+    return 1.0 - statistics.median(qx) / statistics.median(qn)
+
+
+def resampled(periods, rng):
+    """PERIODS with each one's pairs drawn with replacement."""
+    out = []
+    for p in periods:
+        pairs = list(zip(p["a_pps"], p["b_pps"]))
+        drawn = rng.choices(pairs, k=len(pairs))
+        out.append({"state": p["state"], "a_pps": [a for a, _ in drawn],
+                    "b_pps": [b for _, b in drawn]})
+    return out
+
+
+def crossover_ci(boots, state, resamples=1000, seed=1):
+    """A 95 % interval of the mean over BOOTS (each a list of periods) of
+    STATE's cost: boots drawn with replacement, then each drawn boot's
+    pairs within each period, so that boots that disagree widen it."""
+    rng = random.Random(seed)
+    means = []
+    for _ in range(resamples):
+        costs = [state_cost(resampled(rng.choice(boots), rng), state)
+                 for _ in boots]
+        costs = [x for x in costs if x is not None]
+        if costs:
+            means.append(statistics.fmean(costs))
+    if not means:
+        return None
+    means.sort()
+    return [means[int(0.025 * len(means))],
+            means[min(len(means) - 1, int(0.975 * len(means)))]]
+
+
+def crossover_costs(res, boots, ci=True):
+    """Each state's cost (the mean over BOOTS, lists of periods) into RES,
+    and with CI its interval (seconds of work on the host: not in the VM)."""
+    for state, name in STATE_COSTS:
+        costs = [state_cost(b, state) for b in boots]
+        costs = [x for x in costs if x is not None]
+        res[name + "_cost"] = statistics.fmean(costs) if costs else None
+        if ci:
+            res[name + "_cost_ci"] = crossover_ci(boots, state)
+
+
+def path_figures(periods):
+    """How far apart the two destinations' paths read without natkeep (1 -
+    median q in N), and how far that moved from the first N period to the
+    last (the crossover's premise: it stays)."""
+    ns = [p for p in periods if p["state"] == "N"]
+    first, last = (statistics.median(ratios(ns[0])),
+                   statistics.median(ratios(ns[-1])))
+    return {"paths": 1.0 - statistics.median(
+        [q for p in ns for q in ratios(p)]), "paths_moved": 1.0 - last / first}
 
 
 def pair_costs(rates, base):
@@ -134,21 +183,6 @@ def median_ci(values):
         return None
     half = 1.96 * math.sqrt(n) / 2
     return [v[max(0, int(n / 2 - half))], v[min(n - 1, int(math.ceil(n / 2 + half)))]]
-
-
-def record(res, name, rates, base):
-    """The pairs' costs, their median as NAME_cost and its interval."""
-    costs = pair_costs(rates, base)
-    res[name + "_pair_costs"] = costs
-    res[name + "_cost"] = statistics.median(costs) if costs else None
-    res[name + "_cost_ci"] = median_ci(costs)
-
-
-COSTS = ("loaded_no_flows", "null", "one_flow", "with_flows", "parse")
-RATES = ("not_loaded_pps", "loaded_no_flows_pps", "null_base_pps",
-         "null_pps", "one_flow_base_pps",
-         "one_flow_pps", "no_flows_pps", "with_flows_pps",
-         "sip_to_other_port_pps", "sip_to_flow_port_pps")
 
 
 def boots_ci(boots, resamples=4000, seed=1):
@@ -171,24 +205,33 @@ def boots_ci(boots, resamples=4000, seed=1):
             medians[min(resamples - 1, int(0.975 * resamples))]]
 
 
+def boot_figures(part):
+    """One boot's own costs, with their intervals, and path figures."""
+    out = {k: part.get(k) for k in ("paths", "paths_moved",
+                                    "with_flows_timer_cpu", "rmmod_s",
+                                    "parse_cost")}
+    crossover_costs(out, [part["periods"]])
+    out["parse_cost_ci"] = median_ci(part["parse_pair_costs"])
+    return out
+
+
 def pool(parts):
-    """The hook part of several boots as one: pairs and rates pooled, each
-    cost the median of the pooled pairs with boots_ci()'s interval (one
-    boot: its own median_ci()), and each boot's own figures under "boots"."""
+    """The hook part of several boots as one: each state's cost the mean of
+    the boots' with crossover_ci()'s interval, the parse the median of the
+    pooled pairs with boots_ci()'s, the periods of each boot under
+    "boot_periods" and each boot's own figures under "boots"."""
     out = dict(parts[0])
-    out["boots"] = [dict({c + k: p.get(c + k) for c in COSTS
-                          for k in ("_cost", "_cost_ci")},
-                         with_flows_timer_cpu=p.get("with_flows_timer_cpu"))
-                    for p in parts]
+    out["boots"] = [boot_figures(p) for p in parts]
+    out["boot_periods"] = [p["periods"] for p in parts]
+    out.pop("periods", None)
+    crossover_costs(out, out["boot_periods"])
     for k in RATES:
         out[k] = [r for p in parts for r in p[k]]
-    for c in COSTS:
-        per_boot = [p[c + "_pair_costs"] for p in parts]
-        pooled = [x for b in per_boot for x in b]
-        out[c + "_pair_costs"] = pooled
-        out[c + "_cost"] = statistics.median(pooled) if pooled else None
-        out[c + "_cost_ci"] = (boots_ci(per_boot) if len(parts) > 1
-                               else median_ci(pooled))
+    per_boot = [p["parse_pair_costs"] for p in parts]
+    out["parse_pair_costs"] = [x for b in per_boot for x in b]
+    out["parse_cost"] = statistics.median(out["parse_pair_costs"])
+    out["parse_cost_ci"] = (boots_ci(per_boot) if len(parts) > 1
+                            else median_ci(out["parse_pair_costs"]))
     return out
 
 
@@ -217,53 +260,80 @@ def timer_cpu_delta(before):
             for c, v in sorted(after.items())}
 
 
+class Natkeep:
+    """The module's state for the crossover: N, L, O or W (ORDER)."""
+
+    def __init__(self, args):
+        self.args = args
+        self.state = "N"
+        self.rmmod_s = []
+
+    def go(self, state):
+        """From the state now to STATE (the flood stopped): unloaded first
+        if STATE holds fewer flows, then loaded and given them."""
+        level, was = "NLOW".index, self.state
+        if level(state) < level(self.state):
+            start = time.monotonic()
+            sh("rmmod", "natkeep")
+            self.rmmod_s.append(time.monotonic() - start)
+            self.state = "N"
+        if self.state == "N" and state != "N":
+            sh("insmod", NATKEEP_KO, "max_flows=%d" % (self.args.flows + 16))
+            self.state = "L"
+        if self.state == "L" and state in "OW":
+            sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local",
+                      "10.41.0.1:9000", "remote", "10.41.0.2:5060",
+                      "interval", "20s", "type", "keep-alive"))
+            self.state = "O"
+        if self.state == "O" and state == "W":
+            create_flows(RCV[1], self.args.flows)
+            self.state = "W"
+        if state != was and state in "OW":
+            time.sleep(self.args.settle)
+
+
 def run(args):
-    res = {"trial_s": args.seconds, "trials": args.trials, "flows": args.flows,
-           "slice_ms": args.slice_ms, "alt_s": args.alt_s}
+    res = {"flows": args.flows, "slice_ms": args.slice_ms,
+           "period_s": args.period_s, "order": ORDER}
     with Cleanup() as c:
         topology(c)
         c.call(lambda: sh("rmmod", "natkeep", check=False))
-        unloaded, loaded = [], []
-        for t in range(args.trials):
-            for load in ((False, True) if t % 2 == 0 else (True, False)):
-                if load:
-                    sh("insmod", NATKEEP_KO)
-                (loaded if load else unloaded).append(trial(0, 9999, args.seconds))
-                if load:
-                    sh("rmmod", "natkeep")
-        res["not_loaded_pps"] = unloaded
-        res["loaded_no_flows_pps"] = loaded
-        record(res, "loaded_no_flows", loaded, unloaded)
-
-        sh("insmod", NATKEEP_KO, "max_flows=%d" % (args.flows + 16))
-        # No flows anywhere: the two destinations' paths are the same code,
-        # so whatever this reads is the method's own bias.
-        compare(res, "null", ("null_base_pps", "null_pps"), NS_PAIR, args)
-        # One flow: natkeep's hooks in the receiver's namespace, the port
-        # filter's test and nothing else on this flood's path.
-        sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.41.0.1:9000",
-                  "remote", "10.41.0.2:5060", "interval", "20s", "type",
-                  "keep-alive"))
-        time.sleep(args.settle)
-        compare(res, "one_flow", ("one_flow_base_pps", "one_flow_pps"),
-                NS_PAIR, args)
-
-        create_flows(RCV[1], args.flows)
-        time.sleep(args.settle)
-        before = module_cpu_by_cpu()
-        compare(res, "with_flows", ("no_flows_pps", "with_flows_pps"), NS_PAIR,
-                args)
-        # Where the flows' sends ran meanwhile (the flood is on CPU 0).
-        res["with_flows_timer_cpu"] = timer_cpu_delta(before)
+        receiver(c, RCV[0], DST_A)
+        receiver(c, RCV[1], DST_B)
+        module = Natkeep(args)
+        periods, timer = [], {}
+        for state in ORDER:
+            module.go(state)
+            before = module_cpu_by_cpu() if state == "W" else None
+            a, b = flood(DST_A, DST_B, args.period_s, args.slice_ms)
+            periods.append({"state": state, "a_pps": a, "b_pps": b})
+            if before is not None:
+                # Where the flows' sends ran meanwhile (the flood is on CPU 0).
+                for cpu, v in timer_cpu_delta(before).items():
+                    t = timer.setdefault(cpu, [0, 0])
+                    t[0], t[1] = t[0] + v[0], t[1] + v[1]
+        res["periods"] = periods
+        res["with_flows_timer_cpu"] = timer
+        res["rmmod_s"] = module.rmmod_s
+        crossover_costs(res, [periods], ci=False)
+        res.update(path_figures(periods))
 
         # The parse: a SIP flow from 10.40.1.2:5060 to the flood's source.
+        module.go("L")
         sh(*in_ns(RCV[1], NATKEEPCTL, "flow", "add", "local", "10.40.1.2:5060",
                   "remote", "10.40.1.1:5060", "interval", "20s", "type",
                   "options", "from-user", "bench"))
+        receiver(c, RCV[1], "10.40.1.2:5060")
         payload = TMP + "/sip200"
+        os.makedirs(TMP, exist_ok=True)
         with open(payload, "w") as f:
             f.write(SIP_200)
-        compare(res, "parse", ("sip_to_other_port_pps", "sip_to_flow_port_pps"),
-                ((RCV[1], "10.40.1.2:9999"), (RCV[1], "10.40.1.2:5060")), args,
-                payload, sport=5060)
+        time.sleep(0.3)
+        other, to_flow = flood(DST_B, "10.40.1.2:5060", args.period_s,
+                               args.slice_ms, payload, sport=5060)
+        res["sip_to_other_port_pps"], res["sip_to_flow_port_pps"] = other, to_flow
+        res["parse_pair_costs"] = pair_costs(to_flow, other)
+        res["parse_cost"] = (statistics.median(res["parse_pair_costs"])
+                             if res["parse_pair_costs"] else None)
+        res["parse_cost_ci"] = median_ci(res["parse_pair_costs"])
     return res

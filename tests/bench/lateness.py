@@ -34,7 +34,7 @@ SENDERS = (("natkeep", 5061, {"softirq_timers": "N", "build_ahead": "Y"}),
             {"softirq_timers": "Y", "build_ahead": "Y"}),
            ("userspace", 5063, None))
 TRACEFS = "/sys/kernel/tracing"
-SEND_EVENT = TRACEFS + "/events/natkeep/natkeep_send/enable"
+SEND_EVENT = "events/natkeep/natkeep_send/enable"
 
 
 def tick_ns():
@@ -89,17 +89,34 @@ def natkeep_flow(cpu, sport, period_ms, params, phases, tick):
     raise RuntimeError("no natkeep flow on a phase clear of the ticks")
 
 
-def natkeep_phases(period_ns, ports):
-    """Each flow's due time of a recent send, from natkeep:natkeep_send."""
-    if not os.path.exists(SEND_EVENT):
+def tracefs(name, value=None):
+    """Read a tracefs file, or write VALUE to it."""
+    with open(os.path.join(TRACEFS, name), "r" if value is None else "w") as f:
+        return f.read().strip() if value is None else f.write(value)
+
+
+def quiet_tracing(c):
+    """Recording off, and off for good the sched_switch probe an event's
+    enabling adds (record-cmd): enabling an event patches kernel text, and
+    so does that probe, in __schedule (README, Tests: under TCG a text
+    patch hangs the guest if another vCPU runs it meanwhile). Put back
+    when C closes: call this before the module is loaded, so that it is
+    put back after the module, and its event, are gone."""
+    if not os.path.exists(TRACEFS + "/trace"):
         sh("mount", "-t", "tracefs", "nodev", TRACEFS, check=False)
-    with open(TRACEFS + "/trace", "w") as f:
-        f.write("")
-    with open(SEND_EVENT, "w") as f:
-        f.write("1")
+    old = {n: tracefs(n) for n in ("options/record-cmd", "tracing_on")}
+    c.call(lambda: [tracefs(n, v) for n, v in old.items()])
+    tracefs("tracing_on", "0")
+    tracefs("options/record-cmd", "0")
+
+
+def natkeep_phases(period_ns, ports):
+    """Each flow's due time of a recent send, from natkeep:natkeep_send
+    (enabled before the flows were made; recording on only meanwhile)."""
+    tracefs("trace", "")
+    tracefs("tracing_on", "1")
     time.sleep(4 * period_ns / 1e9)
-    with open(SEND_EVENT, "w") as f:
-        f.write("0")
+    tracefs("tracing_on", "0")
     with open(TRACEFS + "/trace") as f:
         text = f.read()
     due = {}
@@ -187,7 +204,10 @@ def run(args):
         # Timers stay on the CPU that armed them: pairing needs one CPU.
         sh("sysctl", "-qw", "kernel.timer_migration=0")
         c.call(lambda: sh("sysctl", "-qw", "kernel.timer_migration=" + old))
+        quiet_tracing(c)
         c.module(NATKEEP_KO)
+        # Once, before any flow sends; rmmod takes it away with the module.
+        tracefs(SEND_EVENT, "1")
         c.netns(SND)
         c.netns(RCV)
         c.veth(SND, "v0", SND_ADDR + "/24", RCV, "v1", RCV_ADDR + "/24")

@@ -206,77 +206,71 @@ def scale_table(part):
 
 def hook_table(part):
     out = ["### 3. Hook cost", ""]
-    out.append("A UDP flood (one sender thread, 64-byte datagrams) to a socket "
-               "on a port that is no flow's, over veth. Cost = 1 - rate / the "
-               "baseline's rate, per pair: the median over the pairs and its 95 %% "
-               "confidence interval [..]; packets/s are medians. Module loaded or not: %d pairs of "
-               "trials of %s s (insmod/rmmod between them). The other rows: "
-               "one flood alternating between the two destinations in slices "
-               "of %s ms for %s s (A B B A ...), pairs of neighbouring "
-               "slices." % (part["trials"], part["trial_s"],
-                            part.get("slice_ms", "-"), part.get("alt_s", "-")))
+    boots = part.get("boot_periods")
+    if not boots:
+        out.append("(Measured with the method before 2026-12-04, which "
+                   "this report no longer reads: see that commit's "
+                   "tests/bench/report.py.)")
+        return out
+    out.append(
+        "A UDP flood (one sender thread, 64-byte datagrams) alternating in "
+        "slices of %s ms (A B B A ...) between a socket on a port that is "
+        "no flow's in one namespace (A) and one in the receiver's "
+        "namespace (B), over veth; q = B's rate / A's per pair of "
+        "neighbouring slices. Periods of %s s in the order %s, natkeep in "
+        "the receiver's namespace: N not loaded, L loaded without flows, O "
+        "one flow, W %d flows more. Cost of a state = 1 - its median q / "
+        "N's: B against itself, the two paths' own difference cancelled. "
+        "%d boot(s): the mean of the boots' costs, its 95 %% interval [..] "
+        "a two-level bootstrap (boots, then pairs within each period); "
+        "packets/s are B's medians." % (
+            part["slice_ms"], part["period_s"], " ".join(part["order"]),
+            part["flows"], len(boots)))
     out.append("")
-    out.append("| traffic | baseline | packets/s | baseline packets/s | cost |")
-    out.append("|---|---|---:|---:|---:|")
+    out.append("| natkeep in the receiver's namespace | packets/s | "
+               "packets/s, N | cost |")
+    out.append("|---|---:|---:|---:|")
 
-    def row(what, base_name, rates, base, name, target=True):
-        c = part[name + "_cost"]
-        pairs = part.get(name + "_pair_costs")
-        ci = part.get(name + "_cost_ci")
-        spread = ""
-        if ci:
-            spread = " [%s, %s]" % (pct(ci[0]), pct(ci[1]))
-        elif pairs:
-            spread = " (pairs %s..%s)" % (pct(min(pairs)), pct(max(pairs)))
-        verdict = ""
+    def b_pps(state):
+        return median([r for periods in boots for p in periods
+                       if p["state"] == state for r in p["b_pps"]])
+
+    def cost_cell(name, target=True):
+        c, ci = part[name + "_cost"], part.get(name + "_cost_ci")
+        cell = pct(c) + (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else "")
         if target and c is not None:
             lo, hi = ci if ci else (c, c)
-            verdict = " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
-                                                   judged(lo, hi, HOOK_TARGET))
-        out.append("| %s | %s | %.0f | %.0f | %s%s%s |" % (
-            what, base_name, median(rates), median(base), pct(c), spread,
-            verdict))
-    row("module loaded, no flows", "module not loaded",
-        part["loaded_no_flows_pps"], part["not_loaded_pps"], "loaded_no_flows")
-    if "null_cost" in part:
-        row("no flows in the receiver's namespace either (the same path: "
-            "the method's bias)", "no flows there", part["null_pps"],
-            part["null_base_pps"], "null", target=False)
-    if "one_flow_cost" in part:
-        row("1 flow in the receiver's namespace (its hooks, the port test)",
-            "no flows there", part["one_flow_pps"], part["one_flow_base_pps"],
-            "one_flow")
-    row("%d flows in the receiver's namespace" % part["flows"],
-        "no flows there", part["with_flows_pps"], part["no_flows_pps"],
-        "with_flows")
-    row("SIP 200 OKs from a flow's peer to its port (parsed)",
-        "the same to another port", part["sip_to_flow_port_pps"],
-        part["sip_to_other_port_pps"], "parse", target=False)
+            cell += " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
+                                                 judged(lo, hi, HOOK_TARGET))
+        return cell
+
+    what = {"L": "L: module loaded, no flows (no natkeep hook: the "
+                 "kernel's own path, the method's null)",
+            "O": "O: 1 flow (its hooks; the port filter's test the "
+                 "flood's only extra work)",
+            "W": "W: %d flows more, sending meanwhile" % part["flows"]}
+    for state, name in hook.STATE_COSTS:
+        out.append("| %s | %.0f | %.0f | %s |" % (
+            what[state], b_pps(state), b_pps("N"), cost_cell(name)))
+    out.append("| SIP 200 OKs from a flow's peer to its port (parsed), "
+               "against the same to another port | %.0f | %.0f | %s |" % (
+                   median(part["sip_to_flow_port_pps"]),
+                   median(part["sip_to_other_port_pps"]),
+                   cost_cell("parse", target=False)))
     out.append("")
-    boots = part.get("boots") or []
-    if len(boots) > 1:
-        out.append("%d boots pooled: each cost is the median of all their "
-                   "pairs, its interval a two-level bootstrap (boots drawn, "
-                   "then pairs), which counts the boots' scatter. Each boot "
-                   "alone, with its own interval:" % len(boots))
-        out.append("")
-        costs = [c for c in hook.COSTS if c + "_cost" in part]
-        names = {"loaded_no_flows": "loaded, no flows", "null": "null",
-                 "one_flow": "1 flow",
-                 "with_flows": "%d flows" % part["flows"], "parse": "parse"}
-        out.append("| boot | %s |" % " | ".join(names[c] for c in costs))
-        out.append("|---:|%s" % ("---:|" * len(costs)))
-        for i, b in enumerate(boots, 1):
-            cells = []
-            for c in costs:
-                ci = b.get(c + "_cost_ci")
-                cells.append(pct(b.get(c + "_cost")) +
-                             (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
-            out.append("| %d | %s |" % (i, " | ".join(cells)))
-        out.append("")
-    out.append("A namespace registers natkeep's hooks with its first flow: "
-               "without flows the packet path is the kernel's own, so the "
-               "first row measures how far apart trials fall.")
+    out.append("Each boot alone (paths: 1 - N's median q, how far apart "
+               "the two destinations read with the same code; moved: from "
+               "the first N period to the last):")
+    out.append("")
+    out.append("| boot | paths | moved | L | O | W | parse |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|")
+    for i, b in enumerate(part.get("boots") or [], 1):
+        cells = [pct(b.get("paths")), pct(b.get("paths_moved"))]
+        for c in hook.COSTS:
+            ci = b.get(c + "_cost_ci")
+            cells.append(pct(b.get(c + "_cost")) +
+                         (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
+        out.append("| %d | %s |" % (i, " | ".join(cells)))
     return out
 
 
@@ -423,21 +417,34 @@ def check_scale(part, result):
 
 
 def check_hook(part, result):
+    boots = part.get("boot_periods") or []
+    result("hook: %d boot(s) of periods %s" % (len(boots), hook.ORDER),
+           bool(boots) and all("".join(p["state"] for p in b) == hook.ORDER
+                               for b in boots))
+    for i, periods in enumerate(boots, 1):
+        for p in periods:
+            rates = p["a_pps"] + p["b_pps"]
+            result("hook: boot %d, period %s: %d positive rates, as many A "
+                   "as B" % (i, p["state"], len(rates)),
+                   bool(p["a_pps"]) and len(p["a_pps"]) == len(p["b_pps"]) and
+                   all(is_number(x) and x > 0 for x in rates))
     for k in hook.RATES:
         v = part[k]
         result("hook: %s: %d positive rates" % (k, len(v)),
                bool(v) and all(is_number(x) and x > 0 for x in v))
+    result("hook: parse: a cost below 1 per pair",
+           bool(part["parse_pair_costs"]) and
+           all(is_number(x) and x < 1 for x in part["parse_pair_costs"]))
     for k in hook.COSTS:
-        pairs = part[k + "_pair_costs"]
-        result("hook: %s: a cost below 1 per pair" % k,
-               bool(pairs) and all(is_number(x) and x < 1 for x in pairs))
         result("hook: %s_cost a number below 1" % k,
                is_number(part[k + "_cost"]) and part[k + "_cost"] < 1)
-    boots = part.get("boots") or []
-    result("hook: %d boot(s) pooled, each with its own costs" % len(boots),
-           bool(boots) and all(is_number(b.get(k + "_cost"))
-                               for b in boots
-                               for k in hook.COSTS))
+    figures = part.get("boots") or []
+    result("hook: each of %d boot(s) with its own costs and paths" %
+           len(figures),
+           len(figures) == len(boots) and
+           all(is_number(b.get(k)) for b in figures
+               for k in [c + "_cost" for c in hook.COSTS] +
+               ["paths", "paths_moved"]))
 
 
 CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
