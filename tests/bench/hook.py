@@ -81,19 +81,37 @@ def receiver(c, ns, dst):
 
 def flood(a, b, seconds, slice_ms, payload=None, sport=7000):
     """One flood alternating between A and B (ADDR:PORT, both received in
-    their namespaces) for SECONDS: packets/s of each slice to A and to B,
-    the lists paired by index."""
+    their namespaces) for SECONDS: each slice's [destination, datagrams
+    sent, seconds], in order (as udpflood's markers delimit them)."""
     send = ["alt", "0.0.0.0:%d" % sport, str(slice_ms), str(seconds), a, b]
     if payload:
         send.append(payload)
     out = sh(*pinned(0, in_ns(SND, UDPFLOOD, *send)))
-    rates = ([], [])
+    slices = []
     for line in out.splitlines():
         f = line.split()
         # slice K dest D sent N failed N seconds S
-        rates[int(f[3])].append(int(f[5]) / float(f[9]))
-    n = min(len(rates[0]), len(rates[1]))
-    return rates[0][:n], rates[1][:n]
+        slices.append([int(f[3]), int(f[5]), float(f[9])])
+    return slices
+
+
+def paired(slices, values):
+    """VALUES (one per slice) of the slices to A and of those to B, both
+    lists cut to the same length: A's k-th and B's k-th are neighbours."""
+    sides = ([], [])
+    for (dest, _, _), v in zip(slices, values):
+        sides[dest].append(v)
+    n = min(len(sides[0]), len(sides[1]))
+    return sides[0][:n], sides[1][:n]
+
+
+def slice_rates(slices):
+    return paired(slices, [sent / secs for _, sent, secs in slices])
+
+
+def period(state, slices):
+    a, b = slice_rates(slices)
+    return {"state": state, "slices": slices, "a_pps": a, "b_pps": b}
 
 
 DST_A, DST_B = "10.40.0.2:9999", "10.40.1.2:9999"
@@ -109,54 +127,150 @@ def ratios(period):
     return [b / a for a, b in zip(period["a_pps"], period["b_pps"]) if a]
 
 
-def state_cost(periods, state, base="N"):
-    """1 - median q in STATE's PERIODS / median q in BASE's."""
-    qx = [q for p in periods if p["state"] == state for q in ratios(p)]
-    qn = [q for p in periods if p["state"] == base for q in ratios(p)]
-    if not qx or not qn:
-        return None
-    return 1.0 - statistics.median(qx) / statistics.median(qn)
-
-
 def resampled(periods, rng):
-    """PERIODS with each one's pairs drawn with replacement."""
+    """PERIODS with each one's pairs, and its slices, drawn with
+    replacement."""
     out = []
     for p in periods:
-        pairs = list(zip(p["a_pps"], p["b_pps"]))
-        drawn = rng.choices(pairs, k=len(pairs))
-        out.append({"state": p["state"], "a_pps": [a for a, _ in drawn],
-                    "b_pps": [b for _, b in drawn]})
+        idx = rng.choices(range(len(p["a_pps"])), k=len(p["a_pps"]))
+        q = {"state": p["state"], "a_pps": [p["a_pps"][i] for i in idx],
+             "b_pps": [p["b_pps"][i] for i in idx]}
+        if "slice_insns" in p:
+            idx = rng.choices(range(len(p["slices"])), k=len(p["slices"]))
+            q["slices"] = [p["slices"][i] for i in idx]
+            q["slice_insns"] = [p["slice_insns"][i] for i in idx]
+        out.append(q)
     return out
 
 
-def crossover_ci(boots, state, resamples=1000, seed=1):
-    """A 95 % interval of the mean over BOOTS (each a list of periods) of
-    STATE's cost: boots drawn with replacement, then each drawn boot's
-    pairs within each period, so that boots that disagree widen it."""
-    rng = random.Random(seed)
-    means = []
-    for _ in range(resamples):
-        costs = [state_cost(resampled(rng.choice(boots), rng), state)
-                 for _ in boots]
-        costs = [x for x in costs if x is not None]
-        if costs:
-            means.append(statistics.fmean(costs))
-    if not means:
-        return None
-    means.sort()
-    return [means[int(0.025 * len(means))],
-            means[min(len(means) - 1, int(0.975 * len(means)))]]
+def solve3(rows, ys):
+    """Least squares: x minimising |rows . x - ys| (3 unknowns), by the
+    normal equations; None if they are singular."""
+    m = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
+    v = [sum(r[i] * y for r, y in zip(rows, ys)) for i in range(3)]
+    for i in range(3):
+        if abs(m[i][i]) < 1e-9:
+            return None
+        for j in range(i + 1, 3):
+            f = m[j][i] / m[i][i]
+            m[j] = [mj - f * mi for mj, mi in zip(m[j], m[i])]
+            v[j] -= f * v[i]
+    x = [0.0] * 3
+    for i in (2, 1, 0):
+        x[i] = (v[i] - sum(m[i][c] * x[c] for c in range(i + 1, 3))) / m[i][i]
+    return x
 
 
-def crossover_costs(res, boots, ci=True):
-    """Each state's cost (the mean over BOOTS, lists of periods) into RES,
-    and with CI its interval (seconds of work on the host: not in the VM)."""
+def insn_paths(slices, insns):
+    """Instructions per datagram on A's path and on B's, from each slice's
+    count on the flood's CPU: count = path(dest) x datagrams + background x
+    seconds (timer ticks, the flows' sends: the same per second for both,
+    not per datagram), fitted over the slices."""
+    x = solve3([[sent * (dest == 0), sent * (dest == 1), secs]
+                for dest, sent, secs in slices], insns)
+    return None if x is None else (x[0], x[1])
+
+
+def summary(period):
+    """What the figures read of PERIOD: its q's and, if its instructions
+    were counted, insn_paths()."""
+    counted = "slice_insns" in period
+    return {"state": period["state"], "q": ratios(period), "counted": counted,
+            "fit": (insn_paths(period["slices"], period["slice_insns"])
+                    if counted else None)}
+
+
+def boot_costs(periods):
+    """One boot's figures of each state X against N: NAME_cost = 1 - median
+    q in X / median q in N (by time); if its instructions were counted,
+    NAME_insn_extra = B's path minus A's in X, minus the same in N (what
+    natkeep adds to a datagram to B, in instructions), and NAME_insn_cost =
+    that as a share of B's path in N."""
+    sums = [summary(p) for p in periods]
+    counted = all(s["counted"] for s in sums)
+
+    def q(state):
+        return [x for s in sums if s["state"] == state for x in s["q"]]
+
+    def fits(state):
+        return [s["fit"] for s in sums if s["state"] == state and s["fit"]]
+    out, qn, fn = {}, q("N"), fits("N")
     for state, name in STATE_COSTS:
-        costs = [state_cost(b, state) for b in boots]
-        costs = [x for x in costs if x is not None]
-        res[name + "_cost"] = statistics.fmean(costs) if costs else None
-        if ci:
-            res[name + "_cost_ci"] = crossover_ci(boots, state)
+        qx, fx = q(state), fits(state)
+        if qx and qn:
+            out[name + "_cost"] = 1.0 - statistics.median(qx) / statistics.median(qn)
+        if counted and fx and fn:
+            extra = (statistics.fmean(b - a for a, b in fx) -
+                     statistics.fmean(b - a for a, b in fn))
+            out[name + "_insn_extra"] = extra
+            out[name + "_insn_cost"] = extra / statistics.fmean(b for _, b in fn)
+    return out
+
+
+def crossover_costs(res, boots, ci=True, resamples=1000, seed=1):
+    """The mean over BOOTS (lists of periods) of each of boot_costs()'
+    figures into RES; with CI a 95 % interval of each (boots drawn with
+    replacement, then each drawn boot's pairs and slices within each
+    period, so that boots that disagree widen it: seconds of work, on the
+    host, not in the VM)."""
+    per_boot = [boot_costs(b) for b in boots]
+    keys = sorted({k for f in per_boot for k in f})
+    for k in keys:
+        res[k] = statistics.fmean(f[k] for f in per_boot if k in f)
+    if not ci:
+        return
+    rng = random.Random(seed)
+    draws = {k: [] for k in keys}
+    for _ in range(resamples):
+        figures = [boot_costs(resampled(rng.choice(boots), rng)) for _ in boots]
+        for k in keys:
+            values = [f[k] for f in figures if k in f]
+            if values:
+                draws[k].append(statistics.fmean(values))
+    for k in keys:
+        v = sorted(draws[k])
+        res[k + "_ci"] = ([v[int(0.025 * len(v))],
+                           v[min(len(v) - 1, int(0.975 * len(v)))]]
+                          if v else None)
+
+
+def attach_insns(part, marks_path):
+    """Each slice's instructions on the flood's CPU ("slice_insns") from
+    insn_marks' file MARKS_PATH, and the parse's by instructions: the
+    floods' markers in order, one more than each flood's slices, each
+    counted on the vCPU that executed it (udpflood's: the one whose
+    softirq receives what it sends, natkeep's hook included; the
+    receivers' CPU is left out, as how many datagrams a wakeup drains there
+    depends on timing). False, with part["insn_error"], if they do not
+    line up."""
+    marks = []
+    with open(marks_path) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == "MARK":
+                marks.append((int(w[2]), [int(x) for x in w[3:]]))
+    floods = [p["slices"] for p in part["periods"]] + [part["parse_slices"]]
+    need = sum(len(s) + 1 for s in floods)
+    if len(marks) != need:
+        part["insn_error"] = "%d markers counted, %d expected" % (len(marks), need)
+        return False
+    counts, at = [], 0
+    for slices in floods:
+        run = marks[at:at + len(slices) + 1]
+        at += len(slices) + 1
+        vcpu = run[0][0]
+        if any(v != vcpu or len(c) <= vcpu for v, c in run):
+            part["insn_error"] = "a flood's markers on more than one vCPU"
+            return False
+        counts.append([b[1][vcpu] - a[1][vcpu] for a, b in zip(run, run[1:])])
+    for p, c in zip(part["periods"], counts):
+        p["slice_insns"] = c
+    fit = insn_paths(part["parse_slices"], counts[-1])
+    if fit:
+        other, to_flow = fit
+        part["parse_insn_extra"] = to_flow - other
+        part["parse_insn_cost"] = (to_flow - other) / other
+    return True
 
 
 def path_figures(periods):
@@ -209,7 +323,8 @@ def boot_figures(part):
     """One boot's own costs, with their intervals, and path figures."""
     out = {k: part.get(k) for k in ("paths", "paths_moved",
                                     "with_flows_timer_cpu", "rmmod_s",
-                                    "parse_cost")}
+                                    "parse_cost", "parse_insn_cost",
+                                    "parse_insn_extra", "insn_error")}
     crossover_costs(out, [part["periods"]])
     out["parse_cost_ci"] = median_ci(part["parse_pair_costs"])
     return out
@@ -217,7 +332,7 @@ def boot_figures(part):
 
 def pool(parts):
     """The hook part of several boots as one: each state's cost the mean of
-    the boots' with crossover_ci()'s interval, the parse the median of the
+    the boots' with crossover_costs()' interval, the parse the median of the
     pooled pairs with boots_ci()'s, the periods of each boot under
     "boot_periods" and each boot's own figures under "boots"."""
     out = dict(parts[0])
@@ -232,6 +347,12 @@ def pool(parts):
     out["parse_cost"] = statistics.median(out["parse_pair_costs"])
     out["parse_cost_ci"] = (boots_ci(per_boot) if len(parts) > 1
                             else median_ci(out["parse_pair_costs"]))
+    for k in ("parse_insn_cost", "parse_insn_extra"):
+        values = [p[k] for p in parts if p.get(k) is not None]
+        out[k] = statistics.fmean(values) if values else None
+    out["insn_boots"] = sum(1 for p in parts if "parse_insn_cost" in p)
+    out.pop("insn_error", None)
+    out.pop("parse_slices", None)
     return out
 
 
@@ -305,8 +426,8 @@ def run(args):
         for state in ORDER:
             module.go(state)
             before = module_cpu_by_cpu() if state == "W" else None
-            a, b = flood(DST_A, DST_B, args.period_s, args.slice_ms)
-            periods.append({"state": state, "a_pps": a, "b_pps": b})
+            periods.append(period(state, flood(DST_A, DST_B, args.period_s,
+                                               args.slice_ms)))
             if before is not None:
                 # Where the flows' sends ran meanwhile (the flood is on CPU 0).
                 for cpu, v in timer_cpu_delta(before).items():
@@ -329,8 +450,9 @@ def run(args):
         with open(payload, "w") as f:
             f.write(SIP_200)
         time.sleep(0.3)
-        other, to_flow = flood(DST_B, "10.40.1.2:5060", args.period_s,
-                               args.slice_ms, payload, sport=5060)
+        res["parse_slices"] = flood(DST_B, "10.40.1.2:5060", args.period_s,
+                                    args.slice_ms, payload, sport=5060)
+        other, to_flow = slice_rates(res["parse_slices"])
         res["sip_to_other_port_pps"], res["sip_to_flow_port_pps"] = other, to_flow
         res["parse_pair_costs"] = pair_costs(to_flow, other)
         res["parse_cost"] = (statistics.median(res["parse_pair_costs"])

@@ -226,10 +226,27 @@ def hook_table(part):
         "packets/s are B's medians." % (
             part["slice_ms"], part["period_s"], " ".join(part["order"]),
             part["flows"], len(boots)))
+    counted = part.get("insn_boots") or 0
+    if counted:
+        out.append("")
+        out.append(
+            "*By instructions*: in %d of the boots qemu counted the guest's "
+            "instructions (tests/bench/tcg/insn_marks.c) on the flood's "
+            "vCPU, whose softirq receives what it sends (natkeep's hook "
+            "included), between markers that udpflood executes at each "
+            "slice's boundaries. Per period a fit of each slice's count = "
+            "path(A or B) x datagrams + background x seconds (ticks, the "
+            "flows' own sends); B's path minus A's, in the state minus in "
+            "N, is what natkeep adds to a datagram to B (in parentheses), "
+            "and that as a share of B's path in N. Time under TCG moves by "
+            "points between minutes; a count does not, so the target is "
+            "judged by it, the time-based cost reported beside it." %
+            counted)
     out.append("")
     out.append("| natkeep in the receiver's namespace | packets/s | "
-               "packets/s, N | cost |")
-    out.append("|---|---:|---:|---:|")
+               "packets/s, N | cost by time | cost by instructions (added "
+               "per datagram) |")
+    out.append("|---|---:|---:|---:|---:|")
 
     def b_pps(state):
         return median([r for periods in boots for p in periods
@@ -249,27 +266,51 @@ def hook_table(part):
             "O": "O: 1 flow (its hooks; the port filter's test the "
                  "flood's only extra work)",
             "W": "W: %d flows more, sending meanwhile" % part["flows"]}
+    def insn_cell(name, target=True):
+        if part.get(name + "_insn_cost") is None:
+            return "-"
+        extra = part.get(name + "_insn_extra")
+        ci = part.get(name + "_insn_cost_ci")
+        c = part[name + "_insn_cost"]
+        cell = pct(c) + (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else "")
+        cell += " (%+.0f)" % extra if extra is not None else ""
+        if target:
+            lo, hi = ci if ci else (c, c)
+            cell += " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
+                                                 judged(lo, hi, HOOK_TARGET))
+        return cell
+
     for state, name in hook.STATE_COSTS:
-        out.append("| %s | %.0f | %.0f | %s |" % (
-            what[state], b_pps(state), b_pps("N"), cost_cell(name)))
+        out.append("| %s | %.0f | %.0f | %s | %s |" % (
+            what[state], b_pps(state), b_pps("N"), cost_cell(name),
+            insn_cell(name)))
     out.append("| SIP 200 OKs from a flow's peer to its port (parsed), "
-               "against the same to another port | %.0f | %.0f | %s |" % (
+               "against the same to another port | %.0f | %.0f | %s | %s |" % (
                    median(part["sip_to_flow_port_pps"]),
                    median(part["sip_to_other_port_pps"]),
-                   cost_cell("parse", target=False)))
+                   cost_cell("parse", target=False),
+                   insn_cell("parse", target=False)))
     out.append("")
     out.append("Each boot alone (paths: 1 - N's median q, how far apart "
                "the two destinations read with the same code; moved: from "
                "the first N period to the last):")
     out.append("")
-    out.append("| boot | paths | moved | L | O | W | parse |")
-    out.append("|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| boot | paths | moved | L | O | W | parse | by "
+               "instructions: L / O / W / parse (added per datagram) |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---|")
     for i, b in enumerate(part.get("boots") or [], 1):
         cells = [pct(b.get("paths")), pct(b.get("paths_moved"))]
         for c in hook.COSTS:
             ci = b.get(c + "_cost_ci")
             cells.append(pct(b.get(c + "_cost")) +
                          (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
+        if b.get("parse_insn_cost") is not None:
+            cells.append(" / ".join(
+                "%s (%+.0f)" % (pct(b.get(c + "_insn_cost")),
+                                b.get(c + "_insn_extra") or 0)
+                for c in hook.COSTS))
+        else:
+            cells.append(b.get("insn_error") or "not counted")
         out.append("| %d | %s |" % (i, " | ".join(cells)))
     return out
 
@@ -438,6 +479,13 @@ def check_hook(part, result):
     for k in hook.COSTS:
         result("hook: %s_cost a number below 1" % k,
                is_number(part[k + "_cost"]) and part[k + "_cost"] < 1)
+    result("hook: instructions counted in each of %d boot(s) (the markers "
+           "lined up)" % len(boots), part.get("insn_boots") == len(boots))
+    for k in hook.COSTS:
+        result("hook: %s by instructions: numbers, the share below 1" % k,
+               is_number(part.get(k + "_insn_extra")) and
+               is_number(part.get(k + "_insn_cost")) and
+               part[k + "_insn_cost"] < 1)
     figures = part.get("boots") or []
     result("hook: each of %d boot(s) with its own costs and paths" %
            len(figures),

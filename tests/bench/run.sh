@@ -56,19 +56,27 @@ esac
 # its time).
 limit=3600
 [ $smoke = 1 ] && limit=900
-# vm_bench LIMIT OUT ARGS...: bench.py ARGS in one VM boot; its progress to
-# stdout, its document to OUT (empty if it gave none); the VM's status.
+# vm_bench LIMIT OUT MARKS ARGS...: bench.py ARGS in one VM boot; its
+# progress to stdout, its document to OUT (empty if it gave none); the VM's
+# status. MARKS not empty: qemu counts the guest's instructions into that
+# file (tests/bench/tcg/insn_marks.c; the hook part reads them).
 vm_bench() {
-	local limit=$1 out=$2 rc=0
-	shift 2
-	tests/vm/run.sh -k "$KVER" -m 3072M -t "$limit" -- env "${envs[@]}" python3 tests/bench/bench.py "$@" \
+	local limit=$1 out=$2 marks=$3 rc=0 plugin=()
+	shift 3
+	[ -n "$marks" ] && plugin=(-p "$PWD/tests/bench/tcg/insn_marks.so,out=$marks")
+	tests/vm/run.sh -k "$KVER" -m 3072M -t "$limit" "${plugin[@]}" -- env "${envs[@]}" python3 tests/bench/bench.py "$@" \
 		>"$work/out" || rc=$?
 	grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
 	{ grep '^NATKEEP-BENCH-JSON ' "$work/out" || true; } | tail -n 1 | sed 's/^NATKEEP-BENCH-JSON //' >"$out"
 	return $rc
 }
 rc=0
-vm_bench $limit "$work/boot1.json" "${args[@]}" || rc=$?
+# The instructions are counted in the boots that run the hook part alone
+# (the plugin slows the guest by a quarter: not under the lateness part),
+# and in the smoke, so that the counting does not rot.
+marks1=
+[ $smoke = 1 ] || [ "${BENCH_ONLY:-}" = hook ] && marks1=$work/marks1
+vm_bench $limit "$work/boot1.json" "$marks1" "${args[@]}" || rc=$?
 if [ ! -s "$work/boot1.json" ]; then
 	echo "FAIL: bench: the VM gave no results (status $rc)"
 	echo "0 passed, 1 failed"
@@ -84,7 +92,7 @@ if [ $smoke = 0 ]; then
 fi
 for b in $(seq 2 "$boots"); do
 	echo "bench: hook, boot $b of $boots" >&2
-	vm_bench 900 "$work/boot$b.json" --only hook || true
+	vm_bench 900 "$work/boot$b.json" "$work/marks$b" --only hook || true
 done
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -100,7 +108,12 @@ if "hook" in doc["parts"]:
             parts.append(json.load(open("%s/boot%d.json" % (sys.argv[7], b)))["parts"]["hook"])
         except (ValueError, KeyError) as e:
             print("bench: hook: boot %d gave no figures (%s)" % (b, e), file=sys.stderr)
-    doc["parts"]["hook"] = hook.pool(parts)
+            parts.append(None)
+    for b, part in enumerate(parts, 1):
+        marks = "%s/marks%d" % (sys.argv[7], b)
+        if part and os.path.exists(marks) and not hook.attach_insns(part, marks):
+            print("bench: hook: boot %d: instructions not counted: %s" % (b, part["insn_error"]), file=sys.stderr)
+    doc["parts"]["hook"] = hook.pool([p for p in parts if p])
 doc.update(date=sys.argv[1], host_cpu_model=sys.argv[2], commit=sys.argv[3])
 if sys.argv[5]:
     doc["bench_ko"] = sys.argv[5]

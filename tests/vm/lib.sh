@@ -19,6 +19,8 @@
 #            fails on WARNING/BUG/Oops/... lines since then.  DMESG_IGNORE
 #            (an ERE) exempts lines a scenario provokes on purpose.
 # Waiting:   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds.
+# Hooks:     nk_hold_nf_keys: netfilter's static keys held on to the end, so
+#            that hooks can come and go under traffic (TCG; see there).
 
 PASS_COUNT=0
 FAIL_COUNT=0
@@ -93,6 +95,8 @@ nk_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# Last, with the traffic gone: the keys may turn off now.
+	[ -n "${NK_KEYS_NS:-}" ] && ip netns del "$NK_KEYS_NS" 2>/dev/null
 	rm -rf "$NK_TMP"
 	exit $rc
 }
@@ -131,6 +135,22 @@ veth_pair() {
 	ip -n "$ns2" link set lo up
 	ip -n "$ns1" link set "$if1" up
 	ip -n "$ns2" link set "$if2" up
+}
+
+# Keep netfilter's static keys on until the scenario ends: an nftables base
+# chain on every IPv4/IPv6 hook, in a namespace no packet enters. A key
+# turns with the first hook anywhere on its (family, hook) and with the
+# last, and each turn patches kernel text; under qemu's TCG that hangs the
+# guest when another vCPU runs the patched code meanwhile (README, Tests).
+# Held, hooks registered and unregistered under traffic only count.
+nk_hold_nf_keys() {
+	local hook chains=
+	NK_KEYS_NS=nk-keys
+	ip netns add "$NK_KEYS_NS" || return 1
+	for hook in prerouting input forward output postrouting; do
+		chains+="chain $hook { type filter hook $hook priority 0; policy accept; }"$'\n'
+	done
+	ip netns exec "$NK_KEYS_NS" nft -f - <<<"table inet nk_keys {"$'\n'"$chains}"
 }
 
 dummy_ns() {

@@ -2,12 +2,13 @@
 # Run a command inside a throw-away qemu VM (TCG) booting Debian's kernel,
 # with the host's root mounted read-only, in the current working directory.
 #
-#   tests/vm/run.sh [-k KVER] [-m MEM] [-t TIMEOUT_S] [-v] [-W] -- COMMAND [ARGS...]
+#   tests/vm/run.sh [-k KVER] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] -- COMMAND [ARGS...]
 #
 #   -k KVER   kernel version (default: newest /usr/src/linux-headers-*-amd64
 #             with a matching /boot/vmlinuz-*, i.e. what the module builds for)
 #   -m MEM    guest memory (default 1024M)
 #   -t SECS   kill the VM after SECS seconds (default 1200)
+#   -p SPEC   load a TCG plugin into qemu (-plugin SPEC: FILE.so,ARG=...)
 #   -v        also show the whole kernel console on stderr
 #   -W        boot with panic_on_warn=1 oops=panic: any kernel WARNING ends the VM
 #
@@ -24,16 +25,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
-	sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-kver='' mem=1024M timeout_s=1200 verbose=0 panic_on_warn=0
-while getopts k:m:t:vWh opt; do
+kver='' mem=1024M timeout_s=1200 verbose=0 panic_on_warn=0 plugin=()
+while getopts k:m:t:p:vWh opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
+	p) plugin=(-plugin "$OPTARG") ;;
 	v) verbose=1 ;;
 	W) panic_on_warn=1 ;;
 	*) usage ;;
@@ -130,7 +132,7 @@ append+=" 8250.nr_uarts=2"
 # stdin </dev/null: the VM takes no input; qemu then leaves the terminal alone.
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-machine pc -accel "$accel" -cpu max -smp 2 -m "$mem" \
+	-machine pc -accel "$accel" -cpu max -smp 2 -m "$mem" "${plugin[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-chardev file,id=con,path="$tmp/console.log" -serial chardev:con \
