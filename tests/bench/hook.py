@@ -26,6 +26,13 @@ sockets live through every period: between periods only the module's
 state changes (the flood stopped). None of those changes patches kernel
 text, netfilter's static keys being held on (hold_netfilter_keys()).
 
+Time under TCG still drifts by points between minutes, so qemu counts
+the guest's instructions too, when run.sh loads tests/bench/tcg/insn_marks.so
+(udpflood executes a marker at each slice boundary): attach_insns() reads
+each slice's count on the flood's CPU, and boot_costs() fits per period
+count = path(A or B) x datagrams + background x seconds; B's path minus
+A's in X minus the same in N is what natkeep adds to a datagram, exactly.
+
 The parse: SIP responses from a flow's peer to the flow's port vs the same
 datagrams to a port that is no flow's, both in nkb-hr1, one alternating
 flood: cost per pair of slices, median over the pairs.
@@ -122,9 +129,9 @@ COSTS = tuple(name for _, name in STATE_COSTS) + ("parse",)
 RATES = ("sip_to_other_port_pps", "sip_to_flow_port_pps")
 
 
-def ratios(period):
-    """q of each pair of slices in PERIOD: B's rate / A's."""
-    return [b / a for a, b in zip(period["a_pps"], period["b_pps"]) if a]
+def ratios(p):
+    """q of each pair of slices in period P: B's rate / A's."""
+    return [b / a for a, b in zip(p["a_pps"], p["b_pps"]) if a]
 
 
 def resampled(periods, rng):
@@ -171,12 +178,12 @@ def insn_paths(slices, insns):
     return None if x is None else (x[0], x[1])
 
 
-def summary(period):
-    """What the figures read of PERIOD: its q's and, if its instructions
+def summary(p):
+    """What the figures read of period P: its q's and, if its instructions
     were counted, insn_paths()."""
-    counted = "slice_insns" in period
-    return {"state": period["state"], "q": ratios(period), "counted": counted,
-            "fit": (insn_paths(period["slices"], period["slice_insns"])
+    counted = "slice_insns" in p
+    return {"state": p["state"], "q": ratios(p), "counted": counted,
+            "fit": (insn_paths(p["slices"], p["slice_insns"])
                     if counted else None)}
 
 
