@@ -138,25 +138,15 @@ table inet nkbench {
 
 
 KEYS_NS = "nkb-keys"
+HOLD_NF_KEYS = os.path.join(TOP, "tests", "vm", "hold-nf-keys.nft")
 
 
 def hold_netfilter_keys(c):
-    """Keep netfilter's static keys on until C closes: an nftables base
-    chain on every IPv4/IPv6 hook, in a namespace no packet enters. A key
-    turns on with the first hook anywhere on its (family, hook) and off
-    with the last, and each turn patches kernel text (int3, then IPIs);
-    under qemu's TCG that hangs the guest when another vCPU runs the
-    patched code meanwhile (measured: README, Tests). Held, the hooks the
-    bench registers and unregisters under traffic (natkeep's, nkprobe's,
-    drop_udp's) only count. A gateway with a firewall has them on anyway."""
+    """Keep netfilter's static keys on until C closes (why: the file), so
+    that the hooks the bench registers and unregisters under traffic
+    (natkeep's, nkprobe's, drop_udp's) only count."""
     c.netns(KEYS_NS)
-    chains = "".join(
-        "    chain %s { type filter hook %s priority 0; policy accept; }\n"
-        % (hook, hook)
-        for hook in ("prerouting", "input", "forward", "output",
-                     "postrouting"))
-    sh(*in_ns(KEYS_NS, "nft", "-f", "-"),
-       input="table inet nkb_keys {\n%s}\n" % chains)
+    sh(*in_ns(KEYS_NS, "nft", "-f", HOLD_NF_KEYS))
 
 
 def percentile(sorted_values, q):

@@ -13,9 +13,11 @@ q also holds the two paths' own difference: two namespaces and two veth
 pairs, the same code, read up to 6 points apart in a boot and not stable
 within it (2026-12-03), more than the 2 % target. So B is compared with
 itself (a crossover): periods of one flood each in which natkeep is in
-one of four states, in the order N L O W W O L N (a palindrome, so that
-a steady drift cancels):
+one of five states, in the order N F L O W W O L F N (a palindrome, so
+that a steady drift cancels):
   N  module not loaded
+  F  not loaded, an empty nftables input chain in nkb-hr1 instead: what
+     any netfilter hook there costs (a reference, not natkeep's)
   L  loaded, no flows: without flows a namespace has no natkeep hook, the
      path is the kernel's own (the method's null)
   O  one flow in nkb-hr1: its hooks, the port filter's test the flood's
@@ -31,7 +33,8 @@ the guest's instructions too, when run.sh loads tests/bench/tcg/insn_marks.so
 (udpflood executes a marker at each slice boundary): attach_insns() reads
 each slice's count on the flood's CPU, and boot_costs() fits per period
 count = path(A or B) x datagrams + background x seconds; B's path minus
-A's in X minus the same in N is what natkeep adds to a datagram, exactly.
+A's in X minus the same in N is what natkeep adds to a datagram, counted
+rather than timed.
 
 The parse: SIP responses from a flow's peer to the flow's port vs the same
 datagrams to a port that is no flow's, both in nkb-hr1, one alternating
@@ -123,8 +126,9 @@ def period(state, slices):
 
 DST_A, DST_B = "10.40.0.2:9999", "10.40.1.2:9999"
 # The states in the order of the periods, and what each one's cost is.
-ORDER = "NLOWWOLN"
-STATE_COSTS = (("L", "loaded_no_flows"), ("O", "one_flow"), ("W", "with_flows"))
+ORDER = "NFLOWWOLFN"
+STATE_COSTS = (("F", "nftables_chain"), ("L", "loaded_no_flows"),
+               ("O", "one_flow"), ("W", "with_flows"))
 COSTS = tuple(name for _, name in STATE_COSTS) + ("parse",)
 RATES = ("sip_to_other_port_pps", "sip_to_flow_port_pps")
 
@@ -388,8 +392,15 @@ def timer_cpu_delta(before):
             for c, v in sorted(after.items())}
 
 
+FIREWALL = """table inet nkb_fw {
+    chain input { type filter hook input priority 0; policy accept; }
+}
+"""
+
+
 class Natkeep:
-    """The module's state for the crossover: N, L, O or W (ORDER)."""
+    """The receiver's namespace's state for the crossover: N, F, L, O or W
+    (ORDER)."""
 
     def __init__(self, args):
         self.args = args
@@ -398,13 +409,20 @@ class Natkeep:
 
     def go(self, state):
         """From the state now to STATE (the flood stopped): unloaded first
-        if STATE holds fewer flows, then loaded and given them."""
-        level, was = "NLOW".index, self.state
+        if STATE holds fewer flows, then loaded and given them; F's chain
+        only in F."""
+        level, was = "NFLOW".index, self.state
+        if self.state == "F" and state != "F":
+            sh(*in_ns(RCV[1], "nft", "delete", "table", "inet", "nkb_fw"))
+            self.state = "N"
         if level(state) < level(self.state):
             start = time.monotonic()
             sh("rmmod", "natkeep")
             self.rmmod_s.append(time.monotonic() - start)
             self.state = "N"
+        if state == "F" and self.state == "N":
+            sh(*in_ns(RCV[1], "nft", "-f", "-"), input=FIREWALL)
+            self.state = "F"
         if self.state == "N" and state != "N":
             sh("insmod", NATKEEP_KO, "max_flows=%d" % (self.args.flows + 16))
             self.state = "L"

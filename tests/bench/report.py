@@ -218,8 +218,9 @@ def hook_table(part):
         "no flow's in one namespace (A) and one in the receiver's "
         "namespace (B), over veth; q = B's rate / A's per pair of "
         "neighbouring slices. Periods of %s s in the order %s, natkeep in "
-        "the receiver's namespace: N not loaded, L loaded without flows, O "
-        "one flow, W %d flows more. Cost of a state = 1 - its median q / "
+        "the receiver's namespace: N not loaded, F not loaded but an empty "
+        "nftables input chain there (the reference: any netfilter hook), L "
+        "loaded without flows, O one flow, W %d flows more. Cost of a state = 1 - its median q / "
         "N's: B against itself, the two paths' own difference cancelled. "
         "%d boot(s): the mean of the boots' costs, its 95 %% interval [..] "
         "a two-level bootstrap (boots, then pairs within each period); "
@@ -252,38 +253,41 @@ def hook_table(part):
         return median([r for periods in boots for p in periods
                        if p["state"] == state for r in p["b_pps"]])
 
-    def cost_cell(name, target=True):
-        c, ci = part[name + "_cost"], part.get(name + "_cost_ci")
-        cell = pct(c) + (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else "")
-        if target and c is not None:
-            lo, hi = ci if ci else (c, c)
-            cell += " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
+    def cell(value, ci, target, note=""):
+        """A cost, its interval, NOTE, and with TARGET the verdict."""
+        text = pct(value) + (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else "")
+        text += note
+        if target and value is not None:
+            lo, hi = ci if ci else (value, value)
+            text += " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
                                                  judged(lo, hi, HOOK_TARGET))
-        return cell
+        return text
 
-    what = {"L": "L: module loaded, no flows (no natkeep hook: the "
-                 "kernel's own path, the method's null)",
-            "O": "O: 1 flow (its hooks; the port filter's test the "
-                 "flood's only extra work)",
-            "W": "W: %d flows more, sending meanwhile" % part["flows"]}
+    def cost_cell(name, target=True):
+        return cell(part[name + "_cost"], part.get(name + "_cost_ci"), target)
+
     def insn_cell(name, target=True):
         if part.get(name + "_insn_cost") is None:
             return "-"
         extra = part.get(name + "_insn_extra")
-        ci = part.get(name + "_insn_cost_ci")
-        c = part[name + "_insn_cost"]
-        cell = pct(c) + (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else "")
-        cell += " (%+.0f)" % extra if extra is not None else ""
-        if target:
-            lo, hi = ci if ci else (c, c)
-            cell += " (target <= %.0f %%: %s)" % (100 * HOOK_TARGET,
-                                                 judged(lo, hi, HOOK_TARGET))
-        return cell
+        return cell(part[name + "_insn_cost"], part.get(name + "_insn_cost_ci"),
+                    target, " (%+.0f)" % extra if extra is not None else "")
+
+    what = {"F": "F: not loaded; an empty nftables input chain (what any "
+                 "netfilter hook costs: a reference)",
+            "L": "L: module loaded, no flows (no natkeep hook: the "
+                 "kernel's own path, the method's null)",
+            "O": "O: 1 flow (its hooks; the port filter's test the "
+                 "flood's only extra work)",
+            "W": "W: %d flows more, sending meanwhile" % part["flows"]}
 
     for state, name in hook.STATE_COSTS:
+        if not any(p["state"] == state for periods in boots for p in periods):
+            continue    # a run before that state was measured
+        ours = state != "F"
         out.append("| %s | %.0f | %.0f | %s | %s |" % (
-            what[state], b_pps(state), b_pps("N"), cost_cell(name),
-            insn_cell(name)))
+            what[state], b_pps(state), b_pps("N"), cost_cell(name, ours),
+            insn_cell(name, ours)))
     out.append("| SIP 200 OKs from a flow's peer to its port (parsed), "
                "against the same to another port | %.0f | %.0f | %s | %s |" % (
                    median(part["sip_to_flow_port_pps"]),
@@ -295,12 +299,15 @@ def hook_table(part):
                "the two destinations read with the same code; moved: from "
                "the first N period to the last):")
     out.append("")
-    out.append("| boot | paths | moved | L | O | W | parse | by "
-               "instructions: L / O / W / parse (added per datagram) |")
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---|")
+    costs = [c for c in hook.COSTS if c + "_cost" in part]
+    letter = {name: state for state, name in hook.STATE_COSTS}
+    names = [letter.get(c, c) for c in costs]
+    out.append("| boot | paths | moved | %s | by instructions: %s (added "
+               "per datagram) |" % (" | ".join(names), " / ".join(names)))
+    out.append("|---:|---:|---:|%s---|" % ("---:|" * len(costs)))
     for i, b in enumerate(part.get("boots") or [], 1):
         cells = [pct(b.get("paths")), pct(b.get("paths_moved"))]
-        for c in hook.COSTS:
+        for c in costs:
             ci = b.get(c + "_cost_ci")
             cells.append(pct(b.get(c + "_cost")) +
                          (" [%s, %s]" % (pct(ci[0]), pct(ci[1])) if ci else ""))
@@ -308,7 +315,7 @@ def hook_table(part):
             cells.append(" / ".join(
                 "%s (%+.0f)" % (pct(b.get(c + "_insn_cost")),
                                 b.get(c + "_insn_extra") or 0)
-                for c in hook.COSTS))
+                for c in costs))
         else:
             cells.append(b.get("insn_error") or "not counted")
         out.append("| %d | %s |" % (i, " | ".join(cells)))

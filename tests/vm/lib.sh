@@ -137,20 +137,11 @@ veth_pair() {
 	ip -n "$ns2" link set "$if2" up
 }
 
-# Keep netfilter's static keys on until the scenario ends: an nftables base
-# chain on every IPv4/IPv6 hook, in a namespace no packet enters. A key
-# turns with the first hook anywhere on its (family, hook) and with the
-# last, and each turn patches kernel text; under qemu's TCG that hangs the
-# guest when another vCPU runs the patched code meanwhile (README, Tests).
-# Held, hooks registered and unregistered under traffic only count.
+# Keep netfilter's static keys on until the scenario ends (why: the file).
 nk_hold_nf_keys() {
-	local hook chains=
 	NK_KEYS_NS=nk-keys
-	ip netns add "$NK_KEYS_NS" || return 1
-	for hook in prerouting input forward output postrouting; do
-		chains+="chain $hook { type filter hook $hook priority 0; policy accept; }"$'\n'
-	done
-	ip netns exec "$NK_KEYS_NS" nft -f - <<<"table inet nk_keys {"$'\n'"$chains}"
+	ip netns add "$NK_KEYS_NS" &&
+		ip netns exec "$NK_KEYS_NS" nft -f "$(dirname "${BASH_SOURCE[0]}")/hold-nf-keys.nft"
 }
 
 dummy_ns() {
