@@ -48,11 +48,13 @@ static void mark(unsigned int vcpu, void *unused)
 
 	(void)unused;
 	pthread_mutex_lock(&out_lock);
-	fprintf(out, "MARK %llu %u", marks++, vcpu);
-	for (i = 0; i < n; i++)
-		fprintf(out, " %llu", (unsigned long long)
-			__atomic_load_n(&counts[i], __ATOMIC_RELAXED));
-	fputc('\n', out);
+	if (out) {	/* NULL once qemu is exiting (at_exit) */
+		fprintf(out, "MARK %llu %u", marks++, vcpu);
+		for (i = 0; i < n; i++)
+			fprintf(out, " %llu", (unsigned long long)
+				__atomic_load_n(&counts[i], __ATOMIC_RELAXED));
+		fputc('\n', out);
+	}
 	pthread_mutex_unlock(&out_lock);
 }
 
