@@ -19,18 +19,15 @@ import errno
 import os
 import signal
 import socket
-import struct
 import sys
 import time
 
-MAGIC = 0x2112A442
+from hostile import stun_attr, stun_msg, xor_addr
 
 
 def binding_success(tid, addr, port):
     """A Binding success response carrying XOR-MAPPED-ADDRESS addr:port."""
-    xaddr = struct.unpack("!I", socket.inet_aton(addr))[0] ^ MAGIC
-    attr = struct.pack("!HHBBHI", 0x0020, 8, 0, 1, port ^ (MAGIC >> 16), xaddr)
-    return struct.pack("!HHI", 0x0101, len(attr), MAGIC) + tid + attr
+    return stun_msg(0x0101, tid, stun_attr(0x0020, xor_addr(addr, port, tid)))
 
 
 def main(local, dst, first, count, seconds):
