@@ -6,9 +6,12 @@ that they do not delay each other): natkeep's flow as built (hard hrtimer
 + HI tasklet, its packet built ahead of its due time), one created with
 build_ahead=0 (the packet built when due: the step before), one created
 with softirq_timers=1 (the soft hrtimer that sent from its callback: 0.1,
-the first "before"), and usender (timerfd + sendto). nkprobe puts a reference hard irq hrtimer on each grid, on the
-same CPU, and timestamps every packet at LOCAL_OUT; per tick, sender minus
-reference is the paired lateness. Conditions: idle, CPU load (stress-ng on
+the first "before"), and usender (timerfd + sendto). nkprobe puts a
+reference hard irq hrtimer on each grid, on the same CPU, and timestamps
+every packet at LOCAL_OUT; per tick, sender minus reference is the paired
+lateness. A fifth grid has no sender: its reference raises a HI tasklet
+that takes the time (the floor: the earliest moment any sender, which
+needs softirq or process context, could send on that tick). Conditions: idle, CPU load (stress-ng on
 every vCPU), network load (iperf3 UDP flood between two other namespaces),
 both.
 
@@ -26,13 +29,16 @@ from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, USENDER, Cleanup,
 SND, RCV, FLOOD_A, FLOOD_B = "nkb-snd", "nkb-rcv", "nkb-fa", "nkb-fb"
 SND_ADDR, RCV_ADDR = "10.9.0.1", "10.9.0.2"
 CONDITIONS = ("idle", "cpu", "net", "cpu+net")
-# name, source port, natkeep's module parameters for its flow (None: usender)
+# name, source port, natkeep's module parameters for its flow, or USENDER,
+# or FLOOR: no sender, nkprobe's HI tasklet on its reference's tick (port 0)
+FLOOR = "floor"
 SENDERS = (("natkeep", 5061, {"softirq_timers": "N", "build_ahead": "Y"}),
            ("natkeep-when-due", 5064,
             {"softirq_timers": "N", "build_ahead": "N"}),
            ("natkeep-softirq", 5062,
             {"softirq_timers": "Y", "build_ahead": "Y"}),
-           ("userspace", 5063, None))
+           ("userspace", 5063, USENDER),
+           ("floor", 0, FLOOR))
 TRACEFS = "/sys/kernel/tracing"
 SEND_EVENT = "events/natkeep/natkeep_send/enable"
 
@@ -216,20 +222,22 @@ def run(args):
         c.netns(FLOOD_B)
         c.veth(FLOOD_A, "f0", "10.9.1.1/24", FLOOD_B, "f1", "10.9.1.2/24")
         ports = [p for _, p, _ in SENDERS]
-        flow_ports = [p for _, p, params in SENDERS if params]
-        user_port = [p for _, p, params in SENDERS if not params][0]
+        flow_ports = [p for _, p, kind in SENDERS if isinstance(kind, dict)]
+        user_port = [p for _, p, kind in SENDERS if kind == USENDER][0]
         tick = tick_ns()
         taken = []
-        for _, port, params in SENDERS:
-            if params:
-                taken.append(natkeep_flow(cpu, port, args.period_ms, params,
+        for _, port, kind in SENDERS:
+            if isinstance(kind, dict):
+                taken.append(natkeep_flow(cpu, port, args.period_ms, kind,
                                           taken, tick))
         user_phase = free_phase(period_ns, taken, tick)
+        floor_phase = free_phase(period_ns, taken + [user_phase], tick)
         for condition in args.conditions:
             load = start_load(c, condition, args.seconds)
             time.sleep(1)
             phases = natkeep_phases(period_ns, flow_ports)
             phases[user_port] = user_phase
+            phases[0] = floor_phase
             # insmod takes up to a second under TCG: tick 0 comes later.
             base = now_ns() + 2000000000
             starts = [base + (phases[p] - base) % period_ns for p in ports]

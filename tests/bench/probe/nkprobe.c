@@ -10,6 +10,12 @@
  * network namespace, records when each of the sender's packets reached the
  * IP layer. Per tick, sender minus reference is what the sender adds.
  *
+ * A channel of port 0 has no sender: its reference raises a HI tasklet
+ * that only takes the time. HI is the first softirq to run at the
+ * interrupt's exit, and the stack sends only from softirq or process
+ * context, so that is the earliest any sender could reach the IP layer on
+ * that tick: the floor.
+ *
  * insmod nkprobe.ko period_ns=P ticks=T cpu=C ports=P0,P1 starts=S0,S1
  * cat /proc/nkprobe     one line per tick: "k ref0 late0 ctx0 ref1 ..."
  *
@@ -79,6 +85,7 @@ struct nkp_sample {
 
 struct nkp_channel {
 	struct hrtimer ref;
+	struct tasklet_struct floor;	/* port 0 only */
 	ktime_t start;
 	u16 port;
 	u32 next_tick;
@@ -103,6 +110,8 @@ static enum hrtimer_restart nkp_ref_expired(struct hrtimer *timer)
 	u32 k = ch->next_tick++;
 
 	ch->ref_late[k] = ktime_to_ns(ktime_sub(now, nkp_tick_time(ch, k)));
+	if (!ch->port)
+		tasklet_hi_schedule(&ch->floor);
 	if (ch->next_tick >= ticks)
 		return HRTIMER_NORESTART;
 	hrtimer_set_expires(timer, nkp_tick_time(ch, ch->next_tick));
@@ -144,6 +153,13 @@ static void nkp_record(struct nkp_channel *ch, ktime_t now)
 	s->ctx = nkp_context();
 }
 
+static void nkp_floor_run(struct tasklet_struct *t)
+{
+	struct nkp_channel *ch = from_tasklet(ch, t, floor);
+
+	nkp_record(ch, ktime_get());
+}
+
 static unsigned int nkp_local_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
@@ -169,7 +185,7 @@ static unsigned int nkp_local_out(void *priv, struct sk_buff *skb,
 			atomic_inc(&bin_counts[bin]);
 	}
 	for (i = 0; i < nports; i++)
-		if (channels[i].port == sport)
+		if (channels[i].port && channels[i].port == sport)
 			nkp_record(&channels[i], now);
 	return NF_ACCEPT;
 }
@@ -319,6 +335,7 @@ static int __init nkp_init(void)
 		hrtimer_init(&ch->ref, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_ABS_PINNED_HARD);
 		ch->ref.function = nkp_ref_expired;
+		tasklet_setup(&ch->floor, nkp_floor_run);
 	}
 	if (!proc_create_seq("nkprobe", 0444, NULL, &nkp_seq_ops))
 		goto err_proc;
@@ -345,8 +362,10 @@ static void __exit nkp_exit(void)
 {
 	int i;
 
-	for (i = 0; i < nports; i++)
+	for (i = 0; i < nports; i++) {
 		hrtimer_cancel(&channels[i].ref);
+		tasklet_kill(&channels[i].floor);
+	}
 	unregister_pernet_subsys(&nkp_net_ops);
 	remove_proc_entry("nkprobe_bins", NULL);
 	remove_proc_entry("nkprobe", NULL);
