@@ -168,7 +168,27 @@ def percentiles(values):
     }
 
 
+def results_text(node, indent=0):
+    """DOC as JSON, objects one key a line (sorted) and a list of plain
+    values, or of such lists (a hook period's slices), on one line: the
+    results files stay readable and diffable, and a tenth of the size."""
+    pad = " " * indent
+    if isinstance(node, dict) and node:
+        inner = ",\n".join("%s %s: %s" % (pad, json.dumps(k),
+                                           results_text(node[k], indent + 1))
+                            for k in sorted(node))
+        return "{\n%s\n%s}" % (inner, pad)
+    if isinstance(node, list) and node and not all(
+            not isinstance(x, (dict, list)) or
+            (isinstance(x, list) and
+             not any(isinstance(y, (dict, list)) for y in x))
+            for x in node):
+        inner = ",\n".join(pad + " " + results_text(x, indent + 1)
+                            for x in node)
+        return "[\n%s\n%s]" % (inner, pad)
+    return json.dumps(node, sort_keys=True)
+
+
 def write_json(path, doc):
     with open(path, "w") as f:
-        json.dump(doc, f, indent=1, sort_keys=True)
-        f.write("\n")
+        f.write(results_text(doc) + "\n")

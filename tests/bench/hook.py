@@ -120,8 +120,9 @@ def slice_rates(slices):
 
 
 def period(state, slices):
-    a, b = slice_rates(slices)
-    return {"state": state, "slices": slices, "a_pps": a, "b_pps": b}
+    """A period as the results keep it: its state and its slices (the
+    rates are derived from them: rate_pairs())."""
+    return {"state": state, "slices": slices}
 
 
 DST_A, DST_B = "10.40.0.2:9999", "10.40.1.2:9999"
@@ -133,9 +134,17 @@ COSTS = tuple(name for _, name in STATE_COSTS) + ("parse",)
 RATES = ("sip_to_other_port_pps", "sip_to_flow_port_pps")
 
 
+def rate_pairs(p):
+    """(A's rate, B's rate) of each pair of neighbouring slices in period
+    P; a resampled period carries its own."""
+    if "pairs" in p:
+        return p["pairs"]
+    return list(zip(*slice_rates(p["slices"])))
+
+
 def ratios(p):
     """q of each pair of slices in period P: B's rate / A's."""
-    return [b / a for a, b in zip(p["a_pps"], p["b_pps"]) if a]
+    return [b / a for a, b in rate_pairs(p) if a]
 
 
 def resampled(periods, rng):
@@ -143,9 +152,8 @@ def resampled(periods, rng):
     replacement."""
     out = []
     for p in periods:
-        idx = rng.choices(range(len(p["a_pps"])), k=len(p["a_pps"]))
-        q = {"state": p["state"], "a_pps": [p["a_pps"][i] for i in idx],
-             "b_pps": [p["b_pps"][i] for i in idx]}
+        pairs = p["pairs"]
+        q = {"state": p["state"], "pairs": rng.choices(pairs, k=len(pairs))}
         if "slice_insns" in p:
             idx = rng.choices(range(len(p["slices"])), k=len(p["slices"]))
             q["slices"] = [p["slices"][i] for i in idx]
@@ -232,6 +240,7 @@ def crossover_costs(res, boots, ci=True, resamples=1000, seed=1):
         return
     rng = random.Random(seed)
     draws = {k: [] for k in keys}
+    boots = [[dict(p, pairs=rate_pairs(p)) for p in b] for b in boots]
     for _ in range(resamples):
         figures = [boot_costs(resampled(rng.choice(boots), rng)) for _ in boots]
         for k in keys:

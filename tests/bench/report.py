@@ -261,8 +261,8 @@ def hook_table(part):
     out.append("|---|---:|---:|---:|---:|")
 
     def b_pps(state):
-        return median([r for periods in boots for p in periods
-                       if p["state"] == state for r in p["b_pps"]])
+        return median([b for periods in boots for p in periods
+                       if p["state"] == state for _, b in hook.rate_pairs(p)])
 
     def cell(value, ci, target, note=""):
         """A cost, its interval, NOTE, and with TARGET the verdict."""
@@ -482,10 +482,12 @@ def check_hook(part, result):
                                for b in boots))
     for i, periods in enumerate(boots, 1):
         for p in periods:
-            rates = p["a_pps"] + p["b_pps"]
-            result("hook: boot %d, period %s: %d positive rates, as many A "
-                   "as B" % (i, p["state"], len(rates)),
-                   bool(p["a_pps"]) and len(p["a_pps"]) == len(p["b_pps"]) and
+            dests = [s[0] for s in p["slices"]]
+            rates = [x for pair in hook.rate_pairs(p) for x in pair]
+            result("hook: boot %d, period %s: as many slices to A as to B, "
+                   "%d positive rates" % (i, p["state"], len(rates)),
+                   bool(rates) and set(dests) == {0, 1} and
+                   abs(dests.count(0) - dests.count(1)) <= 1 and
                    all(is_number(x) and x > 0 for x in rates))
     for k in hook.RATES:
         v = part[k]

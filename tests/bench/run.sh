@@ -100,6 +100,7 @@ python3 -c '
 import json, os, sys
 sys.path.insert(0, "tests/bench")
 import hook
+from benchlib import write_json
 doc = json.load(open(sys.argv[7] + "/boot1.json"))
 if "hook" in doc["parts"]:
     parts = [doc["parts"]["hook"]]
@@ -122,7 +123,7 @@ if "scale" in doc["parts"] and os.path.exists(sys.argv[6]):
 # Each part knows what it measured: BENCH_ONLY merges parts of several runs.
 for part in doc["parts"].values():
     part["commit"] = doc["commit"]
-json.dump(doc, open(sys.argv[4], "w"), indent=1, sort_keys=True)
+write_json(sys.argv[4], doc)
 ' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}" \
 	"$work/native.json" "$work" "$boots"
 
@@ -143,6 +144,8 @@ out=tests/bench/results/$(date -u +%Y-%m-%d).json
 # Some benchmarks only (BENCH_ONLY): the day's other results stay.
 python3 -c '
 import json, os, sys
+sys.path.insert(0, "tests/bench")
+from benchlib import write_json
 new = json.load(open(sys.argv[1]))
 if os.environ.get("BENCH_ONLY") and os.path.exists(sys.argv[2]):
     old = json.load(open(sys.argv[2]))
@@ -156,7 +159,7 @@ if os.environ.get("BENCH_ONLY") and os.path.exists(sys.argv[2]):
     old["errors"].update(new["errors"])
     old["requested"] = list(old["parts"]) + list(old["errors"])
     new = old
-json.dump(new, open(sys.argv[2], "w"), indent=1, sort_keys=True)
+write_json(sys.argv[2], new)
 ' "$work/results.json" "$out"
 echo "results: $out"
 if [ "${UPDATE_README:-0}" = 1 ]; then
