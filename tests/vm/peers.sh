@@ -26,6 +26,9 @@
 #       dir (PEER_DIR: config, ctl socket, pid file, log) and location table.
 #       MODE: normal (default), drop, 503 (Retry-After: 30), 423, 302, 500,
 #       503-short (Retry-After: 5), 503-bare (no Retry-After), or 0..7.
+#       drop is a silent server: no answer to anything, STUN included (an
+#       nftables set in NS drops STUN to ADDR:PORT: stun.so answers before
+#       kamailio's script runs).
 #   In the functions below INST is NS@ADDR (the instance on ADDR in NS) or
 #   NS (NS's first instance: the first started there while none was running).
 #   peer_kamailio_mode INST MODE    switch the running instance (kamcmd cfg.seti)
@@ -246,6 +249,39 @@ peer_kamailio() {
 	_peer_kam_start "$key"
 }
 
+# The nftables table that silences STUN to the instances in drop mode,
+# made once per namespace, before its first instance: later only the set's
+# elements change (a hook registered under traffic patches kernel text,
+# which hangs qemu's TCG: README, Tests). STUN is told by its magic cookie,
+# the payload's bytes 4-7.
+_peer_kam_stun_table() {
+	local ns=$1
+	in_ns "$ns" nft list table inet nk_peer_dead >/dev/null 2>&1 && return 0
+	in_ns "$ns" nft -f - <<'EOF'
+table inet nk_peer_dead {
+	set v4 { type ipv4_addr . inet_service; }
+	set v6 { type ipv6_addr . inet_service; }
+	chain input {
+		type filter hook input priority 0; policy accept;
+		ip daddr . udp dport @v4 @th,96,32 0x2112a442 drop
+		ip6 daddr . udp dport @v6 @th,96,32 0x2112a442 drop
+	}
+}
+EOF
+}
+
+# STUN to instance KEY dropped (NR 1: mode drop) or answered (any other).
+_peer_kam_stun_drop() {
+	local key=$1 nr=$2 ns addr port set=v4
+	read -r ns addr port _ <<<"${NK_KAM_ARGS[$key]}"
+	case $addr in *:*) set=v6 ;; esac
+	if [ "$nr" = 1 ]; then
+		in_ns "$ns" nft add element inet nk_peer_dead $set "{ $addr . $port }"
+	else
+		in_ns "$ns" nft delete element inet nk_peer_dead $set "{ $addr . $port }" 2>/dev/null || true
+	fi
+}
+
 # Start instance KEY from NK_KAM_ARGS in NK_KAM_DIR, mode NR (default: its own).
 _peer_kam_start() {
 	local key=$1 ns addr port nr dir t0 pid listen
@@ -256,6 +292,10 @@ _peer_kam_start() {
 	case $addr in *:*) listen="udp:[$addr]:$port" ;; *) listen="udp:$addr:$port" ;; esac
 	sed -e "s|@LISTEN@|$listen|g" -e "s|@RUNDIR@|$dir|g" -e "s|@MODE@|$nr|g" \
 		"$NK_PEERS/kamailio.cfg" >"$dir/kamailio.cfg"
+	_peer_kam_stun_table "$ns" && _peer_kam_stun_drop "$key" "$nr" || {
+		echo "peer_kamailio: the STUN drop set in $ns" >&2
+		return 1
+	}
 	t0=$(_peer_now)
 	# -DD: no daemon (this job is the main process), -E: log to stderr,
 	# -Y: runtime dir (default /run/kamailio), small memory pools.  The log
@@ -289,6 +329,8 @@ peer_kamailio_stop() {
 	[ -n "${NK_KAM_PID[$key]:-}" ] || return 0
 	peer_stop "${NK_KAM_PID[$key]}"
 	unset 'NK_KAM_PID[$key]'
+	# Killed, not silent: STUN gets the port unreachable too.
+	_peer_kam_stun_drop "$key" 0
 }
 
 # Stop (if running) and start again: same address, port and mode (or
@@ -304,11 +346,13 @@ peer_kamailio_restart() {
 }
 
 peer_kamailio_mode() {
-	local inst=$1 nr got
+	local inst=$1 nr got key
 	nr=$(_peer_kam_mode_nr "$2") || return 1
+	key=$(_peer_kam_key "$inst") || return 1
 	peer_kamailio_rpc "$inst" cfg.seti natkeep mode "$nr" || return 1
 	got=$(peer_kamailio_rpc "$inst" cfg.get natkeep mode) || return 1
 	[ "$got" = "$nr" ] || { echo "peer_kamailio_mode: mode is $got, not $nr"; return 1; }
+	_peer_kam_stun_drop "$key" "$nr"
 }
 
 peer_kamailio_redirect() {

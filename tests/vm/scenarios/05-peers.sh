@@ -135,9 +135,12 @@ options_silent() {
 check "kamailio switched to drop mode" peer_kamailio_mode srv drop
 check "kamailio in drop mode: OPTIONS gets no answer" options_silent
 check "kamailio in drop mode: REGISTER gets no answer" options_silent -m REGISTER -u alice -p secret
+stun_silent() { ! in_ns gw python3 "$NK_PEERS/stun_client.py" -s 4004 -t 1 -r 2 $SRV 5060; }
+check "kamailio in drop mode: a STUN Binding request on its SIP port gets no answer" stun_silent
 check "kamailio switched back to normal" peer_kamailio_mode srv normal
 check "kamailio answers OPTIONS 200 again" \
 	sip_via_nat "$NK_TMP/k-again.out" 5060 5060 -m OPTIONS
+check "kamailio answers STUN on its SIP port again" stun_through_nat 4006 5060
 mode_503() {
 	local out=$NK_TMP/503.out
 	peer_kamailio_mode srv 503 || return 1
