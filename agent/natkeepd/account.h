@@ -16,6 +16,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "config.h"
+#include "held_contacts.h"
 #include "nk_flow.h"
 #include "redundancy.h"
 #include "resolver.h"
@@ -27,16 +28,6 @@ enum nkd_reg_state {
 	NKD_REG_REGISTERING,
 	NKD_REG_REGISTERED,
 	NKD_REG_UNREGISTERING,
-};
-
-/*
- * The Contact a registrar holds for us, as far as its last 200 said: kept by
- * the account across its registrations, since a new socket (our address
- * changed) starts new ones, whose first REGISTER removes what the old left.
- */
-struct nkd_held_contact {
-	struct nk_endpoint server;
-	char contact[NK_SIP_HOST_MAX + 160];	/* "": none */
 };
 
 /* One REGISTER dialogue with one server (a sofia handle). */
@@ -75,7 +66,7 @@ struct nkd_account {
 	unsigned int port_index;
 	unsigned int ports_tried;	/* in a row without any answer */
 	bool rebinding;			/* the NUA closes for another port */
-	struct nkd_held_contact held[NKD_MAX_SERVERS];	/* by registrar */
+	struct nkd_held_contacts held;	/* what the registrars hold */
 	su_timer_t *rebind_timer;
 
 	char aor[NK_SIP_USER_MAX + NK_SIP_HOST_MAX + 16];	/* sip:user@domain */

@@ -66,34 +66,6 @@ static void build_via(const struct nkd_registration *reg, char *buf, size_t len)
 	snprintf(buf, len, "SIP/2.0/UDP %s;rport", hp);
 }
 
-/* The registrar's entry in acct->held; with @create, a free one if none. */
-static struct nkd_held_contact *held_at(struct nkd_account *acct,
-					const struct nk_endpoint *server, bool create)
-{
-	struct nkd_held_contact *free_entry = NULL;
-
-	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
-		struct nkd_held_contact *h = &acct->held[i];
-
-		if (h->contact[0] && nkd_endpoint_equal(&h->server, server))
-			return h;
-		if (!h->contact[0] && !free_entry)
-			free_entry = h;
-	}
-	if (!create || !free_entry)
-		return NULL;
-	free_entry->server = *server;
-	return free_entry;
-}
-
-static void held_set(struct nkd_registration *reg, const char *contact)
-{
-	struct nkd_held_contact *h = held_at(reg->account, &reg->target.ep, contact[0]);
-
-	if (h)
-		snprintf(h->contact, sizeof(h->contact), "%s", contact);
-}
-
 /* Sends REGISTER with the current Contact (and the stale one removed). */
 static void send_register(struct nkd_registration *reg)
 {
@@ -135,7 +107,7 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 				       const struct nkd_target *t)
 {
 	struct nkd_registration *reg = NULL;
-	const struct nkd_held_contact *held;
+	const char *held;
 
 	for (size_t i = 0; i < NKD_MAX_SERVERS && !reg; i++)
 		if (!acct->regs[i].in_use)
@@ -147,9 +119,9 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 	reg->server_id = server_id;
 	reg->target = *t;
 	/* What an earlier registration left there (another address of ours). */
-	held = held_at(acct, &t->ep, false);
+	held = nkd_held_get(&acct->held, &t->ep, nkd_now_ms());
 	if (held)
-		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", held->contact);
+		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", held);
 	reg->nh = nua_handle(acct->nua, reg, SIPTAG_TO_STR(acct->aor),
 			     SIPTAG_FROM_STR(acct->aor), TAG_END());
 	if (!reg->nh)
@@ -322,16 +294,17 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	struct nkd_account *acct = reg->account;
 	bool first = reg->state != NKD_REG_REGISTERED;
 	uint32_t id = reg->server_id;
+	unsigned int expires = granted_expires(reg, sip);
+	uint64_t now = nkd_now_ms();
 
 	reg->state = NKD_REG_REGISTERED;
 	reg->challenges = 0;
 	reg->redirects = 0;
-	held_set(reg, reg->contact);
+	nkd_held_set(&acct->held, &reg->target.ep, reg->contact, expires, now);
 	if (first)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
 			 reg->contact);
-	nkd_redundancy_registered(&acct->red, reg->server_id, granted_expires(reg, sip),
-				  nkd_now_ms());
+	nkd_redundancy_registered(&acct->red, reg->server_id, expires, now);
 	/* The registration may have ended meanwhile, its slot reused. */
 	if (!reg->in_use || reg->server_id != id)
 		return;
@@ -375,7 +348,8 @@ void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
 			nkd_debug("%s: un-REGISTER: %d %s", reg->account->cfg.name, status,
 				  phrase ? phrase : "");
 			if (status < 300)
-				held_set(reg, "");
+				nkd_held_set(&reg->account->held, &reg->target.ep, "", 0,
+					     nkd_now_ms());
 			release(reg);
 		}
 		return;
