@@ -93,10 +93,13 @@ class Cleanup:
         return name
 
     def veth(self, ns1, if1, addr1, ns2, if2, addr2):
+        """A veth pair IF1 in NS1, IF2 in NS2, up, with ADDR1 and ADDR2
+        (ADDR/PREFIX; None: no address)."""
         sh("ip", "-n", ns1, "link", "add", if1, "type", "veth", "peer",
            "name", if2, "netns", ns2)
-        sh("ip", "-n", ns1, "addr", "add", addr1, "dev", if1)
-        sh("ip", "-n", ns2, "addr", "add", addr2, "dev", if2)
+        for ns, ifname, addr in ((ns1, if1, addr1), (ns2, if2, addr2)):
+            if addr:
+                sh("ip", "-n", ns, "addr", "add", addr, "dev", ifname)
         sh("ip", "-n", ns1, "link", "set", if1, "up")
         sh("ip", "-n", ns2, "link", "set", if2, "up")
 

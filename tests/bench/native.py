@@ -48,11 +48,8 @@ def main():
     with Cleanup() as c:
         c.netns(SND)
         c.netns(PEER)
-        sh("ip", "-n", SND, "link", "add", "v0", "type", "veth", "peer",
-           "name", "v1", "netns", PEER)
-        sh("ip", "-n", SND, "addr", "add", "10.30.9.1/24", "dev", "v0")
-        sh("ip", "-n", SND, "link", "set", "v0", "up")
-        sh("ip", "-n", PEER, "link", "set", "v1", "up")
+        # The peer has no address: it drops what it is sent unread.
+        c.veth(SND, "v0", "10.30.9.1/24", PEER, "v1", None)
         sh("ip", "-n", SND, "neigh", "add", "10.30.9.2", "lladdr",
            "02:00:00:00:00:99", "dev", "v0", "nud", "permanent")
         time.sleep(0.5)
