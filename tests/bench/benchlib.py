@@ -171,20 +171,23 @@ def percentiles(values):
     }
 
 
+def _plain(x):
+    return not isinstance(x, (dict, list))
+
+
 def results_text(node, indent=0):
-    """DOC as JSON, objects one key a line (sorted) and a list of plain
-    values, or of such lists (a hook period's slices), on one line: the
-    results files stay readable and diffable, and a tenth of the size."""
+    """NODE as JSON, objects one key a line (sorted), and a list of plain
+    values, or of lists of them (a hook period's slices), on one line: a
+    results file stays readable and diffable at a third of indent=1's
+    size."""
     pad = " " * indent
     if isinstance(node, dict) and node:
         inner = ",\n".join("%s %s: %s" % (pad, json.dumps(k),
                                            results_text(node[k], indent + 1))
                             for k in sorted(node))
         return "{\n%s\n%s}" % (inner, pad)
-    if isinstance(node, list) and node and not all(
-            not isinstance(x, (dict, list)) or
-            (isinstance(x, list) and
-             not any(isinstance(y, (dict, list)) for y in x))
+    if isinstance(node, list) and not all(
+            _plain(x) or (isinstance(x, list) and all(map(_plain, x)))
             for x in node):
         inner = ",\n".join(pad + " " + results_text(x, indent + 1)
                             for x in node)

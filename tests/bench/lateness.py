@@ -11,9 +11,9 @@ reference hard irq hrtimer on each grid, on the same CPU, and timestamps
 every packet at LOCAL_OUT; per tick, sender minus reference is the paired
 lateness. A fifth grid has no sender: its reference raises a HI tasklet
 that takes the time (the floor: the earliest moment any sender, which
-needs softirq or process context, could send on that tick). Conditions: idle, CPU load (stress-ng on
-every vCPU), network load (iperf3 UDP flood between two other namespaces),
-both.
+needs softirq or process context, could send on that tick). Conditions:
+idle, CPU load (stress-ng on every vCPU), network load (iperf3 UDP flood
+between two other namespaces), both.
 
     lateness.py OUT.json [--seconds S] [--period-ms P] [--conditions a,b]
 """

@@ -43,11 +43,13 @@ def ratio(a, b):
     return a / b
 
 
-def verdict(value, limit):
+def verdict(value, limit, why_missed=""):
+    """VALUE against an upper LIMIT; WHY_MISSED said if it is missed."""
     if value is None:
         return "n/a"
-    return "%.2f (target <= %.2f: %s)" % (value, limit,
-                                          "met" if value <= limit else "MISSED")
+    if value <= limit:
+        return "%.2f (target <= %.2f: met)" % (value, limit)
+    return "%.2f (target <= %.2f: MISSED%s)" % (value, limit, why_missed)
 
 
 def judged(lo, hi, limit):
@@ -86,11 +88,10 @@ def lateness_table(part):
             total = sum(ctx.values()) or 1
             r = ratio(s["paired"]["p99"], base)
             if name == "natkeep":
-                rtext = verdict(r, LATENESS_TARGET)
                 floor = ratio(senders.get("floor", {}).get(
                     "paired", {}).get("p99"), base)
-                if r is not None and r > LATENESS_TARGET and floor is not None:
-                    rtext = rtext[:-1] + "; the floor alone: %.2f)" % floor
+                rtext = verdict(r, LATENESS_TARGET, "" if floor is None else
+                                "; the floor alone: %.2f" % floor)
             elif name == "userspace":
                 rtext = "1 (baseline)"
             else:
