@@ -224,6 +224,7 @@ def run(args):
         ports = [p for _, p, _ in SENDERS]
         flow_ports = [p for _, p, kind in SENDERS if isinstance(kind, dict)]
         user_port = [p for _, p, kind in SENDERS if kind == USENDER][0]
+        floor_port = [p for _, p, kind in SENDERS if kind == FLOOR][0]
         tick = tick_ns()
         taken = []
         for _, port, kind in SENDERS:
@@ -237,7 +238,7 @@ def run(args):
             time.sleep(1)
             phases = natkeep_phases(period_ns, flow_ports)
             phases[user_port] = user_phase
-            phases[0] = floor_phase
+            phases[floor_port] = floor_phase
             # insmod takes up to a second under TCG: tick 0 comes later.
             base = now_ns() + 2000000000
             starts = [base + (phases[p] - base) % period_ns for p in ports]
