@@ -12,10 +12,26 @@ from exactly ADDR:PORT. Timing, in kernel receive times:
 - random: every gap within 80..100 % of the interval (with 5 % or 10 ms of
   slack, whichever is more: both ends of a gap carry the emulator's timer
   noise), their mean near 90 %, and the gaps really vary.
+Either way one datagram may arrive late (the emulator stalls the whole VM
+now and then, for up to ~100 ms): a gap too long followed by one too short
+whose sum is two good gaps, i.e. the schedule kept. It is reported; a
+second one, or a pair that does not add up, is a failure.
 Prints what it found; exits 1 with the reason on a mismatch."""
 import argparse
 import statistics
 import sys
+
+
+def off_gaps(gaps, ok, ok_two):
+    """The gaps that OK refuses, less one late datagram: two neighbours
+    both refused whose sum OK_TWO accepts (printed, not counted)."""
+    bad = [i for i, g in enumerate(gaps) if not ok(g)]
+    if (len(bad) == 2 and bad[1] == bad[0] + 1 and
+            ok_two(gaps[bad[0]] + gaps[bad[1]])):
+        print("one late datagram, the schedule kept: gaps %.2f, %.2f ms" %
+              (gaps[bad[0]], gaps[bad[1]]))
+        return []
+    return [gaps[i] for i in bad]
 
 
 def main():
@@ -55,7 +71,8 @@ def main():
     elif a.random:
         slack = max(0.05 * a.interval, 10.0)
         lo, hi = 0.8 * a.interval - slack, a.interval + slack
-        bad = [g for g in gaps if not lo <= g <= hi]
+        bad = off_gaps(gaps, lambda g: lo <= g <= hi,
+                       lambda g2: 2 * lo <= g2 <= 2 * hi)
         if bad:
             problems.append("gaps outside %.1f..%.1f ms: %s" % (lo, hi, bad[:5]))
         mean = statistics.mean(gaps)
@@ -67,7 +84,8 @@ def main():
         mean = statistics.mean(gaps)
         if abs(mean - a.interval) > 0.02 * a.interval:
             problems.append("mean gap %.2f ms, want %.1f +- 2 %%" % (mean, a.interval))
-        bad = [g for g in gaps if abs(g - a.interval) > 0.5 * a.interval]
+        bad = off_gaps(gaps, lambda g: abs(g - a.interval) <= 0.5 * a.interval,
+                       lambda g2: abs(g2 - 2 * a.interval) <= 0.5 * a.interval)
         if bad:
             problems.append("gaps far from %.1f ms: %s" % (a.interval, bad[:5]))
 
