@@ -3,6 +3,7 @@
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -13,13 +14,31 @@ static unsigned int max_flows = 16384;
 module_param(max_flows, uint, 0644);
 MODULE_PARM_DESC(max_flows, "Most flows one network namespace may hold (default 16384)");
 
+/*
+ * Namespaces owned by a user namespace other than the initial one, which
+ * any user can make (unshare -rn), share the host's timer queues: off
+ * unless allowed, and then all of them together within a send rate.
+ */
+static bool userns_flows;
+module_param(userns_flows, bool, 0644);
+MODULE_PARM_DESC(userns_flows,
+		 "Network namespaces owned by another user namespace than the initial one (containers, unshare -rn) may add and change flows (default N)");
+
+static unsigned int userns_max_rate = 1000;
+module_param(userns_max_rate, uint, 0644);
+MODULE_PARM_DESC(userns_max_rate,
+		 "Keep-alives a second the flows of all such namespaces together may send (default 1000)");
+
+/* Their flows' rates, summed: sends a second, in thousandths. */
+static atomic_long_t nk_userns_rate = ATOMIC_LONG_INIT(0);
+
 static unsigned int nk_net_id __read_mostly;
 
 /* A cache of their own: flows are many and alike, and slabinfo counts them. */
 static struct kmem_cache *nk_flow_cache __read_mostly;
 
 static const struct rhashtable_params nk_flow_table_params = {
-	.key_len = sizeof(struct nk_flow_key),
+	.key_len = NK_FLOW_KEY_LEN,
 	.key_offset = offsetof(struct nk_flow, params.key),
 	.head_offset = offsetof(struct nk_flow, node),
 	.automatic_shrinking = true,
@@ -46,6 +65,48 @@ static void nk_flow_free(struct nk_flow *flow)
 {
 	nk_params_release(&flow->params);
 	kmem_cache_free(nk_flow_cache, flow);
+}
+
+static bool nk_net_is_userns(const struct nk_net *nn)
+{
+	return nn->net->user_ns != &init_user_ns;
+}
+
+/* A flow's most sends a second, in thousandths: randomised, at 80 %. */
+static long nk_flow_rate(const struct nk_flow_params *params)
+{
+	return DIV_ROUND_UP(params->randomize ? 1250000 : 1000000,
+			    params->interval_ms);
+}
+
+/*
+ * A flow of rate @add (and no longer @sub) in @nn: within the limits of
+ * namespaces of user namespaces? Counted if so.
+ */
+static int nk_userns_charge(struct nk_net *nn, long add, long sub,
+			    struct netlink_ext_ack *extack)
+{
+	if (!nk_net_is_userns(nn))
+		return 0;
+	if (!READ_ONCE(userns_flows)) {
+		NL_SET_ERR_MSG(extack,
+			       "flows in network namespaces of user namespaces are off (module parameter userns_flows)");
+		return -EPERM;
+	}
+	if (atomic_long_add_return(add - sub, &nk_userns_rate) >
+	    (long)READ_ONCE(userns_max_rate) * 1000 && add > sub) {
+		atomic_long_sub(add - sub, &nk_userns_rate);
+		NL_SET_ERR_MSG(extack,
+			       "the flows of user namespaces' network namespaces would send more keep-alives a second than allowed (module parameter userns_max_rate)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void nk_userns_uncharge(struct nk_net *nn, long rate)
+{
+	if (nk_net_is_userns(nn))
+		atomic_long_sub(rate, &nk_userns_rate);
 }
 
 /* The new flow takes @params' SIP text: @params keeps none. */
@@ -78,11 +139,16 @@ static void nk_flow_free_rcu(struct rcu_head *rcu)
 	nk_flow_free(container_of(rcu, struct nk_flow, rcu));
 }
 
-/* Stop a flow that is out of the table and free it after a grace period. */
-static void nk_flow_release(struct nk_flow *flow)
+/* Free a flow that is out of the table, once its RCU readers are gone. */
+void nk_flow_release(struct nk_flow *flow)
 {
-	nk_timers_stop(flow);
 	call_rcu(&flow->rcu, nk_flow_free_rcu);
+}
+
+static void nk_flow_exists(struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack,
+		       "a flow from this local address and port to this remote address and port exists");
 }
 
 static int nk_flow_table_insert(struct nk_net *nn, struct nk_flow *flow,
@@ -93,8 +159,7 @@ static int nk_flow_table_insert(struct nk_net *nn, struct nk_flow *flow,
 	err = rhashtable_lookup_insert_fast(&nn->table, &flow->node,
 					    nk_flow_table_params);
 	if (err == -EEXIST)
-		NL_SET_ERR_MSG(extack,
-			       "a flow from this local address and port to this remote address and port exists");
+		nk_flow_exists(extack);
 	return err;
 }
 
@@ -112,9 +177,14 @@ struct nk_flow *nk_flow_create(struct nk_net *nn,
 		return ERR_PTR(-ENOSPC);
 	}
 
+	err = nk_userns_charge(nn, nk_flow_rate(params), 0, extack);
+	if (err)
+		return ERR_PTR(err);
 	flow = nk_flow_alloc(nn, params, extack);
-	if (IS_ERR(flow))
+	if (IS_ERR(flow)) {
+		nk_userns_uncharge(nn, nk_flow_rate(params));
 		return flow;
+	}
 
 	err = xa_alloc_cyclic(&nn->flows, &flow->id, flow, xa_limit_31b,
 			      &nn->next_id, GFP_KERNEL_ACCOUNT);
@@ -137,14 +207,18 @@ err_port:
 err_erase:
 	xa_erase(&nn->flows, flow->id);
 err_free:
+	nk_userns_uncharge(nn, nk_flow_rate(&flow->params));
 	nk_flow_free(flow);
 	return ERR_PTR(err);
 }
 
 /*
  * Put a new flow with @params (whose SIP text it takes) in the place of
- * @old: same id, same stats, same knowledge of its peer. On error nothing
- * has changed. The send schedule continues unless the interval changed.
+ * @old: same id, same stats, same knowledge of its peer (but the mapping
+ * if the key changed). On error nothing has changed. The send schedule
+ * continues unless the interval changed. The old flow stops before the new
+ * one takes over what it knows and is published; what the old one hears
+ * in between (microseconds) is lost, and told again by the next answer.
  */
 struct nk_flow *nk_flow_replace(struct nk_flow *old,
 				struct nk_flow_params *params,
@@ -159,39 +233,56 @@ struct nk_flow *nk_flow_replace(struct nk_flow *old,
 	int err;
 
 	lockdep_assert_held(&nn->lock);
+	err = nk_userns_charge(nn, nk_flow_rate(params),
+			       nk_flow_rate(&old->params), extack);
+	if (err)
+		return ERR_PTR(err);
 	flow = nk_flow_alloc(nn, params, extack);
-	if (IS_ERR(flow))
-		return flow;
+	if (IS_ERR(flow)) {
+		err = PTR_ERR(flow);
+		goto err_charge;
+	}
 	flow->id = old->id;
 
+	/* The table changes only under nn->lock: no one takes the key meanwhile. */
+	if (!same_key && rhashtable_lookup_fast(&nn->table, &flow->params.key,
+						nk_flow_table_params)) {
+		nk_flow_exists(extack);
+		err = -EEXIST;
+		goto err_free;
+	}
 	if (new_port != old_port) {
 		err = nk_hooks_port_get(nn, new_port);
 		if (err)
 			goto err_free;
 	}
-	if (same_key)
-		err = rhashtable_replace_fast(&nn->table, &old->node,
-					      &flow->node,
-					      nk_flow_table_params);
-	else
-		err = nk_flow_table_insert(nn, flow, extack);
-	if (err)
-		goto err_port;
-	/* Replacing a present entry allocates nothing and cannot fail. */
-	xa_store(&nn->flows, flow->id, flow, GFP_KERNEL);
-	if (!same_key)
+
+	next = nk_timers_stop(old);
+	nk_peer_carry_over(&flow->peer, &old->peer, same_key);
+	if (same_key) {
+		/* Replacing a present entry allocates nothing and cannot fail. */
+		rhashtable_replace_fast(&nn->table, &old->node, &flow->node,
+					nk_flow_table_params);
+	} else {
+		err = rhashtable_insert_fast(&nn->table, &flow->node,
+					     nk_flow_table_params);
+		if (err) {
+			/* A stopped flow not yet freed may go on. */
+			nk_timers_start(old, next);
+			goto err_port;
+		}
 		rhashtable_remove_fast(&nn->table, &old->node,
 				       nk_flow_table_params);
+	}
+	/* Replacing a present entry allocates nothing and cannot fail. */
+	xa_store(&nn->flows, flow->id, flow, GFP_KERNEL);
 	if (new_port != old_port)
 		nk_hooks_port_put(nn);
 
-	next = nk_timers_stop(old);
-	nk_peer_carry_over(&flow->peer, &old->peer);
 	if (!nk_params_same_schedule(&flow->params, &old->params))
 		next = nk_timers_first_expiry(flow);
 	nk_timers_start(flow, next);
-
-	call_rcu(&old->rcu, nk_flow_free_rcu);
+	nk_flow_release(old);
 	pr_debug("flow %u changed\n", flow->id);
 	return flow;
 
@@ -200,10 +291,18 @@ err_port:
 		nk_hooks_port_put(nn);
 err_free:
 	nk_flow_free(flow);
+err_charge:
+	nk_userns_uncharge(nn, nk_flow_rate(params) -
+			   nk_flow_rate(&old->params));
 	return ERR_PTR(err);
 }
 
-void nk_flow_delete(struct nk_flow *flow)
+/*
+ * Take @flow out of the tables and stop it: it sends and tells no more,
+ * and the caller, still under nn->lock, may report it before
+ * nk_flow_release().
+ */
+void nk_flow_remove(struct nk_flow *flow)
 {
 	struct nk_net *nn = flow->nn;
 
@@ -212,8 +311,9 @@ void nk_flow_delete(struct nk_flow *flow)
 	xa_erase(&nn->flows, flow->id);
 	nk_hooks_port_put(nn);
 	nn->count--;
+	nk_userns_uncharge(nn, nk_flow_rate(&flow->params));
+	nk_timers_stop(flow);
 	pr_debug("flow %u deleted\n", flow->id);
-	nk_flow_release(flow);
 }
 
 static int __net_init nk_net_init(struct net *net)
@@ -255,8 +355,10 @@ static void __net_exit nk_net_exit(struct net *net)
 	unsigned long id;
 
 	mutex_lock(&nn->lock);
-	xa_for_each(&nn->flows, id, flow)
-		nk_flow_delete(flow);
+	xa_for_each(&nn->flows, id, flow) {
+		nk_flow_remove(flow);
+		nk_flow_release(flow);
+	}
 	mutex_unlock(&nn->lock);
 	xa_destroy(&nn->flows);
 	rhashtable_destroy(&nn->table);

@@ -77,6 +77,7 @@ struct nk_flow *nk_flow_create(struct nk_net *nn,
 struct nk_flow *nk_flow_replace(struct nk_flow *old,
 				struct nk_flow_params *params,
 				struct netlink_ext_ack *extack);
-void nk_flow_delete(struct nk_flow *flow);
+void nk_flow_remove(struct nk_flow *flow);
+void nk_flow_release(struct nk_flow *flow);
 
 #endif /* _NK_FLOW_H */

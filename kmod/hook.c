@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * LOCAL_IN hooks: UDP to a flow's local port from its remote is read for
- * what the peer tells (STUN responses, SIP responses). Every packet is
- * hostile: headers are read with skb_header_pointer(), the payload is
- * copied (bounded) before the protocol code looks at it, the UDP checksum
- * is verified before anything is believed, and only a STUN answer to the
- * flow's own request is taken away from the SIP socket.
+ * what the peer tells in its answers to the flow's requests (STUN and SIP
+ * responses). Every packet is hostile: headers are read with
+ * skb_header_pointer(), the payload is copied (bounded) before the
+ * protocol code looks at it, the UDP checksum is verified before anything
+ * is believed, only an answer to the flow's own request is believed, and
+ * only a STUN one is taken away from the SIP socket.
  */
 #include <linux/bitmap.h>
 #include <linux/ip.h>
@@ -16,6 +17,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "flow.h"
@@ -25,8 +27,9 @@
 #include "proto/stun.h"
 
 /*
- * The most payload read: a SIP response's headers fit (the Via, CSeq and
- * Call-ID come first in practice); a longer message is read up to here.
+ * The most payload read: a SIP response's Via, Call-ID and CSeq come first
+ * in practice; of a longer message the headers that end within it are
+ * parsed (nk_sip_parse_response_head()).
  */
 #define NK_RX_MAX	2048
 #define NK_PORTS	(U16_MAX + 1)
@@ -42,7 +45,12 @@ struct nk_rx_buf {
 	u8 data[NK_RX_MAX];
 };
 
-/* Hooks run with BH disabled: one scratch buffer per CPU is enough. */
+/*
+ * One scratch buffer per CPU, used with BH disabled (nk_rx()): hooks
+ * usually run so, but not when nfqueue hands a packet back (nf_reinject()
+ * from a process), and a softirq on this CPU would take the buffer, or
+ * the flow's peer lock, from under the interrupted run.
+ */
 static struct nk_rx_buf __percpu *nk_rx_bufs;
 
 /* What the hook knows of a packet once it found its flow. */
@@ -51,110 +59,124 @@ struct nk_rx {
 	const struct nf_hook_state *state;
 	unsigned int dataoff;		/* the UDP header */
 	unsigned int len;		/* UDP payload length */
-	union nk_addr daddr;		/* the local address it arrived at */
 	__sum16 udp_check;
 	u8 nfproto;
 };
 
-/* IPv4 UDP may go without a checksum (0); IPv6 may not. */
+/*
+ * IPv4 UDP may go without a checksum (0); IPv6 may not. netfilter checks
+ * (and may take from the device) the checksum of all the IP payload; bytes
+ * after the UDP length, which the socket never sees, need ours instead.
+ */
 static bool nk_rx_csum_ok(const struct nk_rx *rx)
 {
+	unsigned int ulen = rx->len + sizeof(struct udphdr);
+	__wsum sum;
+
 	if (rx->nfproto == NFPROTO_IPV4 && !rx->udp_check)
 		return true;
-	return !nf_checksum(rx->skb, rx->state->hook, rx->dataoff,
-			    IPPROTO_UDP, rx->nfproto);
+	if (ulen == rx->skb->len - rx->dataoff)
+		return !nf_checksum(rx->skb, rx->state->hook, rx->dataoff,
+				    IPPROTO_UDP, rx->nfproto);
+	sum = skb_checksum(rx->skb, rx->dataoff, ulen, 0);
+	if (rx->nfproto == NFPROTO_IPV4)
+		return !csum_tcpudp_magic(ip_hdr(rx->skb)->saddr,
+					  ip_hdr(rx->skb)->daddr, ulen,
+					  IPPROTO_UDP, sum);
+	return !csum_ipv6_magic(&ipv6_hdr(rx->skb)->saddr,
+				&ipv6_hdr(rx->skb)->daddr, ulen, IPPROTO_UDP,
+				sum);
 }
 
-/* No NAT maps to an unspecified, multicast or broadcast address, or port 0. */
-static bool nk_mapping_plausible(const struct nk_proto_addr *m)
+/*
+ * The mapping a peer tells, if it can be one: of the flow's family, and no
+ * NAT maps to an unspecified, multicast or broadcast address, or port 0.
+ */
+static const struct nk_proto_addr *nk_rx_mapping(const struct nk_flow *flow,
+						 const struct nk_proto_addr *m)
 {
 	const struct in6_addr *a6 = (const struct in6_addr *)m->addr;
 	__be32 a4;
 
-	if (!m->port)
-		return false;
+	if (!m->port || m->family != flow->params.key.family)
+		return NULL;
 	if (m->family == AF_INET6)
-		return !ipv6_addr_any(a6) && !ipv6_addr_is_multicast(a6);
+		return ipv6_addr_any(a6) || ipv6_addr_is_multicast(a6) ?
+		       NULL : m;
 	memcpy(&a4, m->addr, sizeof(a4));
-	return !ipv4_is_zeronet(a4) && !ipv4_is_multicast(a4) &&
-	       !ipv4_is_lbcast(a4);
+	return ipv4_is_zeronet(a4) || ipv4_is_multicast(a4) ||
+	       ipv4_is_lbcast(a4) ? NULL : m;
 }
 
 /* A STUN response: consume it if it answers this flow's request. */
 static unsigned int nk_rx_stun(struct nk_flow *flow, const struct nk_rx *rx,
 			       const u8 *msg, unsigned int len)
 {
+	const struct nk_proto_addr *mapping = NULL;
 	struct nk_stun_response rsp;
-	struct nk_proto_addr *mapped = &rsp.mapped;
 
 	if (nk_stun_parse_response(msg, len, &rsp) != NK_STUN_PARSED)
 		return NF_ACCEPT;
-	if (!nk_peer_stun_response(flow, &rsp, ktime_get()))
+	if (rsp.success && rsp.has_mapped)
+		mapping = nk_rx_mapping(flow, &rsp.mapped);
+	if (!nk_peer_stun_response(flow, &rsp, mapping, ktime_get()))
 		return NF_ACCEPT;
-	if (rsp.success && rsp.has_mapped &&
-	    mapped->family == flow->params.key.family &&
-	    nk_mapping_plausible(mapped))
-		nk_peer_mapping_seen(flow, mapped, NATKEEP_MAPPING_SRC_STUN);
 	consume_skb(rx->skb);
 	return NF_STOLEN;
 }
 
 /*
- * Whether a response's top Via is one this port sent: its sent-by is the
- * address and port the response came back to (a request sent with the
- * local address), or the flow's public mapping (a SIP stack that already
- * puts that in its Via). Anything else tells nothing about this port's
- * mapping, however well-formed.
+ * A SIP response to a SIP flow: if it answers the flow's request (its
+ * Call-ID, CSeq and branch: nothing an off-path sender can know), the
+ * peer is alive and its top Via tells the mapping. It goes on to the SIP
+ * socket either way. True if it is to the flow's request.
  */
-static bool nk_via_is_ours(struct nk_flow *flow, const struct nk_rx *rx,
-			   const struct nk_sip_response *rsp)
-{
-	const struct nk_proto_addr *by = &rsp->sent_by;
-	u16 port = by->port ?: 5060;	/* RFC 3261, 18.1.1 */
-	size_t alen = by->family == AF_INET ? 4 : 16;
-	struct nk_peer_state peer;
-
-	if (!rsp->has_sent_by || by->family != flow->params.key.family)
-		return false;
-	if (port == ntohs(flow->params.key.local_port) &&
-	    !memcmp(by->addr, &rx->daddr, alen))
-		return true;
-	nk_peer_read(&flow->peer, &peer);
-	return peer.mapping.family && port == peer.mapping.port &&
-	       !memcmp(by->addr, &peer.mapping.addr, alen);
-}
-
-/* A SIP response: learn from it, and let it go on to the SIP socket. */
-static void nk_rx_sip(struct nk_flow *flow, const struct nk_rx *rx,
+static bool nk_rx_sip(struct nk_flow *flow, const struct nk_rx *rx,
 		      const u8 *msg, unsigned int len)
 {
+	const struct nk_proto_addr *mapping = NULL;
 	struct nk_sip_response rsp;
-	struct nk_proto_addr mapping;
+	struct nk_proto_addr via;
+	int err;
 
-	if (nk_sip_parse_response((const char *)msg, len, &rsp))
-		return;
-	nk_peer_sip_response(flow, &rsp, ktime_get());
-	if (nk_sip_response_mapping(&rsp, &mapping) &&
-	    mapping.family == flow->params.key.family &&
-	    nk_mapping_plausible(&mapping) && nk_via_is_ours(flow, rx, &rsp))
-		nk_peer_mapping_seen(flow, &mapping, NATKEEP_MAPPING_SRC_VIA);
+	if (len < rx->len)
+		err = nk_sip_parse_response_head((const char *)msg, len, &rsp);
+	else
+		err = nk_sip_parse_response((const char *)msg, len, &rsp);
+	if (err)
+		return false;
+	if (nk_sip_response_mapping(&rsp, &via))
+		mapping = nk_rx_mapping(flow, &via);
+	return nk_peer_sip_response(flow, &rsp, mapping, ktime_get());
 }
 
-static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx)
+/*
+ * The packet as an answer to @flow: NF_STOLEN for the module's own STUN
+ * answer, else NF_ACCEPT, with *@ours telling whether it was to the
+ * flow's request. BH disabled (nk_rx()).
+ */
+static unsigned int nk_rx_flow(struct nk_flow *flow, const struct nk_rx *rx,
+			       bool *ours)
 {
 	unsigned int len = min_t(unsigned int, rx->len, NK_RX_MAX);
 	unsigned int off = rx->dataoff + sizeof(struct udphdr);
-	u8 *buf = this_cpu_ptr(nk_rx_bufs)->data;
 	bool stun = flow->params.msg_type == NATKEEP_MSG_STUN;
+	bool sip = nk_flow_payload(flow)->sip;
+	u8 *buf = this_cpu_ptr(nk_rx_bufs)->data;
 
-	if (len < NK_STUN_HEADER_LEN || !nk_rx_csum_ok(rx) ||
-	    skb_copy_bits(rx->skb, off, buf, len))
+	*ours = false;
+	if ((!stun && !sip) || len < NK_STUN_HEADER_LEN ||
+	    !nk_rx_csum_ok(rx) || skb_copy_bits(rx->skb, off, buf, len))
 		return NF_ACCEPT;
 	/* A STUN message is never cut: its length must match the datagram's. */
-	if (stun && len == rx->len && nk_stun_looks_like(buf, len))
-		return nk_rx_stun(flow, rx, buf, len);
-	if (!memcmp(buf, "SIP/2.0 ", 8))
-		nk_rx_sip(flow, rx, buf, len);
+	if (stun && len == rx->len && nk_stun_looks_like(buf, len)) {
+		unsigned int verdict = nk_rx_stun(flow, rx, buf, len);
+
+		*ours = verdict == NF_STOLEN;
+		return verdict;
+	}
+	if (sip && !memcmp(buf, "SIP/2.0 ", 8))
+		*ours = nk_rx_sip(flow, rx, buf, len);
 	return NF_ACCEPT;
 }
 
@@ -176,17 +198,6 @@ static const struct udphdr *nk_rx_udp(struct nk_net *nn, struct nk_rx *rx,
 	rx->len = ulen - sizeof(*uh);
 	rx->udp_check = uh->check;
 	return uh;
-}
-
-/* A flow bound to the packet's local address, or to all of them. */
-static struct nk_flow *nk_rx_lookup(struct nk_net *nn, struct nk_flow_key *key)
-{
-	struct nk_flow *flow = nk_flow_lookup(nn, key);
-
-	if (flow)
-		return flow;
-	memset(&key->local, 0, sizeof(key->local));
-	return nk_flow_lookup(nn, key);
 }
 
 /* The flow key of a packet to a flow's port (@uh its UDP header). */
@@ -222,8 +233,10 @@ static unsigned int nk_rx(struct nk_net *nn, struct sk_buff *skb,
 {
 	const struct udphdr *uh;
 	struct nk_flow_key key;
+	unsigned int verdict = NF_ACCEPT;
 	struct nk_flow *flow;
 	struct udphdr _uh;
+	bool ours = false;
 	struct nk_rx rx;
 
 	rx.skb = skb;
@@ -234,9 +247,24 @@ static unsigned int nk_rx(struct nk_net *nn, struct sk_buff *skb,
 	rx.state = state;
 	rx.nfproto = nfproto;
 	nk_rx_key(&rx, uh, &key);
-	rx.daddr = key.local;
-	flow = nk_rx_lookup(nn, &key);
-	return flow ? nk_rx_flow(flow, &rx) : NF_ACCEPT;
+	/* Already so but after nf_reinject(): see nk_rx_bufs. */
+	local_bh_disable();
+	flow = nk_flow_lookup(nn, &key);
+	if (flow)
+		verdict = nk_rx_flow(flow, &rx, &ours);
+	/*
+	 * Not an answer to a flow bound to the address it came to: perhaps
+	 * one to a flow bound to all addresses, with the same ports and
+	 * remote (both may exist).
+	 */
+	if (!ours) {
+		memset(&key.local, 0, sizeof(key.local));
+		flow = nk_flow_lookup(nn, &key);
+		if (flow)
+			verdict = nk_rx_flow(flow, &rx, &ours);
+	}
+	local_bh_enable();
+	return verdict;
 }
 
 static unsigned int nk_hook_ipv4(void *priv, struct sk_buff *skb,
@@ -256,8 +284,14 @@ static unsigned int nk_hook_ipv6(void *priv, struct sk_buff *skb,
 	__be16 frag_off;
 	int off;
 
+	/*
+	 * Any fragment, the first too: what the UDP socket gets is the
+	 * datagram reassembled after LOCAL_IN (or before it, by conntrack's
+	 * nf_defrag_ipv6, when that runs in the namespace).
+	 */
 	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr, &frag_off);
-	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
+	if (off < 0 || nexthdr != IPPROTO_UDP ||
+	    (frag_off & htons(IP6_OFFSET | IP6_MF)))
 		return NF_ACCEPT;
 	return nk_rx(priv, skb, state, NFPROTO_IPV6, off);
 }

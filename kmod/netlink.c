@@ -9,6 +9,13 @@
 
 static struct genl_family nk_genl_family;
 
+/*
+ * Set at unload, a grace period before the family goes: the timers and
+ * hooks, which run under RCU (softirq, rcu_read_lock()) and stop after
+ * it, send no more events to a family that is not registered.
+ */
+static bool nk_closing;
+
 enum nk_mcgrp {
 	NK_MCGRP_EVENTS,
 };
@@ -184,17 +191,28 @@ static void nk_notify(struct nk_flow *flow, u8 cmd)
 	nk_notify_event(flow, cmd, NULL, false, GFP_KERNEL);
 }
 
+/*
+ * From the timer and the hook. A flow being deleted or replaced tells
+ * nothing more: FLOW_DEL or FLOW_SET is its last event.
+ */
+static bool nk_peer_may_tell(const struct nk_flow *flow)
+{
+	return !READ_ONCE(nk_closing) && !nk_timers_stopping(flow);
+}
+
 /* The flow's mapping changed from @old (NULL: none); it carries the new one. */
 void nk_netlink_notify_mapping(struct nk_flow *flow,
 			       const struct nk_mapping *old)
 {
-	nk_notify_event(flow, NATKEEP_CMD_MAPPING_CHANGED, old, true,
-			GFP_ATOMIC);
+	if (nk_peer_may_tell(flow))
+		nk_notify_event(flow, NATKEEP_CMD_MAPPING_CHANGED, old, true,
+				GFP_ATOMIC);
 }
 
 void nk_netlink_notify_peer(struct nk_flow *flow, u8 cmd)
 {
-	nk_notify_event(flow, cmd, NULL, true, GFP_ATOMIC);
+	if (nk_peer_may_tell(flow))
+		nk_notify_event(flow, cmd, NULL, true, GFP_ATOMIC);
 }
 
 static int nk_reply_flow(struct genl_info *info, struct nk_flow *flow,
@@ -323,8 +341,10 @@ static int nk_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&nn->lock);
 		return PTR_ERR(flow);
 	}
+	/* Stopped first: no event of the flow's comes after this one. */
+	nk_flow_remove(flow);
 	nk_notify(flow, NATKEEP_CMD_FLOW_DEL);
-	nk_flow_delete(flow);
+	nk_flow_release(flow);
 	mutex_unlock(&nn->lock);
 	return 0;
 }
@@ -473,5 +493,7 @@ int nk_netlink_init(void)
 
 void nk_netlink_uninit(void)
 {
+	WRITE_ONCE(nk_closing, true);
+	synchronize_rcu();
 	genl_unregister_family(&nk_genl_family);
 }

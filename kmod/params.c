@@ -500,7 +500,7 @@ int nk_params_fill(struct sk_buff *skb, const struct nk_flow_params *params)
 bool nk_params_same_key(const struct nk_flow_params *a,
 			const struct nk_flow_params *b)
 {
-	return !memcmp(&a->key, &b->key, sizeof(a->key));
+	return !memcmp(&a->key, &b->key, NK_FLOW_KEY_LEN);
 }
 
 /* Whether a change keeps the flow's send times where they are. */

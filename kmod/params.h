@@ -10,6 +10,7 @@
 
 #include <linux/in6.h>
 #include <linux/natkeep.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <net/netlink.h>
 
@@ -19,8 +20,8 @@
 #include "proto/sip.h"
 
 /*
- * What identifies a flow for a packet: the hash key of the flow table, so
- * it must be memset() to zero before it is filled (no stray padding bytes).
+ * What identifies a flow for a packet: the hash key of the flow table. An
+ * address shorter than the union is zero-padded: memset() a key first.
  */
 struct nk_flow_key {
 	union nk_addr local;
@@ -29,6 +30,9 @@ struct nk_flow_key {
 	__be16 remote_port;
 	u16 family;
 };
+
+/* The bytes hashed and compared: not the padding after family. */
+#define NK_FLOW_KEY_LEN	offsetofend(struct nk_flow_key, family)
 
 /*
  * What SIP keep-alives need to be valid requests. Only flows given any of

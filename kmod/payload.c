@@ -3,10 +3,27 @@
 #include <linux/kernel.h>
 #include <linux/natkeep.h>
 #include <linux/netlink.h>
+#include <linux/once.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/string.h>
 
 #include "params.h"
 #include "payload.h"
+
+static siphash_key_t nk_request_key __read_mostly;
+
+/*
+ * SipHash with a key drawn at first use: as unpredictable to anyone without
+ * the key as random bytes, and nothing to keep per request: a response is
+ * matched by hashing the request number again. @params: the flow's own,
+ * whose address tells flows apart.
+ */
+u64 nk_request_hash(const struct nk_flow_params *params, u32 seq, u32 word)
+{
+	get_random_once(&nk_request_key, sizeof(nk_request_key));
+	return siphash_3u64((unsigned long)params, seq, word, &nk_request_key);
+}
 
 /* Fixed messages: the text is the whole payload and never changes. */
 static unsigned int nk_text_prepare(const struct nk_flow_params *params,

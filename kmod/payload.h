@@ -22,7 +22,10 @@
 struct netlink_ext_ack;
 struct nk_flow_params;
 
-#define NK_SIP_ID_BYTES	8	/* random bytes of a Call-ID, tag or branch */
+#define NK_SIP_ID_BYTES	8	/* random bytes of a Call-ID or tag */
+
+/* The longest keep-alive: IPv6's minimum MTU less its and UDP's headers. */
+#define NK_KEEPALIVE_MAX	(1280 - 40 - 8)
 
 /* A SIP keep-alive's fixed parts, built from the SIP text (payload_sip.c). */
 struct nk_sip_message {
@@ -86,8 +89,21 @@ static inline const struct nk_payload_ops *nk_payload_ops(u8 msg_type)
 int nk_payload_init(struct nk_flow_params *params,
 		    struct netlink_ext_ack *extack);
 
+/* Words of nk_request_hash(), one for each id a request carries. */
+enum {
+	NK_HASH_STUN_TXID,	/* and the next: 12 bytes */
+	NK_HASH_SIP_BRANCH = 2,
+};
+
+/* A keyed hash of a flow's request number @seq, the id's @word. */
+u64 nk_request_hash(const struct nk_flow_params *params, u32 seq, u32 word);
+
 /* The transaction id of a STUN flow's request number @seq. */
 void nk_stun_txid(const struct nk_flow_params *params, u32 seq,
 		  u8 txid[NK_STUN_TXID_LEN]);
+
+/* The Via branch (after z9hG4bK) of a SIP flow's request number @seq. */
+void nk_sip_branch(const struct nk_flow_params *params, u32 seq,
+		   char branch[NK_SIP_BRANCH_MAX + 1]);
 
 #endif /* _NK_PAYLOAD_H */

@@ -2,9 +2,12 @@
 /*
  * SIP keep-alives: an out-of-dialog OPTIONS, NOTIFY (Event: keep-alive) or
  * custom request, built from the flow's SIP text at each send with a new
- * Via branch and the next CSeq. Sent once: never retransmitted.
+ * Via branch and the next CSeq. Sent once: never retransmitted. The
+ * Call-ID is random per flow, the branch a keyed hash of the request's
+ * number: a response must carry both to be taken as an answer.
  */
 #include <linux/kernel.h>
+#include <linux/netlink.h>
 #include <linux/random.h>
 #include <linux/socket.h>
 
@@ -28,9 +31,31 @@ static int nk_sip_addr_host(char *buf, size_t size, u16 family,
 	return snprintf(buf, size, "[%pI6c]", &addr->ip6);
 }
 
+/*
+ * Every request must fit a packet on any path without fragments (IPv4 ones
+ * leave with DF set): its longest form, with the longest Via host, port,
+ * branch and CSeq, at most NK_KEEPALIVE_MAX bytes.
+ */
+static int nk_sip_check_size(const struct nk_flow_params *params,
+			     struct netlink_ext_ack *extack)
+{
+	char host[NK_SIP_VIA_HOST_MAX + 1], branch[NK_SIP_BRANCH_MAX + 1];
+
+	memset(host, '0', NK_SIP_VIA_HOST_MAX);
+	host[NK_SIP_VIA_HOST_MAX] = '\0';
+	nk_sip_branch(params, 0, branch);
+	if (nk_sip_build_request(NULL, 0, &params->sip->msg.req, host,
+				 U16_MAX, branch, U32_MAX) <= NK_KEEPALIVE_MAX)
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "the SIP texts make a keep-alive longer than fits every path unfragmented (1232 bytes): shorten them");
+	return -EMSGSIZE;
+}
+
 /* The message's fixed parts, in the SIP text (a changed flow builds anew). */
 static int nk_sip_init(struct nk_flow_params *params, const char *method,
-		       const char *event, const char *ruri_user)
+		       const char *event, const char *ruri_user,
+		       struct netlink_ext_ack *extack)
 {
 	struct nk_sip_params *sip = params->sip;
 	const struct nk_flow_key *key = &params->key;
@@ -57,19 +82,19 @@ static int nk_sip_init(struct nk_flow_params *params, const char *method,
 	req->user_agent = sip->user_agent[0] ? sip->user_agent : NULL;
 	req->call_id = msg->call_id;
 	req->from_tag = msg->from_tag;
-	return 0;
+	return nk_sip_check_size(params, extack);
 }
 
 static int nk_options_init(struct nk_flow_params *params,
 			   struct netlink_ext_ack *extack)
 {
-	return nk_sip_init(params, "OPTIONS", NULL, NULL);
+	return nk_sip_init(params, "OPTIONS", NULL, NULL, extack);
 }
 
 static int nk_notify_init(struct nk_flow_params *params,
 			  struct netlink_ext_ack *extack)
 {
-	return nk_sip_init(params, "NOTIFY", "keep-alive", NULL);
+	return nk_sip_init(params, "NOTIFY", "keep-alive", NULL, extack);
 }
 
 static int nk_custom_init(struct nk_flow_params *params,
@@ -79,13 +104,22 @@ static int nk_custom_init(struct nk_flow_params *params,
 
 	return nk_sip_init(params, spec->method,
 			   spec->event[0] ? spec->event : NULL,
-			   spec->user[0] ? spec->user : NULL);
+			   spec->user[0] ? spec->user : NULL, extack);
+}
+
+void nk_sip_branch(const struct nk_flow_params *params, u32 seq,
+		   char branch[NK_SIP_BRANCH_MAX + 1])
+{
+	u64 h = nk_request_hash(params, seq, NK_HASH_SIP_BRANCH);
+
+	BUILD_BUG_ON(2 * sizeof(h) > NK_SIP_BRANCH_MAX);
+	*(char *)bin2hex(branch, &h, sizeof(h)) = '\0';
 }
 
 static unsigned int nk_sip_prepare(const struct nk_flow_params *params,
 				   struct nk_payload_send *send)
 {
-	nk_sip_random_hex(send->branch, NK_SIP_ID_BYTES);
+	nk_sip_branch(params, send->seq, send->branch);
 	nk_sip_addr_host(send->via_host, sizeof(send->via_host), send->family,
 			 &send->saddr);
 	return nk_sip_build_request(NULL, 0, &params->sip->msg.req,

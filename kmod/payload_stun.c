@@ -1,31 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A STUN Binding Request with a fresh transaction id each time. The id is
- * a keyed hash (SipHash, a key drawn at first use) of the flow and the
- * request's number, not random bytes to keep: as unpredictable to anyone
- * without the key, and a flow remembers 4 bytes instead of 12 to match the
- * response.
+ * A STUN Binding Request with a fresh transaction id each time, a keyed
+ * hash of the flow and the request's number (nk_request_hash()).
  */
-#include <linux/once.h>
-#include <linux/random.h>
-#include <linux/siphash.h>
 #include <linux/string.h>
 
 #include "params.h"
 #include "payload.h"
 
-static siphash_key_t nk_stun_key __read_mostly;
-
-/* @params: the flow's own, whose address tells flows apart. */
 void nk_stun_txid(const struct nk_flow_params *params, u32 seq,
 		  u8 txid[NK_STUN_TXID_LEN])
 {
-	u64 id = (u64)(unsigned long)params;
-	u64 h[2];
+	u64 h[2] = {
+		nk_request_hash(params, seq, NK_HASH_STUN_TXID),
+		nk_request_hash(params, seq, NK_HASH_STUN_TXID + 1),
+	};
 
-	get_random_once(&nk_stun_key, sizeof(nk_stun_key));
-	h[0] = siphash_3u64(id, seq, 0, &nk_stun_key);
-	h[1] = siphash_3u64(id, seq, 1, &nk_stun_key);
 	memcpy(txid, h, NK_STUN_TXID_LEN);
 }
 

@@ -18,14 +18,19 @@ void nk_peer_init(struct nk_peer *peer)
 }
 
 /*
- * A changed flow keeps what it learned; the request in flight belongs to
- * the old flow's payload (its Call-ID) and is forgotten.
+ * A changed flow, not yet published, keeps what it learned. The request in
+ * flight belongs to the old flow's payload (its Call-ID) and is forgotten;
+ * so is the mapping if the key changed: it was another binding's.
  */
-void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from)
+void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from,
+			bool same_key)
 {
 	nk_peer_read(from, &to->state);
 	to->state.pending = false;
 	to->state.sent_any = false;
+	to->state.answered = false;
+	if (!same_key)
+		memset(&to->state.mapping, 0, sizeof(to->state.mapping));
 }
 
 void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap)
@@ -97,12 +102,55 @@ static ktime_t nk_peer_deadline(struct nk_flow *flow, ktime_t now)
 }
 
 /*
- * Every send, answered type or not, sets last_send_us. A new request (or a
- * failed send) while one is pending counts that one missed: a randomised
- * interval may come before its timeout, and last_send_us, its send time, is
- * about to change. Returns the new request's deadline (KTIME_MAX: none).
+ * Peer lock held: a send attempt at @at. Every one, answered type or not,
+ * sets last_send_us; a new request (or a failed send) while one is pending
+ * counts that one missed: a randomised interval may come before its
+ * timeout, and last_send_us, its send time, is about to change. True when
+ * that made the peer unresponsive.
  */
-ktime_t nk_peer_sent(struct nk_flow *flow, ktime_t at, s64 late_ns, bool ok)
+static bool nk_peer_attempt(struct nk_flow *flow, ktime_t at)
+{
+	struct nk_peer_state *st = &flow->peer.state;
+	bool lost = st->pending && nk_peer_miss(&flow->peer,
+						flow->params.miss_limit);
+
+	st->last_send_us = nk_peer_stamp(at);
+	return lost;
+}
+
+/*
+ * A keep-alive is handed to the IP layer at @at: it counts from now on, for
+ * its answer may be read on another CPU before the send returns. What it
+ * changes is kept in @ps, for nk_peer_sent() to undo if the send fails.
+ */
+void nk_peer_sending(struct nk_flow *flow, ktime_t at, struct nk_peer_send *ps)
+{
+	struct nk_peer_state *st = &flow->peer.state;
+
+	spin_lock(&flow->peer.lock);
+	ps->handed = true;
+	ps->lost = nk_peer_attempt(flow, at);
+	ps->tx_packets = st->tx_packets;
+	ps->pending = st->pending;
+	ps->sent_any = st->sent_any;
+	ps->answered = st->answered;
+	nk_count(&st->tx_packets);
+	if (nk_flow_payload(flow)->answered) {
+		st->pending = true;
+		st->sent_any = true;
+		st->answered = false;
+	}
+	spin_unlock(&flow->peer.lock);
+}
+
+/*
+ * The send attempt at @at is over, @late_ns late, @ok or failed; @ps says
+ * whether it reached nk_peer_sending(). A failed send is no request: no
+ * answer can come for it, and the last one sent is again the last.
+ * Returns the deadline of the request in flight (KTIME_MAX: none).
+ */
+ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_peer_send *ps,
+		     ktime_t at, s64 late_ns, bool ok)
 {
 	u64 late_us = div_u64(max_t(s64, late_ns, 0), NSEC_PER_USEC);
 	struct nk_peer_state *st = &flow->peer.state;
@@ -111,15 +159,18 @@ ktime_t nk_peer_sent(struct nk_flow *flow, ktime_t at, s64 late_ns, bool ok)
 	bool lost;
 
 	spin_lock(&peer->lock);
-	lost = st->pending && nk_peer_miss(peer, flow->params.miss_limit);
-	st->last_send_us = nk_peer_stamp(at);
-	nk_count(ok ? &st->tx_packets : &st->tx_errors);
+	lost = ps->handed ? ps->lost : nk_peer_attempt(flow, at);
+	if (!ok) {
+		if (ps->handed) {
+			st->tx_packets = ps->tx_packets;
+			st->pending = ps->pending;
+			st->sent_any = ps->sent_any;
+			st->answered = ps->answered;
+		}
+		nk_count(&st->tx_errors);
+	}
 	if (late_us > st->lateness_max_us)
 		st->lateness_max_us = min_t(u64, late_us, U32_MAX);
-	if (ok && nk_flow_payload(flow)->answered) {
-		st->pending = true;
-		st->sent_any = true;
-	}
 	deadline = nk_peer_deadline(flow, at);
 	spin_unlock(&peer->lock);
 	if (lost)
@@ -144,85 +195,132 @@ ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now)
 	return deadline;
 }
 
-/*
- * A STUN response for this flow. True when it answers the last request the
- * flow sent (then it is the module's and is consumed), even when it came
- * too late to count as an answer.
- */
-bool nk_peer_stun_response(struct nk_flow *flow,
-			   const struct nk_stun_response *rsp, ktime_t now)
+/* Peer lock held: @addr as the flow's mapping; true if it is new (@old: before). */
+static bool nk_peer_set_mapping(struct nk_peer_state *st,
+				const struct nk_proto_addr *addr, u8 source,
+				struct nk_mapping *old)
 {
-	struct nk_peer *peer = &flow->peer;
-	u8 txid[NK_STUN_TXID_LEN];
-	bool ours, back = false;
-
-	spin_lock(&peer->lock);
-	nk_stun_txid(&flow->params, peer->state.tx_packets, txid);
-	ours = peer->state.sent_any && !memcmp(txid, rsp->txid, sizeof(txid));
-	if (ours && peer->state.pending)
-		back = nk_peer_answered(peer, now);
-	spin_unlock(&peer->lock);
-	if (back)
-		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_RESPONSIVE);
-	return ours;
-}
-
-static bool nk_sip_answers(const struct nk_sip_response *rsp,
-			   const char *call_id, const char *method, u32 cseq)
-{
-	return rsp->has_cseq && rsp->cseq == cseq &&
-	       rsp->call_id_len == strlen(call_id) &&
-	       !memcmp(rsp->call_id, call_id, rsp->call_id_len) &&
-	       rsp->cseq_method_len == strlen(method) &&
-	       !memcmp(rsp->cseq_method, method, rsp->cseq_method_len);
-}
-
-/* A SIP response at the flow's port: an answer if it is to our request. */
-void nk_peer_sip_response(struct nk_flow *flow,
-			  const struct nk_sip_response *rsp, ktime_t now)
-{
-	struct nk_peer *peer = &flow->peer;
-	const struct nk_sip_message *msg;
-	bool back = false;
-
-	if (!nk_flow_payload(flow)->sip)
-		return;
-	msg = &flow->params.sip->msg;
-	spin_lock(&peer->lock);
-	if (peer->state.pending &&
-	    nk_sip_answers(rsp, msg->call_id, msg->req.method,
-			   peer->state.tx_packets))
-		back = nk_peer_answered(peer, now);
-	spin_unlock(&peer->lock);
-	if (back)
-		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_RESPONSIVE);
-}
-
-/* A peer told the flow its public mapping; a new one is an event. */
-void nk_peer_mapping_seen(struct nk_flow *flow,
-			  const struct nk_proto_addr *addr, u8 source)
-{
-	struct nk_peer *peer = &flow->peer;
-	struct nk_mapping old, seen = {
+	struct nk_mapping seen = {
 		.family = addr->family,
 		.port = addr->port,
 		.source = source,
 	};
-	bool changed;
 
 	memcpy(&seen.addr, addr->addr,
 	       addr->family == AF_INET ? sizeof(seen.addr.ip) :
 					 sizeof(seen.addr.ip6));
+	*old = st->mapping;
+	if (old->family == seen.family && old->port == seen.port &&
+	    !memcmp(&old->addr, &seen.addr, sizeof(old->addr)))
+		return false;
+	if (old->family)
+		nk_count(&st->mapping_changes);
+	st->mapping = seen;
+	return true;
+}
+
+/* What an answer changed, for the events sent once the lock is dropped. */
+struct nk_peer_news {
+	bool back;		/* responsive again */
+	bool mapped;		/* a new mapping; @old the one before */
+	struct nk_mapping old;
+};
+
+/* Peer lock held: the first answer to the last request, at @now. */
+static void nk_peer_take_answer(struct nk_peer *peer,
+				const struct nk_proto_addr *mapping, u8 source,
+				ktime_t now, struct nk_peer_news *news)
+{
+	struct nk_peer_state *st = &peer->state;
+
+	st->answered = true;
+	if (st->pending)
+		news->back = nk_peer_answered(peer, now);
+	if (mapping)
+		news->mapped = nk_peer_set_mapping(st, mapping, source,
+						   &news->old);
+}
+
+static void nk_peer_tell(struct nk_flow *flow, const struct nk_peer_news *news)
+{
+	if (news->back)
+		nk_netlink_notify_peer(flow, NATKEEP_CMD_PEER_RESPONSIVE);
+	if (news->mapped)
+		nk_netlink_notify_mapping(flow, news->old.family ?
+						&news->old : NULL);
+}
+
+/*
+ * A STUN response for this flow. True when it is to the last request the
+ * flow sent (then it is the module's and is consumed), even when it came
+ * too late to count as an answer or is a second copy.
+ */
+bool nk_peer_stun_response(struct nk_flow *flow,
+			   const struct nk_stun_response *rsp,
+			   const struct nk_proto_addr *mapping, ktime_t now)
+{
+	struct nk_peer_news news = { .back = false, .mapped = false };
+	struct nk_peer *peer = &flow->peer;
+	u8 txid[NK_STUN_TXID_LEN];
+	bool ours;
+
 	spin_lock(&peer->lock);
-	old = peer->state.mapping;
-	changed = old.family != seen.family || old.port != seen.port ||
-		  memcmp(&old.addr, &seen.addr, sizeof(old.addr));
-	if (changed) {
-		if (old.family)
-			nk_count(&peer->state.mapping_changes);
-		peer->state.mapping = seen;
-	}
+	nk_stun_txid(&flow->params, peer->state.tx_packets, txid);
+	ours = peer->state.sent_any && !memcmp(txid, rsp->txid, sizeof(txid));
+	if (ours && !peer->state.answered)
+		nk_peer_take_answer(peer, mapping, NATKEEP_MAPPING_SRC_STUN,
+				    now, &news);
 	spin_unlock(&peer->lock);
-	if (changed)
-		nk_netlink_notify_mapping(flow, old.family ? &old : NULL);
+	nk_peer_tell(flow, &news);
+	return ours;
+}
+
+static bool nk_span_is(const char *span, size_t len, const char *want)
+{
+	return len == strlen(want) && !memcmp(span, want, len);
+}
+
+/* @rsp answers the flow's request number @seq: Call-ID, CSeq, branch. */
+static bool nk_sip_answers(const struct nk_flow *flow,
+			   const struct nk_sip_response *rsp, u32 seq)
+{
+	const struct nk_sip_message *msg = &flow->params.sip->msg;
+	static const char magic[] = "z9hG4bK";
+	char branch[NK_SIP_BRANCH_MAX + 1];
+
+	if (!rsp->has_cseq || rsp->cseq != seq || !rsp->call_id ||
+	    !rsp->branch || rsp->branch_len <= sizeof(magic) - 1 ||
+	    memcmp(rsp->branch, magic, sizeof(magic) - 1) ||
+	    !nk_span_is(rsp->call_id, rsp->call_id_len, msg->call_id) ||
+	    !nk_span_is(rsp->cseq_method, rsp->cseq_method_len,
+			msg->req.method))
+		return false;
+	nk_sip_branch(&flow->params, seq, branch);
+	return nk_span_is(rsp->branch + sizeof(magic) - 1,
+			  rsp->branch_len - (sizeof(magic) - 1), branch);
+}
+
+/*
+ * A SIP response at the flow's port: taken if it answers our last request.
+ * True when it is to a request the flow sent (the last, or its copy).
+ */
+bool nk_peer_sip_response(struct nk_flow *flow,
+			  const struct nk_sip_response *rsp,
+			  const struct nk_proto_addr *mapping, ktime_t now)
+{
+	struct nk_peer_news news = { .back = false, .mapped = false };
+	struct nk_peer *peer = &flow->peer;
+	bool ours;
+
+	if (!nk_flow_payload(flow)->sip)
+		return false;
+	spin_lock(&peer->lock);
+	ours = peer->state.sent_any &&
+	       nk_sip_answers(flow, rsp, peer->state.tx_packets);
+	if (ours && !peer->state.answered)
+		nk_peer_take_answer(peer, mapping, NATKEEP_MAPPING_SRC_VIA,
+				    now, &news);
+	spin_unlock(&peer->lock);
+	nk_peer_tell(flow, &news);
+	return ours;
 }

@@ -5,8 +5,8 @@
  * keep-alive requests are answered (round trip times, misses in a row,
  * responsive or not) and the public mapping the NAT gives its local port
  * (from STUN or a SIP response's top Via). Written from the flow's timer and from the
- * netfilter hook on any CPU, so a spinlock guards it; events are sent after
- * it is released.
+ * netfilter hook on any CPU, always with BH disabled, so a plain spinlock
+ * guards it; events are sent after it is released.
  */
 #ifndef _NK_PEER_H
 #define _NK_PEER_H
@@ -45,10 +45,11 @@ struct nk_peer_state {
 	u32 mapping_changes;
 	struct nk_mapping mapping;
 	u8 misses;		/* in a row (the limit is at most 255) */
-	bool unresponsive;
+	bool unresponsive:1;
 	/* The last request sent: not carried over (its Call-ID or id is the old flow's). */
-	bool pending;		/* neither answered nor timed out yet; sent at last_send_us */
-	bool sent_any;
+	bool pending:1;		/* neither answered nor timed out yet; sent at last_send_us */
+	bool sent_any:1;
+	bool answered:1;	/* its answer came, in time or late: one is taken */
 };
 
 struct nk_peer {
@@ -93,23 +94,43 @@ static inline u32 nk_peer_next_seq(const struct nk_peer *peer)
 }
 
 void nk_peer_init(struct nk_peer *peer);
-void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from);
+void nk_peer_carry_over(struct nk_peer *to, struct nk_peer *from,
+			bool same_key);
 void nk_peer_read(struct nk_peer *peer, struct nk_peer_state *snap);
 
+/* What a send changed before it was handed over: nk_peer_sending(). */
+struct nk_peer_send {
+	bool handed;		/* it reached nk_peer_sending() */
+	bool lost;		/* it made the pending request missed */
+	/* As they were before: restored if the send fails. */
+	bool pending, sent_any, answered;
+	u32 tx_packets;
+};
+
 /*
- * From the flow's timer: a send at @at, @late_ns late, @ok or failed; and
- * the response timeout at @now. Both return the deadline of the request in
- * flight after them (KTIME_MAX: none).
+ * From the flow's timer: a send at @at, before it is handed to the IP layer
+ * and after, @late_ns late, @ok or failed; and the response timeout at
+ * @now. nk_peer_sent() and the timeout return the deadline of the request
+ * in flight after them (KTIME_MAX: none).
  */
-ktime_t nk_peer_sent(struct nk_flow *flow, ktime_t at, s64 late_ns, bool ok);
+void nk_peer_sending(struct nk_flow *flow, ktime_t at, struct nk_peer_send *ps);
+ktime_t nk_peer_sent(struct nk_flow *flow, const struct nk_peer_send *ps,
+		     ktime_t at, s64 late_ns, bool ok);
 ktime_t nk_peer_check_timeout(struct nk_flow *flow, ktime_t now);
 
-/* From the netfilter hook. */
+/*
+ * From the netfilter hook: a response at the flow's port, and the public
+ * mapping it tells (NULL: none). Only the first answer to the flow's last
+ * request counts: it makes the peer responsive, and its mapping, if new,
+ * the flow's. So every event answers a request the flow sent, and no
+ * sender makes more than one an interval. Both return whether the
+ * response is to the flow's request (a STUN one is then consumed).
+ */
 bool nk_peer_stun_response(struct nk_flow *flow,
-			   const struct nk_stun_response *rsp, ktime_t now);
-void nk_peer_sip_response(struct nk_flow *flow,
-			  const struct nk_sip_response *rsp, ktime_t now);
-void nk_peer_mapping_seen(struct nk_flow *flow,
-			  const struct nk_proto_addr *addr, u8 source);
+			   const struct nk_stun_response *rsp,
+			   const struct nk_proto_addr *mapping, ktime_t now);
+bool nk_peer_sip_response(struct nk_flow *flow,
+			  const struct nk_sip_response *rsp,
+			  const struct nk_proto_addr *mapping, ktime_t now);
 
 #endif /* _NK_PEER_H */

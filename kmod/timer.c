@@ -195,19 +195,20 @@ static ktime_t nk_timer_due(const struct nk_flow *flow)
 static ktime_t nk_send(struct nk_flow *flow, ktime_t due,
 		       struct nk_xmit_packet *pkt, ktime_t *deadline)
 {
+	struct nk_peer_send ps = { .handed = false };
 	ktime_t sent_at;
 	s64 late;
 	int err;
 
 	/* 0.1's soft timers are measured as they were: no spare skb. */
 	if (pkt && pkt->skb)
-		err = nk_xmit_send(flow, pkt, &sent_at);
+		err = nk_xmit_send(flow, pkt, &sent_at, &ps);
 	else
-		err = nk_xmit(flow, &sent_at, !flow->timer_soft);
+		err = nk_xmit(flow, &sent_at, !flow->timer_soft, &ps);
 	trace_natkeep_send(flow, due, sent_at, err);
 	late = ktime_to_ns(ktime_sub(sent_at, due));
 	nk_stats_record_send(flow->nn->stats, late, !err);
-	*deadline = nk_peer_sent(flow, sent_at, late, !err);
+	*deadline = nk_peer_sent(flow, &ps, sent_at, late, !err);
 	return sent_at;
 }
 
@@ -518,10 +519,11 @@ static bool nk_timer_stopped(struct nk_flow *flow)
 }
 
 /*
- * Stops the timer for good, waiting for a send in progress; returns the
- * next send. Sleeps. The queue's hrtimer is left armed: expiring with
- * nothing due is harmless, and this may run on another CPU than the one
- * it is pinned to. Afterwards the node is free for the flow's rcu head.
+ * Stops the timer, waiting for a send in progress; returns the next send.
+ * Sleeps. The queue's hrtimer is left armed: expiring with nothing due is
+ * harmless, and this may run on another CPU than the one it is pinned to.
+ * Afterwards the node is free for the flow's rcu head, or for
+ * nk_timers_start() again as long as that is not used.
  */
 ktime_t nk_timers_stop(struct nk_flow *flow)
 {
@@ -548,6 +550,12 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 		nk_xmit_discard(&ahead.pkt);
 	wait_var_event(&flow->timer_state, nk_timer_stopped(flow));
 	return flow->next_send;
+}
+
+/* Stopped, or being stopped: the flow is being deleted or replaced. */
+bool nk_timers_stopping(const struct nk_flow *flow)
+{
+	return READ_ONCE(flow->timer_state) >= NK_TIMER_STOPPING;
 }
 
 s64 nk_timers_next_send_ns(const struct nk_flow *flow)

@@ -20,6 +20,7 @@ void nk_timers_init(struct nk_flow *flow);
 void nk_timers_start(struct nk_flow *flow, ktime_t first);
 ktime_t nk_timers_first_expiry(const struct nk_flow *flow);
 ktime_t nk_timers_stop(struct nk_flow *flow);
+bool nk_timers_stopping(const struct nk_flow *flow);
 s64 nk_timers_next_send_ns(const struct nk_flow *flow);
 
 #endif /* _NK_TIMER_H */

@@ -3,6 +3,7 @@
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <net/addrconf.h>
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ip6_fib.h>
@@ -12,6 +13,7 @@
 #include <net/udp.h>
 
 #include "flow.h"
+#include "peer.h"
 #include "xmit.h"
 
 /*
@@ -102,6 +104,10 @@ static struct dst_entry *nk_route6(const struct nk_flow *flow, struct net *net,
 	};
 	struct dst_entry *dst;
 
+	/* As IPv4's route lookup does: no source that is not ours. */
+	if (!ipv6_addr_any(&fl6.saddr) &&
+	    !ipv6_chk_addr(net, &fl6.saddr, NULL, 0))
+		return ERR_PTR(-EADDRNOTAVAIL);
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst))
 		return dst;
@@ -249,14 +255,15 @@ void nk_xmit_discard(struct nk_xmit_packet *pkt)
 	pkt->skb = NULL;
 }
 
-/* Hand @skb to the IP layer; @sent_at: when. */
+/* Hand @skb to the IP layer; @sent_at: when, told the peer first (@ps). */
 static int nk_xmit_out(struct nk_flow *flow, struct sk_buff *skb,
-		       ktime_t *sent_at)
+		       ktime_t *sent_at, struct nk_peer_send *ps)
 {
 	struct net *net = flow->nn->net;
 	int err;
 
 	*sent_at = ktime_get();
+	nk_peer_sending(flow, *sent_at, ps);
 	if (flow->params.key.family == AF_INET)
 		err = ip_local_out(net, NULL, skb);
 	else
@@ -268,11 +275,11 @@ static int nk_xmit_out(struct nk_flow *flow, struct sk_buff *skb,
 /*
  * Send @pkt, built by nk_xmit_build() for @flow, and consume it; one built
  * before a change of routes or addresses is built again. @sent_at is when
- * it was handed to the IP layer. Returns 0 or a negative errno (no route,
- * no memory, dropped on the way).
+ * it was handed to the IP layer, which @ps records (nk_peer_sending()).
+ * Returns 0 or a negative errno (no route, no memory, dropped on the way).
  */
 int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
-		 ktime_t *sent_at)
+		 ktime_t *sent_at, struct nk_peer_send *ps)
 {
 	struct sk_buff *skb;
 	int err;
@@ -287,11 +294,12 @@ int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 	}
 	skb = pkt->skb;
 	pkt->skb = NULL;
-	return nk_xmit_out(flow, skb, sent_at);
+	return nk_xmit_out(flow, skb, sent_at, ps);
 }
 
 /* Build one keep-alive and send it now; @spare as for nk_xmit_build(). */
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare)
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare,
+	    struct nk_peer_send *ps)
 {
 	struct nk_xmit_packet pkt;
 	int err = nk_xmit_build(flow, &pkt, spare);
@@ -300,5 +308,5 @@ int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare)
 		*sent_at = ktime_get();
 		return err;
 	}
-	return nk_xmit_out(flow, pkt.skb, sent_at);
+	return nk_xmit_out(flow, pkt.skb, sent_at, ps);
 }

@@ -15,6 +15,7 @@
 #include <linux/ktime.h>
 
 struct nk_flow;
+struct nk_peer_send;
 struct sk_buff;
 
 /* A keep-alive built ahead of its send, and its route's validity cookie. */
@@ -26,9 +27,10 @@ struct nk_xmit_packet {
 int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 		  bool spare);
 int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
-		 ktime_t *sent_at);
+		 ktime_t *sent_at, struct nk_peer_send *ps);
 void nk_xmit_discard(struct nk_xmit_packet *pkt);
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare);
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare,
+	    struct nk_peer_send *ps);
 void nk_xmit_refill(void);
 void nk_xmit_free_spares(void);
 

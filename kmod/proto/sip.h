@@ -4,7 +4,8 @@
  * (OPTIONS, NOTIFY with Event: keep-alive, or the method of a custom spec),
  * the validation of the strings that go into it, and the bounded parse of
  * the responses that come back (status, Call-ID, CSeq, and the top Via's
- * received/rport, which tell the public mapping).
+ * branch, which tie a response to its request, and received/rport, which
+ * tell the public mapping).
  */
 #ifndef _NK_SIP_H
 #define _NK_SIP_H
@@ -74,6 +75,8 @@ struct nk_sip_response {
 	struct nk_proto_addr received;	/* port unused */
 	bool has_rport;			/* rport with a value */
 	uint16_t rport;
+	const char *branch;		/* its value, in the message; NULL: none */
+	size_t branch_len;
 };
 
 /*
@@ -84,6 +87,15 @@ struct nk_sip_response {
  */
 int nk_sip_parse_response(const char *msg, size_t len,
 			  struct nk_sip_response *out);
+
+/*
+ * The same for the first @len bytes of a longer message, of which a
+ * receiver read no more: the headers that end within them are taken (a
+ * header is known to end once the next line begins), the rest is not
+ * looked at. Returns -1 only for what is malformed within the @len bytes.
+ */
+int nk_sip_parse_response_head(const char *msg, size_t len,
+			       struct nk_sip_response *out);
 
 /*
  * IP literals as SIP text carries them (RFC 3261, 25.1), exactly @len bytes,

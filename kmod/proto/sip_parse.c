@@ -3,8 +3,9 @@
  * Bounded parse of the SIP responses to keep-alive requests (see sip.h),
  * after the kernel's nf_conntrack_sip.c: every scan works on a window
  * [p, end) of the message and never reads at or past end; nothing needs a
- * NUL. Only the status line, the first Via value, Call-ID and CSeq are
- * looked at; the rest of a header section is only split into lines.
+ * NUL. Only the status line, the first Via value (its sent-by, received,
+ * rport and branch), Call-ID and CSeq are looked at; the rest of a header
+ * section is only split into lines.
  */
 #include "sip.h"
 
@@ -247,15 +248,18 @@ static bool parse_status_line(const char *p, const char *end,
 /*
  * The header at *@pos: 1 with @h filled and *@pos past it (folded lines
  * included), 0 at the empty line that ends the headers, -1 when
- * malformed. A header section without that empty line is malformed.
+ * malformed. A header section without that empty line is malformed,
+ * unless the message is cut (@whole false): then 0 also where the text
+ * ends, and a header is taken only once the line after it shows that it
+ * is not folded on beyond the cut.
  */
-static int next_header(const char **pos, const char *end,
+static int next_header(const char **pos, const char *end, bool whole,
 		       struct sip_header *h)
 {
 	const char *p = *pos, *lf = find_lf(p, end), *text_end, *next;
 
 	if (!lf)
-		return -1;
+		return whole ? -1 : 0;
 	text_end = line_text_end(p, lf);
 	if (text_end == p) {
 		*pos = lf + 1;
@@ -275,9 +279,11 @@ static int next_header(const char **pos, const char *end,
 	for (next = lf + 1; next < end && is_ws(*next); next = lf + 1) {
 		lf = find_lf(next, end);
 		if (!lf)
-			return -1;
+			return whole ? -1 : 0;
 		h->value_end = line_text_end(next, lf);
 	}
+	if (!whole && next == end)
+		return 0;
 	*pos = next;
 	return 1;
 }
@@ -375,6 +381,10 @@ static int via_param(const char *name, size_t name_len, const char *value,
 		if (!out->has_rport)
 			out->rport = port;
 		out->has_rport = true;
+	} else if (eq_nocase(name, name_len, "branch") && value &&
+		   !out->branch) {
+		out->branch = value;
+		out->branch_len = value_len;
 	}
 	return 0;
 }
@@ -503,7 +513,7 @@ static int take_header(const struct sip_header *h, struct sip_seen *seen,
 	return 0;
 }
 
-int nk_sip_parse_response(const char *msg, size_t len,
+static int parse_response(const char *msg, size_t len, bool whole,
 			  struct nk_sip_response *out)
 {
 	const char *end = msg + len, *p = msg, *lf;
@@ -516,10 +526,22 @@ int nk_sip_parse_response(const char *msg, size_t len,
 	if (!lf || !parse_status_line(p, line_text_end(p, lf), &out->status))
 		return -1;
 	p = lf + 1;
-	while ((r = next_header(&p, end, &h)) > 0)
+	while ((r = next_header(&p, end, whole, &h)) > 0)
 		if (take_header(&h, &seen, out))
 			return -1;
 	return r;
+}
+
+int nk_sip_parse_response(const char *msg, size_t len,
+			  struct nk_sip_response *out)
+{
+	return parse_response(msg, len, true, out);
+}
+
+int nk_sip_parse_response_head(const char *msg, size_t len,
+			       struct nk_sip_response *out)
+{
+	return parse_response(msg, len, false, out);
 }
 
 bool nk_sip_response_mapping(const struct nk_sip_response *rsp,

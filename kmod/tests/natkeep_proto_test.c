@@ -205,6 +205,9 @@ static void nk_test_sip_vector(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rsp.has_received, !!v->received);
 	if (rsp.has_received && v->received)
 		nk_vec_expect_addr(test, "received", &rsp.received, v->received, -1);
+	if (v->branch)
+		nk_vec_expect_span(test, "branch", msg, v->len, rsp.branch,
+				   rsp.branch_len, v->branch[0] ? v->branch : NULL);
 	KUNIT_EXPECT_EQ(test, rsp.has_rport, v->has_rport);
 	if (rsp.has_rport && v->has_rport)
 		KUNIT_EXPECT_EQ(test, rsp.rport, v->rport);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: nk_sip_parse_response() on any bytes, and the IP
+ * libFuzzer target: nk_sip_parse_response() and _head() on any bytes, and the IP
  * literal parse against inet_pton(). What a parse returns must point
  * inside the input and keep to its documented ranges.
  */
@@ -16,13 +16,29 @@ static bool inside(const char *p, size_t len, const char *msg, size_t size)
 	return p >= msg && len <= size && p - msg <= (ptrdiff_t)(size - len);
 }
 
+static void check_fields(const struct nk_sip_response *r, const char *msg,
+			 size_t size);
+
 static void check_response(const char *msg, size_t size)
 {
 	struct nk_sip_response rsp;
+
+	/* A whole message that parses parses as a cut one too. */
+	if (!nk_sip_parse_response(msg, size, &rsp)) {
+		check_fields(&rsp, msg, size);
+		if (nk_sip_parse_response_head(msg, size, &rsp))
+			abort();
+	}
+	if (!nk_sip_parse_response_head(msg, size, &rsp))
+		check_fields(&rsp, msg, size);
+}
+
+static void check_fields(const struct nk_sip_response *r, const char *msg,
+			 size_t size)
+{
+	struct nk_sip_response rsp = *r;
 	struct nk_proto_addr map;
 
-	if (nk_sip_parse_response(msg, size, &rsp))
-		return;
 	if (rsp.status < 100 || rsp.status > 699)
 		abort();
 	if (rsp.call_id && (!rsp.call_id_len ||
@@ -32,6 +48,9 @@ static void check_response(const char *msg, size_t size)
 			     !inside(rsp.cseq_method, rsp.cseq_method_len, msg, size)))
 		abort();
 	if (rsp.has_rport && !rsp.rport)
+		abort();
+	if (rsp.branch && (!rsp.branch_len ||
+			   !inside(rsp.branch, rsp.branch_len, msg, size)))
 		abort();
 	if (nk_sip_response_mapping(&rsp, &map)) {
 		if (map.port != rsp.rport || (map.family != NK_PROTO_AF_INET &&

@@ -20,12 +20,16 @@ static int parse_exact(const char *text, size_t len, struct nk_sip_response *rsp
 	if (!r && rsp->cseq_method)
 		CHECK(rsp->cseq_method >= copy &&
 		      rsp->cseq_method + rsp->cseq_method_len <= copy + len);
+	if (!r && rsp->branch)
+		CHECK(rsp->branch >= copy && rsp->branch + rsp->branch_len <= copy + len);
 	if (!r) {
 		/* Re-point them at the caller's text, which outlives the copy. */
 		if (rsp->call_id)
 			rsp->call_id = text + (rsp->call_id - copy);
 		if (rsp->cseq_method)
 			rsp->cseq_method = text + (rsp->cseq_method - copy);
+		if (rsp->branch)
+			rsp->branch = text + (rsp->branch - copy);
 	}
 	free(copy);
 	return r;
@@ -93,6 +97,9 @@ static void check_vector(const struct nk_sip_vector *v)
 		check_addr(v->name, "received", &rsp.received, v->received, -1);
 	if (rsp.has_rport != v->has_rport || (rsp.has_rport && rsp.rport != v->rport))
 		test_fail(__FILE__, __LINE__, "%s: rport %d %u", v->name, rsp.has_rport, rsp.rport);
+	if (v->branch)
+		check_span(v->name, "branch", rsp.branch, rsp.branch_len,
+			   v->branch[0] ? v->branch : NULL);
 	if (nk_sip_response_mapping(&rsp, &map) != !!v->mapping.ip)
 		test_fail(__FILE__, __LINE__, "%s: mapping given or not", v->name);
 	else if (v->mapping.ip)
@@ -212,6 +219,62 @@ static void every_truncation(void)
 		if (parse_exact(nk_sip_kamailio_200, len, &rsp) != -1)
 			test_fail(__FILE__, __LINE__, "prefix of %zu accepted", len);
 	CHECK_INT(parse_exact(nk_sip_kamailio_200, full, &rsp), 0);
+}
+
+/*
+ * The first bytes of a longer message, as the hook reads them: every
+ * prefix that holds the status line parses, and each field is either
+ * there whole or not at all; the whole message gives the full parse.
+ */
+static void every_cut(void)
+{
+	const char *text = nk_sip_kamailio_200;
+	size_t len, full = strlen(text), status_end = strchr(text, '\n') + 1 - text;
+	struct nk_sip_response rsp, whole;
+
+	CHECK_INT(nk_sip_parse_response(text, full, &whole), 0);
+	for (len = 0; len <= full; len++) {
+		char *copy = malloc(len ? len : 1);
+		int r;
+
+		memcpy(copy, text, len);
+		r = nk_sip_parse_response_head(copy, len, &rsp);
+		if (r != (len < status_end ? -1 : 0)) {
+			test_fail(__FILE__, __LINE__, "cut at %zu gives %d", len, r);
+		} else if (!r) {
+			if (rsp.call_id && (rsp.call_id_len != whole.call_id_len ||
+					    memcmp(rsp.call_id, whole.call_id_len ? copy +
+						   (whole.call_id - text) : "", rsp.call_id_len)))
+				test_fail(__FILE__, __LINE__, "cut at %zu: partial Call-ID", len);
+			if (rsp.has_cseq && rsp.cseq != whole.cseq)
+				test_fail(__FILE__, __LINE__, "cut at %zu: CSeq %u", len, rsp.cseq);
+			if (rsp.branch && rsp.branch_len != whole.branch_len)
+				test_fail(__FILE__, __LINE__, "cut at %zu: partial branch", len);
+			if (rsp.has_rport && rsp.rport != whole.rport)
+				test_fail(__FILE__, __LINE__, "cut at %zu: rport %u", len, rsp.rport);
+		}
+		free(copy);
+	}
+	/* All of it: the same as the whole message's parse. */
+	CHECK_INT(nk_sip_parse_response_head(text, full, &rsp), 0);
+	CHECK(rsp.call_id == whole.call_id && rsp.branch == whole.branch &&
+	      rsp.has_cseq && rsp.rport == whole.rport);
+}
+
+/* A header folded on past the cut is not taken: it may go on. */
+static void cut_inside_a_fold(void)
+{
+	static const char text[] = "SIP/2.0 200 OK\r\n"
+				   "Via: SIP/2.0/UDP 192.0.2.1;rport=1\r\n"
+				   " ;received=203.0.113.1\r\n";
+	static const char malformed[] = "SIP/2.0 200 OK\r\nVia: x\r\nCall-ID: y\r\n";
+	struct nk_sip_response rsp;
+
+	CHECK_INT(nk_sip_parse_response_head(text, strlen(text), &rsp), 0);
+	CHECK(!rsp.has_sent_by && !rsp.has_rport);
+	CHECK_INT(nk_sip_parse_response(text, strlen(text), &rsp), -1);
+	/* Malformed within the bytes read is still malformed. */
+	CHECK_INT(nk_sip_parse_response_head(malformed, strlen(malformed), &rsp), -1);
 }
 
 /* A deterministic generator, so that failures repeat. */
@@ -359,6 +422,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(cseq_limits),
 	TEST_CASE(via_in_body_is_ignored),
 	TEST_CASE(every_truncation),
+	TEST_CASE(every_cut),
+	TEST_CASE(cut_inside_a_fold),
 	TEST_CASE(one_mebibyte_of_junk),
 	TEST_CASE(mapping_needs_rport_and_address),
 	TEST_CASE(ip_literals),

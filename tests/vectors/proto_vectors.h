@@ -578,13 +578,15 @@ struct nk_sip_vector {
 	bool has_rport;
 	uint16_t rport;
 	struct nk_vec_addr mapping;
+	const char *branch;	/* the top Via's; NULL: not checked, "": none */
 };
 
 static const struct nk_sip_vector nk_sip_vectors[] = {
 	{ .name = "kamailio 200 to OPTIONS", NK_VEC_TEXT(nk_sip_kamailio_200),
 	  .status = 200, .call_id = "a84b4c76e66710", .cseq_method = "OPTIONS",
 	  .cseq = 1, .sent_by = { "192.168.1.20", 5060 }, .received = "203.0.113.7",
-	  .has_rport = true, .rport = 40312, .mapping = { "203.0.113.7", 40312 } },
+	  .has_rport = true, .rport = 40312, .mapping = { "203.0.113.7", 40312 },
+	  .branch = "z9hG4bK776asdhds" },
 	/* Asterisk (chan_pjsip) challenging a REGISTER. */
 	{ .name = "Asterisk 401 to REGISTER",
 	  NK_VEC_TEXT("SIP/2.0 401 Unauthorized\r\n"
@@ -600,7 +602,8 @@ static const struct nk_sip_vector nk_sip_vectors[] = {
 	  .status = 401, .call_id = "4b5c6d7e-8f90-1a2b-3c4d-5e6f7a8b9c0d",
 	  .cseq_method = "REGISTER", .cseq = 7, .sent_by = { "10.0.0.5", 5060 },
 	  .received = "198.51.100.20", .has_rport = true, .rport = 5060,
-	  .mapping = { "198.51.100.20", 5060 } },
+	  .mapping = { "198.51.100.20", 5060 },
+	  .branch = "z9hG4bKPj0b7e5b4c-2b5f-4c1e-9d0e-6f1a2b3c4d5e" },
 	{ .name = "compact form",
 	  NK_VEC_TEXT("SIP/2.0 200 OK\r\n"
 		      "v: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKnashds8;rport=1024;received=203.0.113.9\r\n"
@@ -613,7 +616,7 @@ static const struct nk_sip_vector nk_sip_vectors[] = {
 	  .status = 200, .call_id = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6@192.0.2.10",
 	  .cseq_method = "NOTIFY", .cseq = 2, .sent_by = { "192.0.2.10", 5060 },
 	  .received = "203.0.113.9", .has_rport = true, .rport = 1024,
-	  .mapping = { "203.0.113.9", 1024 } },
+	  .mapping = { "203.0.113.9", 1024 }, .branch = "z9hG4bKnashds8" },
 	/* The top Via is the first value of the first Via header. */
 	{ .name = "top Via: the first of several values",
 	  NK_VEC_TEXT("SIP/2.0 200 OK\r\n"
@@ -624,7 +627,16 @@ static const struct nk_sip_vector nk_sip_vectors[] = {
 		      "\r\n"),
 	  .status = 200, .call_id = "x", .cseq_method = "OPTIONS", .cseq = 1,
 	  .sent_by = { "192.0.2.10", 5060 }, .received = "203.0.113.1",
-	  .has_rport = true, .rport = 1111, .mapping = { "203.0.113.1", 1111 } },
+	  .has_rport = true, .rport = 1111, .mapping = { "203.0.113.1", 1111 },
+	  .branch = "z9hG4bK1" },
+	/* A branch in a later Via value is not the request's. */
+	{ .name = "top Via: no branch, the next has one",
+	  NK_VEC_TEXT("SIP/2.0 200 OK\r\n"
+		      "Via: SIP/2.0/UDP 192.0.2.10:5060;rport=1111 , SIP/2.0/UDP 10.9.9.9;branch=z9hG4bK2\r\n"
+		      "Via: SIP/2.0/UDP 10.8.8.8;branch=z9hG4bK3\r\n"
+		      "\r\n"),
+	  .status = 200, .sent_by = { "192.0.2.10", 5060 }, .has_rport = true,
+	  .rport = 1111, .mapping = { "192.0.2.10", 1111 }, .branch = "" },
 	/* The later Via headers are not even looked at. */
 	{ .name = "top Via: the first of several headers",
 	  NK_VEC_TEXT("SIP/2.0 200 OK\r\n"
@@ -649,7 +661,8 @@ static const struct nk_sip_vector nk_sip_vectors[] = {
 		      "\r\n"),
 	  .status = 200, .call_id = "folded@host", .cseq_method = "NOTIFY",
 	  .cseq = 42, .sent_by = { "192.0.2.10", 5062 }, .received = "203.0.113.4",
-	  .has_rport = true, .rport = 4000, .mapping = { "203.0.113.4", 4000 } },
+	  .has_rport = true, .rport = 4000, .mapping = { "203.0.113.4", 4000 },
+	  .branch = "z9hG4bKx" },
 	{ .name = "names in any case",
 	  NK_VEC_TEXT("sip/2.0 200 OK\r\n"
 		      "VIA: SIP/2.0/UDP 192.0.2.10;RPORT=7000;Received=203.0.113.5\r\n"
