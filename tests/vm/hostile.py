@@ -52,6 +52,7 @@ MAX_UDP6 = 65527 - 20     # conservative for IPv6 without jumbograms
 # Mappings that lying messages carry (documentation ranges: never real).
 DECOY_STUN = ("203.0.113.66", 6666)
 DECOY_SIP = ("203.0.113.77", 7777)
+DECOY_SIP_2 = ("198.51.100.99", 9999)
 
 
 # ---------------------------------------------------------------- STUN
@@ -179,11 +180,11 @@ def cat_stun_huge(rng, maxlen):
 # ---------------------------------------------------------------- SIP
 
 def sip_response(rng, status="SIP/2.0 200 OK", via_params=";rport=5060;received=10.2.0.2",
-                 extra="", cseq="1 OPTIONS", eol="\r\n", branch=None):
+                 extra="", cseq="1 OPTIONS", eol="\r\n", branch=None, sent_by="10.2.0.2:5060"):
     branch = branch or "z9hG4bK" + rng.randbytes(6).hex()
     lines = [
         status,
-        "Via: SIP/2.0/UDP 10.2.0.2:5060;branch=%s%s" % (branch, via_params),
+        "Via: SIP/2.0/UDP %s;branch=%s%s" % (sent_by, branch, via_params),
         "From: <sip:natkeep@natkeep.test>;tag=%s" % rng.randbytes(4).hex(),
         "To: <sip:natkeep.test>;tag=%s" % rng.randbytes(4).hex(),
         "Call-ID: %s@hostile" % rng.randbytes(6).hex(),
@@ -301,6 +302,23 @@ def cat_sip_unmatched(rng):
     return out
 
 
+def cat_sip_spoofed_mapping(rng, dst):
+    """200 OKs whose top Via names where they are sent (a gateway's public
+    mapping: anyone who can reach it knows it) and whose received/rport
+    name other hosts, alternately: a spoofer moving the mapping back and
+    forth. They answer no request (guessed CSeq, unknown Call-ID and
+    branch): must NOT be taken."""
+    host = "[%s]" % dst[0] if ":" in dst[0] else dst[0]
+    out = []
+    for i in range(20):
+        decoy = (DECOY_SIP, DECOY_SIP_2)[i % 2]
+        out.append(sip_response(
+            rng, sent_by="%s:%d" % (host, dst[1]),
+            via_params=";rport=%d;received=%s" % (decoy[1], decoy[0]),
+            cseq="%d %s" % (1 + i // 2, ("OPTIONS", "REGISTER")[i // 10])))
+    return out
+
+
 def cat_sip_huge(rng, maxlen):
     msg = sip_response(rng, extra="Content-Type: text/plain")
     body = b"B" * (maxlen - len(msg) - 20)
@@ -343,6 +361,8 @@ CATEGORIES = [
     ("sip-only-version", '"SIP/2.0" and other stubs', cat_sip_only_version),
     ("sip-cseq-huge", "CSeq 2^40, 2^32, -1, no method, ...", cat_sip_cseq_huge),
     ("sip-unmatched", "valid 200 OK, decoy received/rport, unknown branch/CSeq", cat_sip_unmatched),
+    ("sip-spoofed-mapping", "200 OKs to the destination whose Via names it, received/rport other hosts "
+                            "by turns, answering nothing sent", cat_sip_spoofed_mapping),
     ("sip-huge", "64 KiB SIP datagrams", cat_sip_huge),
     ("garbage", "random bytes, some with SIP/STUN prefixes", cat_garbage),
     ("zero-length", "UDP datagrams with no payload", cat_zero_length),
@@ -350,6 +370,7 @@ CATEGORIES = [
                   "first only, last only, overlapping", None),
 ]
 NEEDS_MAXLEN = {"stun-huge", "sip-many-via", "sip-long-line", "sip-huge", "garbage"}
+NEEDS_DST = {"sip-spoofed-mapping"}
 
 
 # ---------------------------------------------------------------- sending
@@ -548,7 +569,12 @@ def main():
             pool = []
             for i in range(args.count):
                 if not pool:
-                    pool = gen(rng, maxlen) if name in NEEDS_MAXLEN else gen(rng)
+                    if name in NEEDS_MAXLEN:
+                        pool = gen(rng, maxlen)
+                    elif name in NEEDS_DST:
+                        pool = gen(rng, dst)
+                    else:
+                        pool = gen(rng)
                     pool = [p[:maxlen] for p in pool][::-1]
                 payload = pool.pop()
                 sender.send(payload, rng)
@@ -565,6 +591,7 @@ def main():
     print("hostile: total %d deliverable %d" % (total, deliverable))
     print("hostile: decoy-mapping %s:%d" % DECOY_STUN)
     print("hostile: decoy-mapping %s:%d" % DECOY_SIP)
+    print("hostile: decoy-mapping %s:%d" % DECOY_SIP_2)
     return 0
 
 

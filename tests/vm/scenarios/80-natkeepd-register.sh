@@ -81,6 +81,26 @@ check "the stale binding is gone: one binding left" wait_for 10 one_binding
 check "account shows the new public address" \
 	nkd_eval 'server("10.3.0.11:5060")["public_address"].endswith(":%s" % "'"$(nk_nat_port nat 5060 10.3.0.11 5060)"'")'
 
+# e) a spoofer, from sip1's address to the public mapping, with 200 OKs whose
+# Via names that mapping and received/rport other hosts: nothing moves.
+public=10.3.0.1:$(nk_nat_port nat 5060 10.3.0.11 5060)
+regs=$(nkd_registers srv@10.3.0.11)
+check "200 spoofed 200 OKs from 10.3.0.11:5060 to the public mapping $public" \
+	in_ns srv python3 "$NK_VM/hostile.py" --mode raw -c sip-spoofed-mapping -n 200 -i 0.001 \
+	10.3.0.11:5060 "$public"
+sleep 3
+check "spoofed: no REGISTER sent for them" test "$(nkd_registers srv@10.3.0.11)" = "$regs"
+binding_unmoved() {
+	one_binding && peer_kamailio_bindings srv@10.3.0.11 | grep -q "^alice sip:alice@$public "
+}
+check "spoofed: the binding is still the public mapping, and only it" binding_unmoved
+check "spoofed: the account's public address stays $public" \
+	nkd_eval 'server("10.3.0.11:5060")["public_address"] == "'"$public"'"'
+flow_unmoved() {
+	in_ns gw "$NK_CTL" -j flow show | grep -q "\"text\": *\"$public\""
+}
+check "spoofed: the kernel flow's mapping stays $public" flow_unmoved
+
 # f) SIGHUP with a new keep-alive interval: the flow changes, the registration does not
 flow_id=$(in_ns gw "$NK_CTL" -j flow show | nk_json 'd[0]["id"]')
 sed -i 's/^X_KeepAliveExpires = .*/X_KeepAliveExpires = 3/' "$NKD_CONF"
