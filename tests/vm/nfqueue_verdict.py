@@ -68,7 +68,7 @@ PACKET_TYPE = (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET
 VERDICT_TYPE = (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_VERDICT
 CONFIG_TYPE = (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_CONFIG
 NFQA_PACKET_HDR, NFQA_VERDICT_HDR = 1, 2
-NFQA_IFINDEX_INDEV, NFQA_PAYLOAD, NFQA_CAP_LEN = 5, 10, 13
+NFQA_IFINDEX_INDEV, NFQA_PAYLOAD = 5, 10
 NFQA_CFG_CMD, NFQA_CFG_PARAMS, NFQA_CFG_QUEUE_MAXLEN = 1, 2, 3
 NFQA_CFG_MASK, NFQA_CFG_FLAGS = 4, 5
 NFQNL_CFG_CMD_BIND, NFQNL_CFG_CMD_PF_BIND = 1, 3
@@ -80,7 +80,7 @@ NF_DROP, NF_ACCEPT = 0, 1
 HOOKS = ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")
 
 NLMSGHDR = struct.Struct("=IHHII")        # len, type, flags, seq, pid
-NLMSG_LEN_TYPE = struct.Struct("=IH")
+NLMSG_LEN_TYPE = struct.Struct("=IH")      # its first two fields
 NFGENMSG = struct.Struct("!BBH")          # family, version, res_id (BE)
 NLATTR = struct.Struct("=HH")             # len, type
 PACKET_HDR = struct.Struct("!IHB")        # packet_id, hw_protocol, hook
@@ -100,6 +100,10 @@ def nlattr(atype, payload):
 
 class NfqError(Exception):
     """A configuration request the kernel refused (or never answered)."""
+
+    def __init__(self, what, reason, err=0):
+        super().__init__("%s failed: %s" % (what, reason))
+        self.what, self.errno = what, err
 
 
 class NfQueue:
@@ -136,8 +140,9 @@ class NfQueue:
                              struct.pack("ll", 0, int(RCVTIMEO_S * 1e6)))
         self.sock.bind((0, 0))
 
-        # Every verdict is this prefix + the packet id; the nlmsghdr's seq
-        # is the packet id too, so that an error ack names the packet.
+        # A verdict is an nlmsghdr, this constant part, then the verdict
+        # and the packet id; the nlmsghdr's seq is the packet id too, so
+        # that an error ack names the packet.
         self.verdict_tail = (NFGENMSG.pack(socket.AF_UNSPEC, 0, queue_num) +
                              NLATTR.pack(NLATTR.size + 8, NFQA_VERDICT_HDR))
 
@@ -174,25 +179,36 @@ class NfQueue:
                         msg = extack_msg(buf, off, nlen)
                         if msg:
                             reason += " (%s)" % msg
-                        raise NfqError("%s failed: %s" % (what, reason))
+                        raise NfqError(what, reason, -err)
                     return
                 if ntype == PACKET_TYPE:
                     # The queue exists from BIND on: keep what arrives
                     # before the rest of the configuration is acked.
                     self.stash.append(bytes(buf[off:off + nlen]))
-        raise NfqError("%s failed: no answer from the kernel" % what)
+        raise NfqError(what, "no answer from the kernel")
 
     def bind(self, copy_mode, maxlen, fail_open):
         q = self.queue_num
         cmd = NFQNL_CFG_CMD_BIND
-        self.config("binding queue %d" % q,
-                    nlattr(NFQA_CFG_CMD, struct.pack("!BxH", cmd, 0)))
+        try:
+            self.config("binding queue %d" % q,
+                        nlattr(NFQA_CFG_CMD, struct.pack("!BxH", cmd, 0)))
+        except NfqError as e:
+            # The kernel says EPERM both without CAP_NET_ADMIN and when
+            # another socket holds the queue (EBUSY is for our own).
+            if e.errno != errno.EPERM:
+                raise
+            row = self.proc_row()
+            why = ("already bound by netlink port %d" % row[1] if row
+                   else "CAP_NET_ADMIN needed")
+            raise NfqError(e.what, "%s (%s)" % (os.strerror(e.errno), why),
+                           e.errno) from None
         # Obsolete since Linux 3.8 (the kernel answers 0 and does nothing),
         # sent for older kernels, where it registered the queue handler for
         # the family; after BIND, so that a refusal names the queue.
         for family in (socket.AF_INET, socket.AF_INET6):
             cmd = NFQNL_CFG_CMD_PF_BIND
-            self.config("binding queue %d to %s" % (q, family.name),
+            self.config("PF_BIND %s for queue %d" % (family.name, q),
                         nlattr(NFQA_CFG_CMD, struct.pack("!BxH", cmd,
                                                          family)))
         # copy_range 0xffff: the kernel clamps it to what fits an attribute.
@@ -217,18 +233,20 @@ class NfQueue:
         out += self.verdict_tail
         out += struct.pack("!II", verdict, pkt_id)
 
-    def kernel_counters(self):
-        """(queue full drops, socket full drops) for our queue, or None.
+    def proc_row(self):
+        """Our queue's line of /proc/net/netfilter/nfnetlink_queue, or None.
 
-        From /proc/net/netfilter/nfnetlink_queue of this network namespace,
-        while the queue still exists (it goes with the socket)."""
+        As integers: queue, peer port ID, waiting, copy mode, copy range,
+        dropped with the queue full, dropped with our socket full, last
+        packet id, 1.  Per network namespace, root only; the queue exists
+        until its socket closes."""
         try:
             with open("/proc/net/netfilter/nfnetlink_queue") as f:
                 for line in f:
-                    v = line.split()
-                    if int(v[0]) == self.queue_num:
-                        return int(v[5]), int(v[6])
-        except (OSError, ValueError, IndexError):
+                    row = [int(v) for v in line.split()]
+                    if row and row[0] == self.queue_num:
+                        return row
+        except (OSError, ValueError):
             pass
         return None
 
@@ -344,19 +362,22 @@ def serve(nfq, args, stats, stopping):
     recv_into, send = nfq.sock.recv_into, nfq.sock.send
     next_tick = time.monotonic() + TICK_S
 
+    def note_error(data, off):
+        # Not asked for (no NLM_F_ACK): only failed verdicts come back,
+        # e.g. ENOENT for an id the kernel no longer holds.
+        err, pkt_id = parse_error(data, off)
+        if err:
+            stats.verdict_errors += 1
+            if stats.verdict_errors <= 10:
+                print("nfqueue: verdict for packet %d failed: %s"
+                      % (pkt_id, os.strerror(-err)), file=sys.stderr)
+
     def handle(data, n, out):
         """Queue the verdicts for the messages in data[:n] into out."""
         queued = 0
         for off, nlen, ntype in nlmsgs(data, n):
             if ntype == NLMSG_ERROR:
-                # Not asked for (no NLM_F_ACK): only failed verdicts come
-                # back, e.g. ENOENT for an id the kernel no longer holds.
-                err, pkt_id = parse_error(data, off)
-                if err:
-                    stats.verdict_errors += 1
-                    if stats.verdict_errors <= 10:
-                        print("nfqueue: verdict for packet %d failed: %s"
-                              % (pkt_id, os.strerror(-err)), file=sys.stderr)
+                note_error(data, off)
                 continue
             if ntype != PACKET_TYPE:
                 continue
@@ -416,6 +437,41 @@ def serve(nfq, args, stats, stopping):
             write_count(args.file, stats.verdicts)
             next_tick = time.monotonic() + TICK_S
 
+    # The acks of failed verdicts are queued to us within send(): count
+    # those not read yet.  Packets read here get no verdict: the kernel
+    # drops them when the socket closes, as those still unread.  (Bounded:
+    # a flood with a long queue could keep this going.)
+    deadline = time.monotonic() + RCVTIMEO_S
+    while time.monotonic() < deadline:
+        try:
+            n = recv_into(buf, 0, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            break
+        except OSError as e:
+            if e.errno != errno.ENOBUFS:
+                raise
+            continue
+        for off, nlen, ntype in nlmsgs(buf, n):
+            if ntype == NLMSG_ERROR:
+                note_error(buf, off)
+
+
+def summary(args, stats, counters):
+    """The closing line on stderr."""
+    if stats.first is not None and stats.last is not None \
+            and stats.last > stats.first:
+        elapsed = stats.last - stats.first
+        rate = ", %.2f s from the first packet, %.0f/s" % (
+            elapsed, stats.verdicts / elapsed)
+    else:
+        rate = ""
+    kernel = ("; kernel: %d dropped with the queue full, %d with the socket "
+              "full" % counters if counters else "")
+    print("nfqueue: queue %d: %d verdicts (%s)%s; %d ENOBUFS, %d failed "
+          "verdicts%s" % (args.queue, stats.verdicts, args.verdict, rate,
+                          stats.enobufs, stats.verdict_errors, kernel),
+          file=sys.stderr)
+
 
 def main():
     p = argparse.ArgumentParser(
@@ -468,11 +524,17 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
 
     stats = Stats()
-    nfq = NfQueue(args.queue, args.rcvbuf)
+    try:
+        nfq = NfQueue(args.queue, args.rcvbuf)
+    except OSError as e:
+        print("nfqueue: opening a NETLINK_NETFILTER socket failed: %s"
+              % e.strerror, file=sys.stderr)
+        return 1
     try:
         nfq.bind(args.copy, args.maxlen, args.fail_open)
     except NfqError as e:
         print("nfqueue: %s" % e, file=sys.stderr)
+        nfq.close()
         return 1
     if args.file:
         write_count(args.file, 0)
@@ -483,28 +545,13 @@ def main():
     try:
         serve(nfq, args, stats, lambda: bool(stop))
     finally:
-        counters = nfq.kernel_counters()
+        row = nfq.proc_row()
+        counters = (row[5], row[6]) if row else None
         nfq.close()
         if args.file:
             write_count(args.file, stats.verdicts)
         summary(args, stats, counters)
     return 0
-
-
-def summary(args, stats, counters):
-    if stats.first is not None and stats.last is not None \
-            and stats.last > stats.first:
-        elapsed = stats.last - stats.first
-        rate = ", %.2f s from the first packet, %.0f/s" % (
-            elapsed, stats.verdicts / elapsed)
-    else:
-        rate = ""
-    kernel = ("; kernel: %d dropped with the queue full, %d with the socket "
-              "full" % counters if counters else "")
-    print("nfqueue: queue %d: %d verdicts (%s)%s; %d ENOBUFS, %d failed "
-          "verdicts%s" % (args.queue, stats.verdicts, args.verdict, rate,
-                          stats.enobufs, stats.verdict_errors, kernel),
-          file=sys.stderr)
 
 
 if __name__ == "__main__":
