@@ -57,6 +57,7 @@ build() {
 vm() {
 	make -s module KDIR="$KDIR" WERROR=1 || return 1
 	make -s userspace WERROR=1 || return 1
+	make -s -C tests/fuzz nlfuzz || return 1
 	# ~11 min alone; a busy machine (another VM) doubles it.
 	tests/vm/run.sh -k "$KVER" -t 2400 -- tests/vm/scenarios/all.sh
 }
