@@ -26,9 +26,14 @@
  *	route towards the remote then picks the source. The reply is a
  *	NATKEEP_CMD_FLOW_NEW message describing the flow as FLOW_GET does,
  *	including its NATKEEP_A_FLOW_ID. Fails with EEXIST when a flow with
- *	the same local and remote address and port exists, and with ENOSPC
- *	when the namespace holds the maximum number of flows (module parameter
- *	max_flows).
+ *	the same local and remote address and port exists; with ENOSPC when
+ *	the namespace holds the maximum number of flows (module parameter
+ *	max_flows) or, in a namespace owned by a user namespace other than the
+ *	initial one, when all such namespaces' flows would send more than
+ *	userns_max_rate keep-alives a second; with EPERM in such a namespace
+ *	unless userns_flows allows it; with EMSGSIZE when the SIP texts make a
+ *	keep-alive longer than 1232 bytes (IPv6's minimum MTU less the IPv6
+ *	and UDP headers).
  *
  * NATKEEP_CMD_FLOW_SET
  *	Change a flow. Requires NATKEEP_A_FLOW_ID; every other attribute of
@@ -38,9 +43,10 @@
  *	cut below an explicit NATKEEP_A_RESPONSE_TIMEOUT_MS is refused). The
  *	reply is a NATKEEP_CMD_FLOW_SET message describing the flow as
  *	FLOW_GET does.
- *	The change is atomic: on any error nothing changes. Counters are kept;
- *	the next send is rescheduled from now if the interval or randomization
- *	changed, and otherwise keeps its time.
+ *	The change is atomic: on any error nothing changes; it fails as
+ *	FLOW_NEW does. Counters are kept, and the mapping unless the family,
+ *	an address or a port changed; the next send is rescheduled from now if
+ *	the interval or randomization changed, and otherwise keeps its time.
  *
  * NATKEEP_CMD_FLOW_DEL
  *	Delete the flow NATKEEP_A_FLOW_ID. The answer is the ACK alone.
@@ -83,17 +89,22 @@
  * with its namespace or by rmmod sends no event.
  *
  * Replies the module reads (netfilter LOCAL_IN, IPv4 and IPv6): UDP from a
- * flow's remote address and port to its local address and port. A STUN
- * response that answers the flow's own Binding request is consumed (it never
- * reaches the SIP socket); everything else goes on untouched. A SIP response
- * is read for its top Via's received and rport when that Via was sent from
- * this port (its sent-by is the local address and port, or the flow's
- * public mapping), and, if it answers the flow's own keep-alive (Call-ID
- * and CSeq), for the round trip time. Only a plausible public mapping is
- * taken (not unspecified, multicast or broadcast, port not 0).
+ * flow's remote address and port to its local address and port. Only the
+ * first answer to the flow's last request is taken: a STUN response by its
+ * transaction id, a SIP one by its Call-ID, CSeq, method and top Via
+ * branch. It tells the round trip time and, if plausible (not unspecified,
+ * multicast or broadcast, port not 0), the public mapping: STUN's
+ * XOR-MAPPED-ADDRESS, or the top Via's received and rport. A STUN answer
+ * to the flow's own request is consumed (it never reaches the SIP socket);
+ * everything else goes on untouched. So a flow's events come at most one
+ * of each per request it sent.
  *
- * Every rejected request carries an extended ACK message saying what is wrong
- * and, where one attribute is at fault, its offset (NLMSGERR_ATTR_OFFS).
+ * Every request the module rejects carries an extended ACK message saying
+ * what is wrong and, where one attribute is at fault, its offset
+ * (NLMSGERR_ATTR_OFFS). Generic netlink itself rejects some before the
+ * module sees them, without a message: EPERM without CAP_NET_ADMIN in the
+ * namespace's user namespace, EOPNOTSUPP for an unknown command, EINVAL
+ * for a malformed header.
  */
 #ifndef _UAPI_LINUX_NATKEEP_H
 #define _UAPI_LINUX_NATKEEP_H
