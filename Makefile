@@ -50,9 +50,14 @@ bench: deps
 style:
 	@tests/style.sh
 
-# Each libFuzzer target of the protocol code for FUZZ_SECONDS (default 600).
+# Each libFuzzer target of the protocol code for FUZZ_SECONDS (default 600),
+# then the netlink fuzzer, NLFUZZ_MESSAGES (default 1 000 000) messages to
+# the module under the debug kernel (VM scenario 79).
+NLFUZZ_MESSAGES ?= 1000000
 fuzz: deps
 	@$(MAKE) -s -C tests/fuzz long
+	@$(MAKE) -s -C tests/fuzz nlfuzz
+	@NK_FUZZ_MESSAGES=$(NLFUZZ_MESSAGES) tests/vm/debug.sh -t 14400 79-netlink-fuzz
 
 # The module sources as DKMS wants them: a tree that builds alone with
 # `make -C <kernel> M=<tree>`, dkms.conf at its top.
@@ -87,5 +92,6 @@ help:
 	@echo "make demo       boot a VM, load the module, show live flows"
 	@echo "make bench      benchmarks in a VM; UPDATE_README=1 updates README.md"
 	@echo "make style      checkpatch on the kernel code"
-	@echo "make fuzz       the protocol parsers' fuzzers, FUZZ_SECONDS each (600)"
+	@echo "make fuzz       the protocol parsers' fuzzers, FUZZ_SECONDS each (600), then"
+	@echo "                NLFUZZ_MESSAGES (1000000) netlink messages under the debug kernel"
 	@echo "make dkms-install DESTDIR=...   the module sources for DKMS"

@@ -71,6 +71,7 @@ tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
 tier deb tests/deb/build.sh
 tier vm vm
+tier debug tests/vm/debug.sh
 tier bench tests/bench/run.sh --smoke
 
 echo "=== summary"

@@ -10,7 +10,9 @@
 # with its output on ttyS1 (run.sh's stdout) while the kernel console stays
 # on ttyS0; print NATKEEP_VM_EXIT=<rc> on the console and power off.
 #
-# Kernel command line: natkeep.job=<host path of the job script>.
+# Kernel command line: natkeep.job=<host path of the job script>;
+# optionally natkeep.modules=<host path of a lib/modules dir> (bind-mounted
+# on /lib/modules).
 
 BB=/bin/busybox
 STATE=/run/natkeep-vm
@@ -88,6 +90,16 @@ stage1() {
 			die "tmpfs /$d"
 	done
 	[ -d /newroot/var/tmp ] && $BB mount -t tmpfs -o mode=1777 tmpfs /newroot/var/tmp
+
+	# A kernel not from a Debian package (run.sh -D: the debug kernel) has
+	# its lib/modules tree elsewhere on the host: it replaces /lib/modules.
+	mods=$(cmdline_arg natkeep.modules)
+	if [ -n "$mods" ]; then
+		[ -d "/newroot$mods/$($BB uname -r)" ] ||
+			die "natkeep.modules=$mods has no $($BB uname -r) directory"
+		$BB mount -o bind "/newroot$mods" /newroot/lib/modules ||
+			die "cannot bind-mount $mods on /lib/modules"
+	fi
 
 	step "writable dirs ready"
 	for d in proc sys dev; do

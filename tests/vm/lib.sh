@@ -155,6 +155,14 @@ dummy_ns() {
 # --- kernel log --------------------------------------------------------
 
 NK_DMESG_PATTERN='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|Kernel panic|kernel BUG|Call Trace|blocked for more than|rcu.*stall|refcount_t:|list_(add|del) corruption'
+# The debug kernel's reports (tests/vm/debug.sh).  Most start with WARNING:
+# or BUG: already; named anyway, and those that do not: lockdep's non-static
+# key, debugobjects, kmemleak giving up (its later scans would be blind).
+NK_DMESG_PATTERN+='|possible (circular|recursive) locking|inconsistent lock state|lock inversion|lock order detected'
+NK_DMESG_PATTERN+='|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning to user space'
+NK_DMESG_PATTERN+='|INFO: trying to register non-static key|turning off the locking correctness validator'
+NK_DMESG_PATTERN+='|sleeping function called from invalid context|scheduling while atomic|in preemptible \[|ODEBUG:'
+NK_DMESG_PATTERN+='|kmemleak: .*(disabled|Cannot allocate|pool empty)'
 NK_DMESG_MARK="natkeep-scenario-start $(basename "$0") $$ $(date +%s%N)"
 
 dmesg_mark() {

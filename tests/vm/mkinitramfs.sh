@@ -1,22 +1,33 @@
 #!/bin/bash
 # Build the initramfs of the natkeep qemu test VM.
 #
-#   tests/vm/mkinitramfs.sh KVER OUTFILE
+#   tests/vm/mkinitramfs.sh KVER OUTFILE [MODDIR]
 #
 # Contents: busybox-static, the modules needed to mount the host's root over
 # virtio-9p (plus overlay, for writable-but-populated dirs), and tests/vm/init.sh
 # as /init.  Everything else (bash, ip, nft, python3, /lib/modules/KVER for
 # modprobe) comes from the host root that /init mounts read-only.
+# MODDIR (default /lib/modules/KVER) is where KVER's modules are, e.g. a
+# debug kernel's <dir>/lib/modules/KVER (tests/vm/debug-kernel.sh); modules
+# it lists in modules.builtin are left out, so a kernel with all of them
+# built in gets an initramfs without modules.
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 KVER OUTFILE" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+	echo "usage: $0 KVER OUTFILE [MODDIR]" >&2
 	exit 2
 fi
 kver=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+moddir=${3:-/lib/modules/$kver}
+# modinfo -b takes the dir above lib/modules/KVER.
+modinfo_base=()
+case $moddir in
+/lib/modules/"$kver") ;;
+*/lib/modules/"$kver") modinfo_base=(-b "${moddir%/lib/modules/"$kver"}") ;;
+*) echo "$0: MODDIR must end in /lib/modules/$kver: $moddir" >&2; exit 2 ;;
+esac
 
 # Load order matters: insmod does no dependency resolution.  overlay is
 # optional (init falls back to plain tmpfs without it).
@@ -44,7 +55,7 @@ install -m 0755 "$here/init.sh" "$staging/init"
 add_module() {
 	local name=$1 path dest
 	dest=$staging/lib/natkeep-modules/$name.ko
-	if ! path=$(modinfo -k "$kver" -n "$name" 2>/dev/null) || [ ! -f "$path" ]; then
+	if ! path=$(modinfo "${modinfo_base[@]}" -k "$kver" -n "$name" 2>/dev/null) || [ ! -f "$path" ]; then
 		# Built into the kernel (or merged into another module in newer
 		# kernels, e.g. fscache into netfs): nothing to load.
 		if grep -q "/${name//_/[-_]}\.ko" "$moddir/modules.builtin" 2>/dev/null; then

@@ -16,7 +16,8 @@
 #                              and an IPv6 link without NAT: gw fd00:7::2 - srv fd00:7::1
 #   nk_nat_ports RANGE         masquerade to outside ports RANGE (e.g. 20000-20099)
 #                              from now on, and forget the NAT's mappings: a rebinding;
-#                              NK_NAT_FLUSH_NS is when the flush began
+#                              NK_NAT_FLUSH_NS is when the flush began,
+#                              NK_NAT_FLUSHED_NS when it was over
 #   nk_nat_port NS LPORT RADDR RPORT   the NAT's outside port for gw's LPORT -> RADDR:RPORT
 #   nk_sip_topology            nk_nat_topology plus, on srv's eth0, three registrars'
 #                              addresses NK_SIP_REGISTRARS (10.3.0.11 10.3.0.12 10.3.0.13)
@@ -37,7 +38,7 @@
 NK_DMESG_PATTERN+='|still has objects|Objects remaining'
 
 NK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NK_KO=$NK_TOP/kmod/natkeep.ko
+NK_KO=${NK_KO:-$NK_TOP/kmod/natkeep.ko}
 NK_CTL=$NK_TOP/agent/natkeepctl/natkeepctl
 NK_VM=$NK_TOP/tests/vm
 
@@ -158,6 +159,7 @@ nk_nat_ports() {
 	NFT
 	NK_NAT_FLUSH_NS=$(date +%s%N)
 	in_ns nat conntrack -F >/dev/null 2>&1
+	NK_NAT_FLUSHED_NS=$(date +%s%N)
 	return 0
 }
 

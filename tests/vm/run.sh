@@ -2,15 +2,18 @@
 # Run a command inside a throw-away qemu VM (TCG) booting Debian's kernel,
 # with the host's root mounted read-only, in the current working directory.
 #
-#   tests/vm/run.sh [-k KVER] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] -- COMMAND [ARGS...]
+#   tests/vm/run.sh [-k KVER | -D DIR] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
 #
 #   -k KVER   kernel version (default: newest /usr/src/linux-headers-*-amd64
 #             with a matching /boot/vmlinuz-*, i.e. what the module builds for)
-#   -m MEM    guest memory (default 1024M)
+#   -D DIR    boot the debug kernel in DIR (tests/vm/debug-kernel.sh) instead,
+#             on a q35 machine: its lib/modules on /lib/modules, -W, -m 2048M
+#   -m MEM    guest memory (default 1024M; 2048M with -D)
 #   -t SECS   kill the VM after SECS seconds (default 1200)
 #   -p SPEC   load a TCG plugin into qemu (-plugin SPEC: FILE.so,ARG=...)
 #   -v        also show the whole kernel console on stderr
 #   -W        boot with panic_on_warn=1 oops=panic: any kernel WARNING ends the VM
+#   -w        not that (overrides -W and -D's default)
 #
 # The command's stdout+stderr arrive on stdout (via the VM's second serial
 # port).  Kernel WARNING/BUG/Oops blocks from the console are copied to
@@ -25,34 +28,56 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
-	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-kver='' mem=1024M timeout_s=1200 verbose=0 panic_on_warn=0 plugin=()
-while getopts k:m:t:p:vWh opt; do
+kver='' mem='' timeout_s=1200 verbose=0 panic_on_warn='' plugin=() debug_dir=''
+while getopts k:D:m:t:p:vWwh opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	D) debug_dir=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	p) plugin=(-plugin "$OPTARG") ;;
 	v) verbose=1 ;;
 	W) panic_on_warn=1 ;;
+	w) panic_on_warn=0 ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || usage
 
-# Default kernel: the one the module is built against (DKMS-style).
-if [ -z "$kver" ]; then
-	for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V); do
-		v=${h#/usr/src/linux-headers-}
-		[ -f "/boot/vmlinuz-$v" ] && kver=$v
-	done
-	[ -n "$kver" ] || { echo "run.sh: no /usr/src/linux-headers-*-amd64 with a matching /boot/vmlinuz" >&2; exit 2; }
+if [ -n "$debug_dir" ]; then
+	# The debug kernel: everything the VM needs is built in; its
+	# lib/modules tree (modules.builtin, for modprobe) replaces the host's.
+	[ -z "$kver" ] || { echo "run.sh: -k and -D exclude each other" >&2; exit 2; }
+	[ -d "$debug_dir" ] || { echo "run.sh: -D: no directory $debug_dir" >&2; exit 2; }
+	debug_dir=$(cd "$debug_dir" && pwd -P)
+	[ -s "$debug_dir/kernelrelease" ] && [ -s "$debug_dir/kernel" ] ||
+		{ echo "run.sh: $debug_dir is not a built debug kernel (no kernel/kernelrelease; tests/vm/debug-kernel.sh builds one)" >&2; exit 2; }
+	case $debug_dir in *[[:space:]]*) echo "run.sh: -D: the path must not contain spaces" >&2; exit 2 ;; esac
+	kver=$(cat "$debug_dir/kernelrelease")
+	moddir=$debug_dir/lib/modules/$kver
+	[ -s "$moddir/modules.builtin" ] || { echo "run.sh: $moddir/modules.builtin missing" >&2; exit 2; }
+	kernel=$debug_dir/kernel
+	# KASAN's shadow (1/8), its quarantine, lockdep's and kmemleak's
+	# tables: more than the stock kernel's 1024M.
+	: "${mem:=2048M}" "${panic_on_warn:=1}"
+else
+	# Default kernel: the one the module is built against (DKMS-style).
+	if [ -z "$kver" ]; then
+		for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V); do
+			v=${h#/usr/src/linux-headers-}
+			[ -f "/boot/vmlinuz-$v" ] && kver=$v
+		done
+		[ -n "$kver" ] || { echo "run.sh: no /usr/src/linux-headers-*-amd64 with a matching /boot/vmlinuz" >&2; exit 2; }
+	fi
+	kernel=/boot/vmlinuz-$kver
+	moddir=/lib/modules/$kver
+	: "${mem:=1024M}" "${panic_on_warn:=0}"
 fi
-kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "run.sh: $kernel not readable" >&2; exit 2; }
 
 # The VM sees the host root, except where init.sh mounts fresh filesystems.
@@ -67,13 +92,16 @@ esac
 # (Re)build the cached initramfs when its inputs changed.
 mkdir -p "$cache"
 initrd=$cache/initramfs-$kver.cpio.gz
+# A debug kernel's: one per build directory (same release, other configs).
+[ -n "$debug_dir" ] && initrd=$cache/initramfs-$kver-$(printf '%s' "$debug_dir" | sha1sum | cut -c1-8).cpio.gz
 if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ] ||
-	[ "$here/init.sh" -nt "$initrd" ] || [ "/lib/modules/$kver/modules.dep" -nt "$initrd" ]; then
-	"$here/mkinitramfs.sh" "$kver" "$initrd"
+	[ "$here/init.sh" -nt "$initrd" ] || [ "$moddir/modules.dep" -nt "$initrd" ]; then
+	"$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir"
 fi
 
 # Boot the uncompressed ELF vmlinux through PVH when we can extract it:
 # decompressing Debian's xz bzImage under TCG costs ~3.5 s of every boot.
+# (The debug kernel is such a vmlinux already.)
 vmlinux=$cache/vmlinux-$kver
 extract_vmlinux() {
 	local off notes
@@ -85,15 +113,17 @@ extract_vmlinux() {
 	notes=$(readelf -n "$vmlinux.tmp" 2>/dev/null) || return 1
 	grep -Eq 'Xen.*(0x00000012\)|PHYS32)' <<<"$notes" # PVH entry point note
 }
-if [ ! -e "$vmlinux" ] || [ "$kernel" -nt "$vmlinux" ]; then
-	if extract_vmlinux; then
-		mv -f "$vmlinux.tmp" "$vmlinux"
-	else
-		rm -f "$vmlinux.tmp"
-		: >"$vmlinux" # remembered: not extractable (not xz or no PVH note)
+if [ -z "$debug_dir" ]; then
+	if [ ! -e "$vmlinux" ] || [ "$kernel" -nt "$vmlinux" ]; then
+		if extract_vmlinux; then
+			mv -f "$vmlinux.tmp" "$vmlinux"
+		else
+			rm -f "$vmlinux.tmp"
+			: >"$vmlinux" # remembered: not extractable (not xz or no PVH note)
+		fi
 	fi
+	[ -s "$vmlinux" ] && kernel=$vmlinux
 fi
-[ -s "$vmlinux" ] && kernel=$vmlinux
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-vm.XXXXXX")
 case $tmp in *[[:space:]]*) echo "run.sh: TMPDIR must not contain spaces" >&2; exit 2 ;; esac
@@ -127,12 +157,21 @@ append+=" slab_nomerge"
 append+=" tsc=reliable no_timer_check random.trust_cpu=on"
 append+=" 8250.nr_uarts=2"
 [ $panic_on_warn = 1 ] && append+=" panic_on_warn=1 oops=panic"
+# The debug kernel: its modules dir; kmemleak on even if a config says
+# default off (it scans only when asked: no auto scan thread).
+[ -n "$debug_dir" ] && append+=" natkeep.modules=$debug_dir/lib/modules kmemleak=on"
+# The debug kernel boots a q35 machine: the pc machine's ACPI tables build
+# the PCI interrupt routing (_PRT) in an AML loop, which under KASAN,
+# kmemleak and lockdep runs into ACPI's 30 s loop timeout (30 s more per
+# boot, and no INTx); q35's table is static.
+machine=pc
+[ -n "$debug_dir" ] && machine=q35
 
 : >"$tmp/console.log"
 # stdin </dev/null: the VM takes no input; qemu then leaves the terminal alone.
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-machine pc -accel "$accel" -cpu max -smp 2 -m "$mem" "${plugin[@]}" \
+	-machine "$machine" -accel "$accel" -cpu max -smp 2 -m "$mem" "${plugin[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-chardev file,id=con,path="$tmp/console.log" -serial chardev:con \
@@ -164,7 +203,7 @@ filter_console() {
 		[[ $line == *'---[ end '* ]] && show=0
 	done
 }
-trouble='cut here|WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|Kernel panic|Call Trace|blocked for more than|rcu.*stall|NATKEEP_VM_INIT_ERROR'
+trouble='cut here|WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|Kernel panic|Call Trace|blocked for more than|rcu.*stall|INFO: trying to register non-static key|ODEBUG:|NATKEEP_VM_INIT_ERROR'
 tail -n +1 -F -s 0.2 --pid="$qemu_pid" "$tmp/console.log" 2>/dev/null | filter_console >&2 &
 tail_pid=$!
 
