@@ -5,7 +5,9 @@
 # 6.1 then runs natkeep's hook in that process, with softirqs enabled,
 # while the flows' timers fire on the same CPU, 800 times a second. No
 # lockup, no lockdep or preemption report, and the answers are still
-# matched.
+# matched. (The module before it locked up CPU 0 in nk_peer_check_timeout()
+# within seconds: the tasklet spun on the peer lock the verdict process
+# held.)
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
@@ -32,30 +34,38 @@ in_ns gw taskset -c 0 python3 "$NK_VM/nfqueue_verdict.py" -q 0 --cpu 0 \
 cleanup_add "kill $! 2>/dev/null"
 check "the verdict loop is bound to queue 0, on CPU 0" wait_for 10 test -e "$NK_TMP/ips.ready"
 
-# Flows made on CPU 0 have their timer there, as the verdict loop.
-for i in $(seq 0 $((FLOWS - 1))); do
-	echo "flow add local 10.8.0.2:$((5100 + 2 * i)) remote 10.8.0.1:5060 interval 20 type options from-user alice misses 255"
-done >"$NK_TMP/flows.batch"
-check "$FLOWS OPTIONS flows every 20 ms, made on CPU 0" \
+# Flows made on CPU 0 have their timer there, as the verdict loop: 16
+# every 20 ms keep it busy; 4 every second, whose answers come back through
+# the queue well within their timeout even under the debug kernel, show
+# that answers are still matched.
+{
+	for i in $(seq 0 $((FLOWS - 1))); do
+		echo "flow add local 10.8.0.2:$((5100 + 2 * i)) remote 10.8.0.1:5060 interval 20 type options from-user alice misses 255"
+	done
+	for i in 1 2 3 4; do
+		echo "flow add local 10.8.0.2:$((5200 + 2 * i)) remote 10.8.0.1:5060 interval 1000 type options from-user bob misses 255"
+	done
+} >"$NK_TMP/flows.batch"
+check "$FLOWS OPTIONS flows every 20 ms and 4 every second, made on CPU 0" \
 	in_ns gw taskset -c 0 "$NK_CTL" -b "$NK_TMP/flows.batch"
-responses() {
+# The slow flows answered (and mapped: no NAT, so to their own address).
+answered() {
 	in_ns gw "$NK_CTL" -j flow show | python3 -c 'import json, sys
-print(sum(f["stats"]["rx_responses"] for f in json.load(sys.stdin)))'
+flows = [f for f in json.load(sys.stdin) if f["interval_ms"] == 1000]
+print(sum(1 for f in flows if f["stats"]["rx_responses"] >= int(sys.argv[1])
+          and f["mapping"] and f["mapping"]["source"] == "via"))' "$1"
+}
+verdicts() {
+	cat "$NK_TMP/verdicts" 2>/dev/null || echo 0
 }
 sleep "$SECONDS_RUN"
-verdicts=$(cat "$NK_TMP/verdicts" 2>/dev/null || echo 0)
-r1=$(responses)
-echo "  after ${SECONDS_RUN} s: $verdicts verdicts, $r1 answers matched"
-check "the answers went through the queue (over 1000 verdicts)" test "$verdicts" -gt 1000
-check "and were matched after their reinjection (over 1000)" test "$r1" -gt 1000
+v1=$(verdicts)
+echo "  after ${SECONDS_RUN} s: $v1 verdicts; slow flows answered 5 times and mapped: $(answered 5)"
+check "the answers went through the queue (over 1000 verdicts)" test "$v1" -gt 1000
+check "the slow flows' answers were matched after their reinjection" test "$(answered 5)" = 4
 sleep 2
-check "still matched: the hook and the timers go on" test "$(responses)" -gt "$r1"
-check "every flow is answered" python3 -c '
-import json, subprocess, sys
-flows = json.loads(subprocess.run(["ip", "netns", "exec", "gw", sys.argv[1], "-j", "flow", "show"],
-                                  capture_output=True, text=True).stdout)
-sys.exit(0 if len(flows) == int(sys.argv[2]) and all(f["stats"]["rx_responses"] for f in flows) else 1)' "$NK_CTL" $FLOWS
-check "flows deleted" in_ns gw bash -c "for i in \$(seq 1 $FLOWS); do $NK_CTL flow del id \$i || exit 1; done"
+check "still going: the hook, the verdicts and the timers" test "$(verdicts)" -gt "$v1"
+check "flows deleted" in_ns gw bash -c "for i in \$(seq 1 $((FLOWS + 4))); do $NK_CTL flow del id \$i || exit 1; done"
 check "module unloads" nk_unload
 
 summary
