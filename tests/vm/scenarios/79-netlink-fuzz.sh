@@ -162,11 +162,12 @@ has_flows() { [ "$(nk_slab_objs)" -gt 4 ]; }
 check "flows exist while the last runs go" wait_for 20 has_flows
 # And a dump left unread meanwhile: rmmod must be refused while it lasts.
 echo 128 >$PARAMS/max_flows
-"$NLFUZZ" -g -H 3 -s $((SEED + 8)) -p 44000 >"$NK_TMP/holder.out" 2>&1 &
+# Held long enough for a loaded VM to get from seeing it to rmmod.
+before=$(trouble)
+"$NLFUZZ" -g -H 15 -s $((SEED + 8)) -p 44000 >"$NK_TMP/holder.out" 2>&1 &
 holder=$!
 cleanup_add "kill $holder"
 check "a dump held open" wait_for 30 grep -q "^holding" "$NK_TMP/holder.out"
-before=$(trouble)
 tries=0 unloaded=0 busy=0
 while [ $tries -lt 100 ]; do
 	tries=$((tries + 1))
