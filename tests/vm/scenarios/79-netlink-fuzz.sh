@@ -164,12 +164,12 @@ check "flows exist while the last runs go" wait_for 20 has_flows
 echo 128 >$PARAMS/max_flows
 # Held long enough for a loaded VM to get from seeing it to rmmod.
 before=$(trouble)
-"$NLFUZZ" -g -H 15 -s $((SEED + 8)) -p 44000 >"$NK_TMP/holder.out" 2>&1 &
+"$NLFUZZ" -g -H 8 -s $((SEED + 8)) -p 44000 >"$NK_TMP/holder.out" 2>&1 &
 holder=$!
 cleanup_add "kill $holder"
 check "a dump held open" wait_for 30 grep -q "^holding" "$NK_TMP/holder.out"
 tries=0 unloaded=0 busy=0
-while [ $tries -lt 100 ]; do
+while [ $tries -lt 400 ]; do
 	tries=$((tries + 1))
 	if rmmod natkeep 2>"$NK_TMP/rmmod.err"; then
 		unloaded=1
