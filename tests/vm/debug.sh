@@ -7,12 +7,12 @@
 #
 #   SCENARIO  scenario names (default: $NK_DEBUG_SCENARIOS, else the module's
 #             hostile and teardown ones: 30-bad-input 50-netns-delete
-#             76-spoofed-answers (75-hostile: 142 s here, run alone); the timing
-#             ones are the stock kernel's, 78-nfqueue-reinject's answers
-#             come too slowly through the queue here to count,
-#             40-rmmod-scale's slab check cannot hold under KASAN, whose
-#             quarantine keeps freed objects a while, and 79-netlink-fuzz
-#             takes over 10 minutes here: make fuzz runs it)
+#             76-spoofed-answers 78-nfqueue-reinject (75-hostile: 142 s
+#             here, and 77-userns, several minutes: run alone); the timing
+#             ones are the stock kernel's, 40-rmmod-scale's slab check
+#             cannot hold under KASAN, whose quarantine keeps freed objects
+#             a while, and 79-netlink-fuzz takes over 10 minutes here:
+#             make fuzz runs it)
 #   -t SECS   kill the VM after SECS seconds (default 5400)
 #   -m MEM    guest memory (default: run.sh -D's, 2048M)
 #   -v        the whole kernel console on stderr (run.sh -v)
@@ -36,7 +36,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 start=$SECONDS
 
-default_scenarios="30-bad-input 50-netns-delete 76-spoofed-answers"
+default_scenarios="30-bad-input 50-netns-delete 76-spoofed-answers 78-nfqueue-reinject"
 
 log() { printf 'debug: %s\n' "$*" >&2; }
 # Before the VM: a failure is one failed test, said as the other tiers do.

@@ -163,6 +163,14 @@ NK_DMESG_PATTERN+='|suspicious RCU usage|bad unlock balance|held lock freed|lock
 NK_DMESG_PATTERN+='|INFO: trying to register non-static key|turning off the locking correctness validator'
 NK_DMESG_PATTERN+='|sleeping function called from invalid context|scheduling while atomic|in preemptible \[|ODEBUG:'
 NK_DMESG_PATTERN+='|kmemleak: .*(disabled|Cannot allocate|pool empty)'
+# True under the debug kernel (tests/vm/debug-kernel.sh names it so), whose
+# KASAN and lockdep make everything several times slower: a scenario scales
+# its load down there, not its checks.
+nk_debug_kernel() {
+	case $(uname -r) in *-natkeep-debug) return 0 ;; esac
+	return 1
+}
+
 NK_DMESG_MARK="natkeep-scenario-start $(basename "$0") $$ $(date +%s%N)"
 
 dmesg_mark() {
