@@ -963,6 +963,14 @@ static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h
 		note(w, m, cmd_name(s->cmd), err, text);
 	if (text && err)
 		count_msg(w->c, err, text);
+	if (s->natkeep && err == ENOENT && !text) {
+		/*
+		 * The family went away (rmmod)? genetlink says so for any
+		 * command, known or not. Asked after the exchange.
+		 */
+		x->check_family = true;
+		return;
+	}
 	/* The outcomes natkeep.h and genetlink promise. */
 	if (s->expect && err != s->expect && (!s->expect_old || err != s->expect_old))
 		nf_violation(w, m, "%s: expected %s, got %s (%s)", cmd_name(s->cmd),
@@ -970,11 +978,7 @@ static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h
 			     text ? text : "no text");
 	if (!s->natkeep)
 		return;
-	if (err == ENOENT && !text && s->known) {
-		/* The family went away (rmmod)? Asked after the exchange. */
-		x->check_family = true;
-		return;
-	} else if (err && !text && !may_lack_text(err)) {
+	if (err && !text && !may_lack_text(err)) {
 		w->c->no_msg[err <= NF_ERRNO_MAX ? err : 0]++;
 		nf_violation(w, m, "%s rejected with %s and no extack message",
 			     cmd_name(s->cmd), strerrorname_np(err));
