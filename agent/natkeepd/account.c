@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An account's life: its sofia-sip NUA (the SIP socket), the lookup of its
- * candidate servers, the redundancy state machine's orders carried out
+ * An account's life: its SIP socket (a sofia-sip nta agent), the lookup of
+ * its candidate servers, the redundancy state machine's orders carried out
  * (registrations, keep-alive flows) and the shutdown.
  */
 #include <errno.h>
@@ -11,14 +11,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sofia-sip/su_md5.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_md5.h>
 
 #include "agent.h"
 #include "keepalive.h"
 #include "local_addr.h"
 #include "log.h"
 #include "registration.h"
+#include "relay.h"
 
 #ifndef NATKEEP_VERSION
 #define NATKEEP_VERSION "0.1.0"
@@ -89,6 +91,8 @@ static void red_arm(void *ctx, int64_t when)
 			      when > now ? (su_duration_t)(when - now) : 0);
 }
 
+static void reopen_socket(struct nkd_account *acct);
+
 static uint16_t port_at(const struct nkd_account *acct, unsigned int i)
 {
 	return i == 0 ? acct->cfg.user_agent_port : acct->cfg.user_agent_ports[i - 1];
@@ -110,8 +114,7 @@ static bool red_exhausted(void *ctx, bool all_timeouts)
 	acct->port_index = (acct->port_index + 1) % n;
 	nkd_warn("%s: no server answered REGISTER from UDP port %u: trying port %u "
 		 "(X_UserAgentPorts)", acct->cfg.name, acct->port, port_at(acct, acct->port_index));
-	acct->rebinding = true;
-	nua_shutdown(acct->nua);
+	reopen_socket(acct);
 	return true;
 }
 
@@ -227,13 +230,15 @@ static void begin_lookups(struct nkd_account *acct)
 						     keepalive_server_resolved, acct);
 }
 
-static void on_get_params(struct nkd_account *acct, tagi_t tags[])
+/* The socket is open (told from the loop): start, or go on after a reopen. */
+static void socket_opened(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
-	const sip_contact_t *m = NULL;
+	struct nkd_account *acct = (struct nkd_account *)arg;
 
-	tl_gets(tags, NTATAG_CONTACT_REF(m), TAG_END());
-	if (m && m->m_url->url_port)
-		acct->port = (uint16_t)atoi(m->m_url->url_port);
+	(void)magic;
+	(void)t;
+	if (acct->stopping)
+		return;
 	nkd_info("%s: SIP socket on UDP port %u, registering %s", acct->cfg.name,
 		 acct->port, acct->aor);
 	if (acct->rebinding) {
@@ -245,8 +250,20 @@ static void on_get_params(struct nkd_account *acct, tagi_t tags[])
 	begin_lookups(acct);
 }
 
+static void close_socket(struct nkd_account *acct)
+{
+	nkd_relay_detach(acct->relay);
+	nkd_reg_close_all(acct);
+	if (acct->sip_requests)
+		nta_leg_destroy(acct->sip_requests);
+	acct->sip_requests = NULL;
+	if (acct->sip)
+		nta_agent_destroy(acct->sip);
+	acct->sip = NULL;
+}
+
 static bool open_socket(struct nkd_account *acct, uint16_t port);
-/* The old NUA is shut down: open the next port (outside sofia's callback). */
+/* Closed for another port or address: open it again (outside nta's callbacks). */
 static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct nkd_account *acct = (struct nkd_account *)arg;
@@ -255,8 +272,7 @@ static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t
 	(void)t;
 	if (acct->stopping)
 		return;
-	nua_destroy(acct->nua);
-	acct->nua = NULL;
+	close_socket(acct);
 	if (!open_socket(acct, port_at(acct, acct->port_index))) {
 		/* Back to the port that worked: it is free again. */
 		acct->port_index = 0;
@@ -269,94 +285,79 @@ static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t
 	}
 }
 
-static void on_nua_event(nua_event_t event, int status, char const *phrase,
-			 nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
-			 nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
+static void reopen_socket(struct nkd_account *acct)
+{
+	acct->rebinding = true;
+	su_timer_set_interval(acct->rebind_timer, rebind_expired, (su_timer_arg_t *)acct, 0);
+}
+
+/*
+ * A request that reached the account's socket: the local UA's, through
+ * the relay. Without one, calls are the gateway's call handling's, not
+ * ours; the servers' OPTIONS pings are answered. Returns the status nta
+ * answers with.
+ */
+static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+		      const sip_t *sip)
 {
 	struct nkd_account *acct = (struct nkd_account *)magic;
-	struct nkd_registration *reg = (struct nkd_registration *)hmagic;
 
-	(void)nua;
-	switch (event) {
-	case nua_r_get_params:
-		if ((!acct->started || acct->rebinding) && !acct->stopping)
-			on_get_params(acct, tags);
-		break;
-	case nua_r_register:
-	case nua_r_unregister:
-		if (reg)
-			nkd_reg_event(reg, event, status, phrase, sip);
-		break;
-	case nua_r_shutdown:
-		if (status < 200)
-			break;
-		if (acct->rebinding && !acct->stopping) {
-			su_timer_set_interval(acct->rebind_timer, rebind_expired,
-					      (su_timer_arg_t *)acct, 0);
-			break;
-		}
-		acct->gone = true;
-		nkd_agent_account_gone(acct->agent, acct);
-		break;
-	case nua_i_options:
-		/* Answered 200 by sofia itself: servers' own NAT pings work. */
+	(void)leg;
+	if (acct->relay)
+		return nkd_relay_from_server(acct->relay, irq, sip);
+	/* Our own answers, as a UAS: with a To tag (nta adds none). */
+	if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_to->a_tag)
+		nta_incoming_tag(irq, NULL);
+	switch (sip->sip_request->rq_method) {
+	case sip_method_options:
 		nkd_debug("%s: OPTIONS from the server answered", acct->cfg.name);
-		break;
-	case nua_i_invite:
-		/* Calls are the gateway's call handling's, not ours. */
-		nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
-		nua_handle_destroy(nh);
-		break;
-	case nua_i_message:
-	case nua_i_info:
-	case nua_i_subscribe:
-	case nua_i_refer:
-	case nua_i_publish:
-	case nua_i_method:
-		nua_respond(nh, SIP_501_NOT_IMPLEMENTED, TAG_END());
-		nua_handle_destroy(nh);
-		break;
+		return 200;
+	case sip_method_ack:
+		return 200;	/* absorbed: an ACK gets no answer */
+	case sip_method_invite:
+		return 480;
+	case sip_method_bye:
+	case sip_method_notify:
+		return 481;
 	default:
-		break;
+		return 501;
 	}
 }
 
-/* The account's SIP socket: a sofia-sip NUA bound to port. */
+/* The account's SIP socket: an nta agent bound to port. */
 static bool open_socket(struct nkd_account *acct, uint16_t port)
 {
 	const struct nkd_config *cfg = &acct->agent->cfg;
+	const sip_contact_t *m;
 	char url[64];
 
 	/* "*": sofia binds the port on every address, IPv4 and IPv6. */
 	snprintf(url, sizeof(url), "sip:*:%u;transport=udp", port);
 	acct->port = port;
-	acct->nua = nua_create(acct->agent->root, on_nua_event, (nua_magic_t *)acct,
-			       NUTAG_URL(url),
-			       /* Keep-alives are the module's: every one of sofia's off. */
-			       NUTAG_OUTBOUND("no-natify no-validate no-options-keepalive "
-					      "no-use-rport"),
-			       NUTAG_KEEPALIVE(0), NUTAG_KEEPALIVE_STREAM(0),
-			       /* Our Via carries the public address. */
-			       NTATAG_USER_VIA(1),
-			       /* We choose the servers: no DNS of sofia's own. */
-			       NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
-			       /* Redirects are counted by us (at most 5). */
-			       NUTAG_AUTO302(0),
-			       /*
-				* Retry-After is the redundancy's to honour (it
-				* fails over first): sofia would wait and retry
-				* the same server itself.
-				*/
-			       NUTAG_MAX_RETRY_AFTER(0),
-			       NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
-			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
-			       TAG_END());
-	if (!acct->nua) {
+	acct->sip = nta_agent_create(acct->agent->root, (const url_string_t *)url, NULL, NULL,
+				     /* Our Via carries the public address. */
+				     NTATAG_USER_VIA(1),
+				     /* We choose the servers: no DNS of sofia's own. */
+				     NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
+				     NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
+				     TAG_END());
+	if (!acct->sip) {
 		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", acct->cfg.name,
 			port, strerror(errno));
 		return false;
 	}
-	nua_get_params(acct->nua, TAG_ANY(), TAG_END());
+	acct->sip_requests = nta_leg_tcreate(acct->sip, on_request, (nta_leg_magic_t *)acct,
+					     NTATAG_NO_DIALOG(1), TAG_END());
+	if (!acct->sip_requests) {
+		nkd_err("%s: cannot take requests on UDP port %u", acct->cfg.name, port);
+		close_socket(acct);
+		return false;
+	}
+	m = nta_agent_contact(acct->sip);
+	if (m && m->m_url->url_port)
+		acct->port = (uint16_t)atoi(m->m_url->url_port);
+	nkd_relay_attach(acct->relay, acct->sip);
+	su_timer_set_interval(acct->opened_timer, socket_opened, (su_timer_arg_t *)acct, 0);
 	return true;
 }
 
@@ -406,12 +407,12 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 			    p->secondary_registration, p->check_primary_interval);
 	acct->red_timer = su_timer_create(su_root_task(agent->root), 0);
 	acct->rebind_timer = su_timer_create(su_root_task(agent->root), 0);
-	if (!acct->red_timer || !acct->rebind_timer || !open_socket(acct, c->user_agent_port)) {
-		if (acct->red_timer)
-			su_timer_destroy(acct->red_timer);
-		if (acct->rebind_timer)
-			su_timer_destroy(acct->rebind_timer);
-		free(acct);
+	acct->opened_timer = su_timer_create(su_root_task(agent->root), 0);
+	if (c->local_proxy.set)
+		acct->relay = nkd_relay_create(acct);
+	if (!acct->red_timer || !acct->rebind_timer || !acct->opened_timer ||
+	    (c->local_proxy.set && !acct->relay) || !open_socket(acct, c->user_agent_port)) {
+		nkd_account_free(acct);
 		return NULL;
 	}
 	return acct;
@@ -419,9 +420,11 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 
 void nkd_account_check_stopped(struct nkd_account *acct)
 {
-	if (!acct->stopping || acct->gone || !acct->nua || nkd_reg_count(acct))
+	if (!acct->stopping || acct->gone || nkd_reg_count(acct))
 		return;
-	nua_shutdown(acct->nua);
+	/* The socket closes when the loop frees the account. */
+	acct->gone = true;
+	nkd_agent_account_gone(acct->agent, acct);
 }
 
 static void stop_grace_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -434,7 +437,8 @@ static void stop_grace_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_a
 		return;
 	nkd_warn("%s: un-REGISTER unanswered after %d s: shutting down anyway",
 		 acct->cfg.name, NKD_STOP_GRACE_MS / 1000);
-	nua_shutdown(acct->nua);
+	nkd_reg_close_all(acct);
+	nkd_account_check_stopped(acct);
 }
 
 void nkd_account_stop(struct nkd_account *acct)
@@ -456,12 +460,14 @@ void nkd_account_free(struct nkd_account *acct)
 {
 	if (!acct)
 		return;
-	if (acct->nua)
-		nua_destroy(acct->nua);
+	close_socket(acct);
+	nkd_relay_destroy(acct->relay);
 	if (acct->red_timer)
 		su_timer_destroy(acct->red_timer);
 	if (acct->rebind_timer)
 		su_timer_destroy(acct->rebind_timer);
+	if (acct->opened_timer)
+		su_timer_destroy(acct->opened_timer);
 	free(acct);
 }
 
@@ -536,5 +542,5 @@ void nkd_account_network_changed(struct nkd_account *acct)
 		   local_text, to_text);
 	acct->rebinding = true;
 	nkd_redundancy_reset(&acct->red, nkd_now_ms());
-	nua_shutdown(acct->nua);
+	reopen_socket(acct);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A SIP account (an SPn Service with its ITSP profile): its own UDP socket
- * (a sofia-sip NUA bound to X_UserAgentPort), the candidate servers from
+ * (a sofia-sip nta agent bound to X_UserAgentPort), the candidate servers from
  * DNS, the redundancy state machine, one registration per server it is
  * registered with or trying, and one keep-alive flow in natkeep.ko per
  * registered server.
@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <sofia-sip/nua.h>
+#include <sofia-sip/auth_client.h>
+#include <sofia-sip/nta.h>
 #include <sofia-sip/su_wait.h>
 
 #include "config.h"
@@ -23,6 +24,7 @@
 
 struct nkd_account;
 struct nkd_agent;
+struct nkd_relay;
 
 enum nkd_reg_state {
 	NKD_REG_REGISTERING,
@@ -30,13 +32,21 @@ enum nkd_reg_state {
 	NKD_REG_UNREGISTERING,
 };
 
-/* One REGISTER dialogue with one server (a sofia handle). */
+/* One REGISTER dialogue with one server (sofia nta transactions). */
 struct nkd_registration {
 	struct nkd_account *account;
 	bool in_use;
 	uint32_t server_id;		/* in account->red */
 	struct nkd_target target;	/* the server */
-	nua_handle_t *nh;
+	su_home_t *home;		/* the credentials' */
+	nta_outgoing_t *orq;		/* the REGISTER in flight */
+	auth_client_t *auc;		/* answers to the server's challenges */
+	su_timer_t *refresh_timer;
+	char call_id[48];		/* one Call-ID, From tag and CSeq series */
+	char from_tag[24];
+	uint32_t cseq;
+	unsigned int expires;		/* asked: RegisterExpires, or a 423's */
+	unsigned int too_brief;		/* 423s in a row */
 	enum nkd_reg_state state;
 	unsigned int challenges;	/* 401/407 in a row */
 	unsigned int redirects;		/* 3xx in a row */
@@ -57,15 +67,18 @@ struct nkd_account {
 	struct nkd_profile profile;
 	bool redundancy_on;
 
-	nua_t *nua;
+	nta_agent_t *sip;		/* the SIP socket on X_UserAgentPort */
+	nta_leg_t *sip_requests;	/* requests that reach it */
+	su_timer_t *opened_timer;	/* the socket's open, told from the loop */
+	struct nkd_relay *relay;	/* X_LocalProxy, NULL: none */
 	bool started;			/* socket bound, lookups under way */
 	bool stopping;			/* un-registering, then shutting down */
-	bool gone;			/* NUA shut down: may be freed */
+	bool gone;			/* no registration left: may be freed */
 	uint16_t port;			/* bound UDP port */
 	/* X_UserAgentPorts: 0 is X_UserAgentPort, i the list's i-th. */
 	unsigned int port_index;
 	unsigned int ports_tried;	/* in a row without any answer */
-	bool rebinding;			/* the NUA closes for another port */
+	bool rebinding;			/* the socket closes for another port */
 	struct nkd_held_contacts held;	/* what the registrars hold */
 	su_timer_t *rebind_timer;
 

@@ -20,7 +20,7 @@ struct nkd_agent {
 
 /* The account's primary or state changed: log it, run the hook. */
 void nkd_agent_account_changed(struct nkd_agent *agent, struct nkd_account *acct);
-/* The account's NUA is shut down. */
+/* The account stopped: no registration left, its socket to be closed. */
 void nkd_agent_account_gone(struct nkd_agent *agent, struct nkd_account *acct);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "custom_spec.h"
+#include "nk_addr.h"
 #include "sip.h"
 
 #define NKD_MAX_PROFILES	8	/* ITSP Profile A..H */
@@ -34,6 +35,12 @@ enum nkd_log_level {
 	NKD_LOG_NOTICE,
 	NKD_LOG_INFO,
 	NKD_LOG_DEBUG,
+};
+
+/* An address and port, or nothing when the file leaves it empty. */
+struct nkd_endpoint_setting {
+	bool set;
+	struct nk_endpoint ep;
 };
 
 /* [natkeepd] */
@@ -63,6 +70,7 @@ struct nkd_profile {
 	bool secondary_registration;		/* X_SecondaryRegistration */
 	unsigned int check_primary_interval;	/* X_CheckPrimaryServerInterval, s */
 	bool register_include_instance;		/* X_RegisterIncludeInstance */
+	bool accept_sip_from_registrar_only;	/* X_AcceptSipFromRegistrarOnly */
 };
 
 /* [SPn Service] */
@@ -84,6 +92,10 @@ struct nkd_account_config {
 	uint16_t keepalive_server_port;		/* X_KeepAliveServerPort, 0: server's */
 	uint8_t keepalive_msg_type;		/* X_KeepAliveMsgType, enum natkeep_msg_type */
 	char custom_keepalive_msg[NK_CUSTOM_SPEC_MAX + 1];	/* X_CustomKeepAliveMsg */
+	/* X_LocalProxy: where the gateway's own SIP UA reaches us; unset: no relay. */
+	struct nkd_endpoint_setting local_proxy;
+	/* X_LocalUserAgent: that UA; unset: learned from its REGISTER. */
+	struct nkd_endpoint_setting local_user_agent;
 };
 
 struct nkd_config {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the rest of natkeepd asks of an account's configuration: its AOR
- * user, and on SIGHUP whether its registration or its keep-alives changed
- * (an account whose settings did not stays registered).
+ * user, and on SIGHUP whether its registration (with the relay) or its
+ * keep-alives changed (an account whose settings did not stays
+ * registered).
  */
 #include "config.h"
 
@@ -26,7 +27,16 @@ static bool same_profile(const struct nkd_profile *a, const struct nkd_profile *
 	       a->proxy_server_redundancy == b->proxy_server_redundancy &&
 	       a->secondary_registration == b->secondary_registration &&
 	       a->check_primary_interval == b->check_primary_interval &&
-	       a->register_include_instance == b->register_include_instance;
+	       a->register_include_instance == b->register_include_instance &&
+	       a->accept_sip_from_registrar_only == b->accept_sip_from_registrar_only;
+}
+
+static bool same_endpoint(const struct nkd_endpoint_setting *a,
+			  const struct nkd_endpoint_setting *b)
+{
+	return a->set == b->set &&
+	       (!a->set || (a->ep.family == b->ep.family && a->ep.port == b->ep.port &&
+			    !memcmp(&a->ep.addr, &b->ep.addr, nk_addr_len(a->ep.family))));
 }
 
 /*
@@ -47,7 +57,9 @@ bool nkd_account_same_registration(const struct nkd_config *a_cfg,
 	       a->user_agent_port == b->user_agent_port &&
 	       a->n_user_agent_ports == b->n_user_agent_ports &&
 	       !memcmp(a->user_agent_ports, b->user_agent_ports,
-		       a->n_user_agent_ports * sizeof(a->user_agent_ports[0]));
+		       a->n_user_agent_ports * sizeof(a->user_agent_ports[0])) &&
+	       same_endpoint(&a->local_proxy, &b->local_proxy) &&
+	       same_endpoint(&a->local_user_agent, &b->local_user_agent);
 }
 
 bool nkd_account_same_keepalive(const struct nkd_account_config *a,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The checks between parameters, once the whole file is read: what an
- * enabled account needs to register, and local ports that two accounts
- * would both bind. Each message points at the line to change: the
+ * enabled account needs to register, the relay's listener, and local
+ * ports that two accounts would both bind. Each message points at the line to change: the
  * parameter's, or the section header when the parameter was left out.
  */
 #include "config_internal.h"
@@ -60,6 +60,9 @@ static const char *port_owner(const struct check *c, unsigned int i,
 		return "X_UserAgentPort";
 	if (in_list(a, port))
 		return "X_UserAgentPorts";
+	/* Its address aside: X_UserAgentPort binds every address. */
+	if (a->local_proxy.set && a->local_proxy.ep.port == port)
+		return "X_LocalProxy";
 	return NULL;
 }
 
@@ -97,7 +100,39 @@ static int check_ports(const struct check *c, unsigned int j)
 						       b->user_agent_ports[k], a->name,
 						       owner, account_line(c, i, owner));
 		}
+		owner = b->local_proxy.set ? port_owner(c, i, b->local_proxy.ep.port) : NULL;
+		if (owner)
+			return nkd_config_fail(c->err, c->errlen, c->path,
+					       account_line(c, j, "X_LocalProxy"), "X_LocalProxy",
+					       "port %u is also %s's %s (line %u)",
+					       b->local_proxy.ep.port, a->name, owner,
+					       account_line(c, i, owner));
 	}
+	return 0;
+}
+
+/* The relay's settings: its listener is not the account's own socket. */
+static int check_local_proxy(const struct check *c, unsigned int i)
+{
+	const struct nkd_account_config *a = &c->cfg->accounts[i];
+	const char *own;
+	char note[40];
+
+	if (a->local_user_agent.set && !a->local_proxy.set)
+		return nkd_config_fail(c->err, c->errlen, c->path,
+				       account_line(c, i, "X_LocalUserAgent"),
+				       "X_LocalUserAgent",
+				       "needs X_LocalProxy, the address the UA sends to");
+	if (!a->local_proxy.set)
+		return 0;
+	own = a->user_agent_port == a->local_proxy.ep.port ? "X_UserAgentPort" :
+	      in_list(a, a->local_proxy.ep.port) ? "X_UserAgentPorts" : NULL;
+	if (own)
+		return nkd_config_fail(c->err, c->errlen, c->path,
+				       account_line(c, i, "X_LocalProxy"), "X_LocalProxy",
+				       "port %u is also %s's %s%s, bound on every address",
+				       a->local_proxy.ep.port, a->name, own,
+				       default_note(c, i, own, note, sizeof(note)));
 	return 0;
 }
 
@@ -132,6 +167,8 @@ static int check_account(const struct check *c, unsigned int i)
 				       "ProxyServer",
 				       "required (or RegistrarServer): %s registers through [ITSP Profile %c - SIP]",
 				       a->name, letter);
+	if (check_local_proxy(c, i))
+		return -1;
 	return check_ports(c, i);
 }
 

@@ -11,7 +11,7 @@
 #include "config.h"
 
 #define NKD_LINE_MAX		1023	/* characters, without the newline */
-#define NKD_SECTION_PARAMS_MAX	16	/* parameters of one kind of section */
+#define NKD_SECTION_PARAMS_MAX	24	/* parameters of one kind of section */
 
 enum nkd_section_kind {
 	NKD_SECTION_AGENT,	/* [natkeepd] */
@@ -36,6 +36,7 @@ enum nkd_value_kind {
 	NKD_VAL_PROFILE,	/* unsigned int, A..H as 0..7 */
 	NKD_VAL_MSG_TYPE,	/* uint8_t, enum natkeep_msg_type */
 	NKD_VAL_CUSTOM_SPEC,	/* char[NK_CUSTOM_SPEC_MAX + 1] */
+	NKD_VAL_ENDPOINT,	/* struct nkd_endpoint_setting: ADDR:PORT, [V6]:PORT */
 };
 
 struct nkd_param {

@@ -55,6 +55,8 @@ static const struct nkd_param profile_params[] = {
 		NKD_VAL_SECONDS, 5, 86400),
 	PROFILE(register_include_instance, "X_RegisterIncludeInstance",
 		NKD_VAL_BOOL, 0, 0),
+	PROFILE(accept_sip_from_registrar_only, "X_AcceptSipFromRegistrarOnly",
+		NKD_VAL_BOOL, 0, 0),
 };
 
 static const struct nkd_param account_params[] = {
@@ -73,6 +75,8 @@ static const struct nkd_param account_params[] = {
 	ACCOUNT(keepalive_msg_type, "X_KeepAliveMsgType", NKD_VAL_MSG_TYPE, 0, 0),
 	ACCOUNT(custom_keepalive_msg, "X_CustomKeepAliveMsg",
 		NKD_VAL_CUSTOM_SPEC, 0, 0),
+	ACCOUNT(local_proxy, "X_LocalProxy", NKD_VAL_ENDPOINT, 0, 0),
+	ACCOUNT(local_user_agent, "X_LocalUserAgent", NKD_VAL_ENDPOINT, 0, 0),
 };
 
 #define PARAMS(title, table) { title, table, sizeof(table) / sizeof(table[0]) }
@@ -102,6 +106,7 @@ static const struct nkd_profile default_profile = {
 	.outbound_proxy_port = 5060,
 	.register_expires = 60,		/* the OBi's */
 	.check_primary_interval = 60,
+	.accept_sip_from_registrar_only = true,
 };
 
 /* [SPn Service] differ in their port and profile. */
@@ -457,6 +462,19 @@ static int set_custom_spec(char *field, const char *value, char *why,
 	return 0;
 }
 
+/* An IP address and port: the address may not be left to DNS. */
+static int set_endpoint(struct nkd_endpoint_setting *field, const char *value,
+			char *why, size_t whylen)
+{
+	char err[NKD_SHOWN_MAX + 96];
+
+	/* Its message quotes the value and names the bad part. */
+	if (nk_endpoint_parse(value, &field->ep, err, sizeof(err)))
+		return fail(why, whylen, "%s", err);
+	field->set = true;
+	return 0;
+}
+
 int nkd_param_set(const struct nkd_param *param, void *obj, const char *value,
 		  char *why, size_t whylen)
 {
@@ -491,6 +509,8 @@ int nkd_param_set(const struct nkd_param *param, void *obj, const char *value,
 		return set_msg_type((uint8_t *)field, value, why, whylen);
 	case NKD_VAL_CUSTOM_SPEC:
 		return set_custom_spec(field, value, why, whylen);
+	case NKD_VAL_ENDPOINT:
+		return set_endpoint((struct nkd_endpoint_setting *)field, value, why, whylen);
 	}
 	return fail(why, whylen, "internal error: no check for this parameter");
 }

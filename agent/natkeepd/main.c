@@ -292,7 +292,7 @@ int main(int argc, char **argv)
 	nkd_log_open(foreground, debug ? NKD_LOG_DEBUG : agent.cfg.agent.log_level);
 	srandom((unsigned int)(time(NULL) ^ getpid()));
 
-	/* Before sofia starts its threads, or they would take the signals. */
+	/* Blocked for the signalfd, before any thread (a hook's fork too). */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);

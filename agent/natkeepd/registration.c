@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* REGISTER with one server through a sofia-sip handle. */
+/*
+ * REGISTER with one server, as nta client transactions on the account's
+ * SIP socket: one Call-ID, From tag and CSeq series per registration,
+ * digest answers from sofia's auth_client, the refresh timer, 423 and
+ * 3xx followed, un-REGISTER.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,14 +12,22 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
 #include "agent.h"
+#include "candidates.h"
 #include "kernel.h"
 #include "local_addr.h"
 #include "log.h"
 #include "registration.h"
+
+/* A 423's Min-Expires is followed this many times in a row. */
+#define NKD_MAX_TOO_BRIEF	3
+
+static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
+		       const sip_t *sip);
 
 struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_id)
 {
@@ -33,11 +46,11 @@ unsigned int nkd_reg_count(const struct nkd_account *acct)
 	return n;
 }
 
-/* What the server should see us as: the public mapping, else our address. */
-static const struct nk_endpoint *advertised(const struct nkd_registration *reg)
+const struct nk_endpoint *nkd_reg_advertised(const struct nkd_registration *reg)
 {
 	return reg->has_mapping ? &reg->mapping : &reg->local;
 }
+
 
 static void format_host_port(const struct nk_endpoint *ep, char *buf, size_t len)
 {
@@ -49,7 +62,7 @@ static void build_contact(const struct nkd_registration *reg, char *buf, size_t 
 	const struct nkd_account *acct = reg->account;
 	char hp[NK_ENDPOINT_STRLEN];
 
-	format_host_port(advertised(reg), hp, sizeof(hp));
+	format_host_port(nkd_reg_advertised(reg), hp, sizeof(hp));
 	if (acct->instance[0])
 		snprintf(buf, len, "<sip:%s@%s>;+sip.instance=\"<%s>\"",
 			 nkd_account_user(&acct->cfg), hp, acct->instance);
@@ -62,21 +75,67 @@ static void build_via(const struct nkd_registration *reg, char *buf, size_t len)
 	char hp[NK_ENDPOINT_STRLEN];
 
 	/* ;rport kept, or sofia writes the local port back in (SOFIA-NOTES). */
-	format_host_port(advertised(reg), hp, sizeof(hp));
+	format_host_port(nkd_reg_advertised(reg), hp, sizeof(hp));
 	snprintf(buf, len, "SIP/2.0/UDP %s;rport", hp);
+}
+
+/*
+ * One REGISTER (expires 0: un-REGISTER) to the next hop, with the answer
+ * to the last challenge. A REGISTER still in flight is dropped: the new
+ * one says everything it said.
+ */
+static bool send_request(struct nkd_registration *reg, const char *contacts,
+			 unsigned int expires)
+{
+	struct nkd_account *acct = reg->account;
+	char via[NK_ENDPOINT_STRLEN + 32], from[sizeof(acct->aor) + 40];
+	char request[sizeof(acct->registrar_uri) + 32], cseq[32], exp[16];
+	msg_t *msg;
+	sip_t *sip;
+
+	if (reg->orq)
+		nta_outgoing_destroy(reg->orq);
+	reg->orq = NULL;
+	build_via(reg, via, sizeof(via));
+	snprintf(from, sizeof(from), "<%s>;tag=%s", acct->aor, reg->from_tag);
+	snprintf(request, sizeof(request), "REGISTER %s SIP/2.0", acct->registrar_uri);
+	snprintf(cseq, sizeof(cseq), "%u REGISTER", ++reg->cseq);
+	snprintf(exp, sizeof(exp), "%u", expires);
+	msg = nta_msg_create(acct->sip, 0);
+	sip = sip_object(msg);
+	if (!msg || sip_add_tl(msg, sip,
+			       SIPTAG_REQUEST_STR(request),
+			       SIPTAG_VIA_STR(via),
+			       SIPTAG_MAX_FORWARDS_STR("70"),
+			       SIPTAG_FROM_STR(from),
+			       SIPTAG_TO_STR(acct->aor),
+			       SIPTAG_CALL_ID_STR(reg->call_id),
+			       SIPTAG_CSEQ_STR(cseq),
+			       SIPTAG_CONTACT_STR(contacts),
+			       SIPTAG_EXPIRES_STR(exp),
+			       SIPTAG_USER_AGENT_STR("natkeepd/" NATKEEP_VERSION),
+			       TAG_END()) < 0 ||
+	    (reg->auc && auc_authorize(&reg->auc, msg, sip) < 0))
+		goto fail;
+	reg->orq = nta_outgoing_mcreate(acct->sip, on_response, (nta_outgoing_magic_t *)reg,
+					(const url_string_t *)reg->next_hop, msg, TAG_END());
+	if (reg->orq)
+		return true;
+fail:
+	nkd_err("%s: cannot send REGISTER to %s", acct->cfg.name, reg->next_hop);
+	msg_destroy(msg);
+	return false;
 }
 
 /* Sends REGISTER with the current Contact (and the stale one removed). */
 static void send_register(struct nkd_registration *reg)
 {
 	struct nkd_account *acct = reg->account;
-	char via[NK_ENDPOINT_STRLEN + 32], contacts[2 * sizeof(reg->contact) + 16];
-	char expires[16];
+	char contacts[2 * sizeof(reg->contact) + 16];
 
 	if (!reg->has_mapping)
 		nkd_local_towards(&reg->target.ep, acct->port, &reg->local);
 	build_contact(reg, reg->contact, sizeof(reg->contact));
-	build_via(reg, via, sizeof(via));
 	if (!strcmp(reg->stale_contact, reg->contact))
 		reg->stale_contact[0] = '\0';	/* still ours: nothing to remove */
 	if (reg->stale_contact[0])
@@ -84,15 +143,32 @@ static void send_register(struct nkd_registration *reg)
 			 reg->stale_contact);
 	else
 		snprintf(contacts, sizeof(contacts), "%s", reg->contact);
-	snprintf(expires, sizeof(expires), "%u", acct->profile.register_expires);
 	nkd_debug("%s: REGISTER to %s, Contact %s", acct->cfg.name, reg->next_hop, contacts);
-	nua_register(reg->nh,
-		     NUTAG_REGISTRAR(URL_STRING_MAKE(acct->registrar_uri)),
-		     NUTAG_PROXY(URL_STRING_MAKE(reg->next_hop)),
-		     SIPTAG_CONTACT_STR(contacts),
-		     SIPTAG_VIA_STR(via),
-		     SIPTAG_EXPIRES_STR(expires),
-		     TAG_END());
+	su_timer_reset(reg->refresh_timer);
+	send_request(reg, contacts, reg->expires);
+}
+
+static void refresh_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_registration *reg = (struct nkd_registration *)arg;
+
+	(void)magic;
+	(void)t;
+	if (reg->in_use && reg->state == NKD_REG_REGISTERED)
+		send_register(reg);
+}
+
+/*
+ * The refresh comes at a random point between a half and three quarters
+ * of what the server granted: before the binding lapses, with a retry's
+ * worth of time left, and spread across gateways.
+ */
+static void arm_refresh(struct nkd_registration *reg, unsigned int granted_s)
+{
+	uint32_t half = granted_s * 500u;
+
+	su_timer_set_interval(reg->refresh_timer, refresh_expired, (su_timer_arg_t *)reg,
+			      half + nkd_random_below(NULL, half / 2 + 1));
 }
 
 static void set_next_hop_to_target(struct nkd_registration *reg)
@@ -108,24 +184,36 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 {
 	struct nkd_registration *reg = NULL;
 	const char *held;
+	sip_call_id_t *id;
 
 	for (size_t i = 0; i < NKD_MAX_SERVERS && !reg; i++)
 		if (!acct->regs[i].in_use)
 			reg = &acct->regs[i];
-	if (!reg)
+	if (!reg || !acct->sip)
 		return NULL;
 	memset(reg, 0, sizeof(*reg));
 	reg->account = acct;
 	reg->server_id = server_id;
 	reg->target = *t;
+	reg->expires = acct->profile.register_expires;
 	/* What an earlier registration left there (another address of ours). */
 	held = nkd_held_get(&acct->held, &t->ep, nkd_now_ms());
 	if (held)
 		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", held);
-	reg->nh = nua_handle(acct->nua, reg, SIPTAG_TO_STR(acct->aor),
-			     SIPTAG_FROM_STR(acct->aor), TAG_END());
-	if (!reg->nh)
+	reg->home = su_home_new(sizeof(*reg->home));
+	reg->refresh_timer = su_timer_create(su_root_task(acct->agent->root), 0);
+	id = reg->home ? sip_call_id_create(reg->home, NULL) : NULL;
+	if (!id || !reg->refresh_timer) {
+		if (reg->refresh_timer)
+			su_timer_destroy(reg->refresh_timer);
+		su_home_unref(reg->home);
 		return NULL;
+	}
+	snprintf(reg->call_id, sizeof(reg->call_id), "%s", id->i_id);
+	snprintf(reg->from_tag, sizeof(reg->from_tag), "%08x%08x",
+		 nkd_random_below(NULL, UINT32_MAX), nkd_random_below(NULL, UINT32_MAX));
+	/* RFC 3261 8.1.1.5: any start below 2^31; sofia's own start at random too. */
+	reg->cseq = nkd_random_below(NULL, 1u << 16);
 	reg->in_use = true;
 	reg->state = NKD_REG_REGISTERING;
 	set_next_hop_to_target(reg);
@@ -141,20 +229,40 @@ static void drop_flow(struct nkd_registration *reg)
 	reg->flow_id = 0;
 }
 
+/* Nothing of sofia's left: the transaction, the timer, the credentials. */
+static void drop_transport(struct nkd_registration *reg)
+{
+	if (reg->orq)
+		nta_outgoing_destroy(reg->orq);
+	reg->orq = NULL;
+	if (reg->refresh_timer)
+		su_timer_destroy(reg->refresh_timer);
+	reg->refresh_timer = NULL;
+	reg->auc = NULL;	/* in home */
+	su_home_unref(reg->home);
+	reg->home = NULL;
+}
+
 static void release(struct nkd_registration *reg)
 {
 	drop_flow(reg);
-	if (reg->nh)
-		nua_handle_destroy(reg->nh);
-	reg->nh = NULL;
+	drop_transport(reg);
 	reg->in_use = false;
 	nkd_account_check_stopped(reg->account);
 }
 
+void nkd_reg_close_all(struct nkd_account *acct)
+{
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		if (acct->regs[i].in_use) {
+			drop_flow(&acct->regs[i]);
+			drop_transport(&acct->regs[i]);
+			acct->regs[i].in_use = false;
+		}
+}
+
 void nkd_reg_end(struct nkd_registration *reg, bool unregister)
 {
-	char via[NK_ENDPOINT_STRLEN + 32];
-
 	if (!reg || !reg->in_use || reg->state == NKD_REG_UNREGISTERING)
 		return;
 	if (!unregister || reg->state != NKD_REG_REGISTERED) {
@@ -163,14 +271,13 @@ void nkd_reg_end(struct nkd_registration *reg, bool unregister)
 	}
 	reg->state = NKD_REG_UNREGISTERING;
 	drop_flow(reg);
-	build_via(reg, via, sizeof(via));
+	su_timer_reset(reg->refresh_timer);
 	nkd_info("%s: un-REGISTER at %s", reg->account->cfg.name, reg->next_hop);
-	nua_unregister(reg->nh, NUTAG_PROXY(URL_STRING_MAKE(reg->next_hop)),
-		       SIPTAG_CONTACT_STR(reg->contact), SIPTAG_VIA_STR(via),
-		       TAG_END());
+	if (!send_request(reg, reg->contact, 0))
+		release(reg);
 }
 
-/* The realm of a challenge, for sofia's "Digest:REALM:USER:PASS". */
+/* The realm of a challenge, for sofia's "Digest:\"REALM\":USER:PASS". */
 static const char *challenge_realm(const sip_t *sip, char *buf, size_t len)
 {
 	const msg_auth_t *au = NULL;
@@ -184,7 +291,7 @@ static const char *challenge_realm(const sip_t *sip, char *buf, size_t len)
 	realm = msg_header_find_param((const msg_common_t *)au, "realm=");
 	if (!realm)
 		return NULL;
-	snprintf(buf, len, "%s:%s", au->au_scheme, realm);
+	snprintf(buf, len, "%s:%s", au->au_scheme, realm);	/* realm is quoted */
 	return buf;
 }
 
@@ -198,15 +305,33 @@ static bool challenge_stale(const sip_t *sip)
 	return stale && !strcasecmp(stale, "true");
 }
 
-static void authenticate(struct nkd_registration *reg, const sip_t *sip, int status)
+/* Takes the challenge in: the next request carries the answer. */
+static bool answer_challenge(struct nkd_registration *reg, const sip_t *sip)
 {
 	struct nkd_account *acct = reg->account;
 	char realm[NK_SIP_HOST_MAX + 32], auth[sizeof(realm) + 2 * NKD_SECRET_MAX + 8];
 
+	if (!challenge_realm(sip, realm, sizeof(realm)))
+		return false;
+	snprintf(auth, sizeof(auth), "%s:%s:%s", realm, acct->cfg.auth_user,
+		 acct->cfg.auth_password);
+	return (!sip->sip_www_authenticate ||
+		auc_challenge(&reg->auc, reg->home, sip->sip_www_authenticate,
+			      sip_authorization_class) >= 0) &&
+	       (!sip->sip_proxy_authenticate ||
+		auc_challenge(&reg->auc, reg->home, sip->sip_proxy_authenticate,
+			      sip_proxy_authorization_class) >= 0) &&
+	       auc_credentials(&reg->auc, reg->home, auth) > 0;
+}
+
+static void authenticate(struct nkd_registration *reg, const sip_t *sip, int status)
+{
+	struct nkd_account *acct = reg->account;
+
 	reg->challenges++;
 	/* Two challenges in a row that our credentials cannot answer. */
 	if (reg->challenges > 2 || (reg->challenges == 2 && !challenge_stale(sip)) ||
-	    !challenge_realm(sip, realm, sizeof(realm))) {
+	    !answer_challenge(reg, sip)) {
 		nkd_warn("%s: %s refuses the credentials of %s (%d after authenticating)",
 			 acct->cfg.name, reg->next_hop, acct->cfg.auth_user, status);
 		release(reg);
@@ -214,9 +339,24 @@ static void authenticate(struct nkd_registration *reg, const sip_t *sip, int sta
 				      "wrong credentials", 0, nkd_now_ms());
 		return;
 	}
-	snprintf(auth, sizeof(auth), "%s:%s:%s", realm, acct->cfg.auth_user,
-		 acct->cfg.auth_password);
-	nua_authenticate(reg->nh, NUTAG_AUTH(auth), TAG_END());
+	send_register(reg);
+}
+
+/*
+ * 423 Interval Too Brief: ask again for the server's Min-Expires (RFC 3261
+ * 10.2.8), a few times in a row at most.
+ */
+static bool too_brief(struct nkd_registration *reg, const sip_t *sip)
+{
+	const sip_min_expires_t *me = sip ? sip->sip_min_expires : NULL;
+
+	if (!me || me->me_delta <= reg->expires || ++reg->too_brief > NKD_MAX_TOO_BRIEF)
+		return false;
+	nkd_info("%s: %s wants at least %lu s (423): asking for that", reg->account->cfg.name,
+		 reg->next_hop, (unsigned long)me->me_delta);
+	reg->expires = (unsigned int)me->me_delta;
+	send_register(reg);
+	return true;
 }
 
 /* Follow a 3xx's first Contact, at most NKD_MAX_REDIRECTS in a row. */
@@ -241,7 +381,7 @@ static bool redirect(struct nkd_registration *reg, const sip_t *sip)
 static enum nkd_failure classify(int status, const sip_t *sip)
 {
 	/*
-	 * sofia answers itself on timeout and on ICMP errors, with our own
+	 * nta answers itself on timeout and on ICMP errors, with our own
 	 * Via; a server fills in the rport we ask for (RFC 3581).
 	 */
 	bool local = !sip || !sip->sip_via || !sip->sip_via->v_rport ||
@@ -300,6 +440,9 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	reg->state = NKD_REG_REGISTERED;
 	reg->challenges = 0;
 	reg->redirects = 0;
+	reg->too_brief = 0;
+	if (expires)
+		arm_refresh(reg, expires);
 	nkd_held_set(&acct->held, &reg->target.ep, reg->contact, expires, now);
 	if (first)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
@@ -338,32 +481,50 @@ static void failed(struct nkd_registration *reg, int status, const char *phrase,
 			      nkd_now_ms());
 }
 
-void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
-		   const char *phrase, const sip_t *sip)
+static void outcome(struct nkd_registration *reg, int status, const char *phrase,
+		    const sip_t *sip)
 {
-	if (!reg->in_use)
-		return;
-	if (event == nua_r_unregister) {
-		if (status >= 200) {
-			nkd_debug("%s: un-REGISTER: %d %s", reg->account->cfg.name, status,
-				  phrase ? phrase : "");
-			if (status < 300)
-				nkd_held_set(&reg->account->held, &reg->target.ep, "", 0,
-					     nkd_now_ms());
-			release(reg);
-		}
+	if (reg->state == NKD_REG_UNREGISTERING) {
+		/* A new nonce: answered once, else the binding is left to expire. */
+		if ((status == 401 || status == 407) && !reg->challenges++ &&
+		    answer_challenge(reg, sip) && send_request(reg, reg->contact, 0))
+			return;
+		nkd_debug("%s: un-REGISTER: %d %s", reg->account->cfg.name, status,
+			  phrase ? phrase : "");
+		if (status < 300)
+			nkd_held_set(&reg->account->held, &reg->target.ep, "", 0,
+				     nkd_now_ms());
+		release(reg);
 		return;
 	}
-	if (event != nua_r_register || status < 200 || reg->state == NKD_REG_UNREGISTERING)
-		return;
 	if (status < 300)
 		registered(reg, sip);
 	else if (status == 401 || status == 407)
 		authenticate(reg, sip, status);
+	else if (status == 423 && too_brief(reg, sip))
+		return;
 	else if (status >= 300 && status < 400 && redirect(reg, sip))
 		return;
 	else
 		failed(reg, status, phrase, sip);
+}
+
+/* nta's callback: a response, or its own 408/503 on timeout or ICMP. */
+static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
+		       const sip_t *sip)
+{
+	struct nkd_registration *reg = (struct nkd_registration *)magic;
+	int status = sip && sip->sip_status ? sip->sip_status->st_status :
+		     nta_outgoing_status(orq);
+	const char *phrase = sip && sip->sip_status ? sip->sip_status->st_phrase : "";
+
+	if (!reg->in_use || orq != reg->orq || status < 200)
+		return 0;
+	/* The response lives in orq: keep it until the outcome is decided. */
+	reg->orq = NULL;
+	outcome(reg, status, phrase, sip);
+	nta_outgoing_destroy(orq);
+	return 0;
 }
 
 void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping)
@@ -378,7 +539,7 @@ void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint 
 		reg->mapping = *mapping;
 		return;
 	}
-	format_host_port(advertised(reg), was, sizeof(was));
+	format_host_port(nkd_reg_advertised(reg), was, sizeof(was));
 	format_host_port(mapping, now, sizeof(now));
 	nkd_notice("%s: public address towards %s is %s (was %s): registering it",
 		   reg->account->cfg.name, reg->next_hop, now, was);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One REGISTER with one server through sofia-sip: digest authentication
- * (two challenges the credentials cannot answer are an error), redirects
- * (at most 5 in a row), the Contact and Via with the public mapping, the
- * refreshes sofia makes itself, and un-REGISTER. Outcomes go to the
+ * One REGISTER with one server, nta transactions on the account's socket:
+ * digest authentication (two challenges the credentials cannot answer are
+ * an error), redirects (at most 5 in a row), 423's Min-Expires, the
+ * Contact and Via with the public mapping, refreshes between a half and
+ * three quarters of the granted time, and un-REGISTER. Outcomes go to the
  * account's redundancy state machine.
  */
 #ifndef NKD_REGISTRATION_H
@@ -22,13 +23,14 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 /* Ends it: un-REGISTER first if registered and unregister, else at once. */
 void nkd_reg_end(struct nkd_registration *reg, bool unregister);
 
-/* A sofia event on the registration's handle. */
-void nkd_reg_event(struct nkd_registration *reg, nua_event_t event, int status,
-		   const char *phrase, const sip_t *sip);
+/* The socket closes: every registration ends at once, nothing sent. */
+void nkd_reg_close_all(struct nkd_account *acct);
 
 /* A new public mapping (from STUN or Via): register the new Contact now. */
 void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping);
 
+/* What the server should see us as: the public mapping, else our address. */
+const struct nk_endpoint *nkd_reg_advertised(const struct nkd_registration *reg);
 /* Registrations in use (any state). */
 unsigned int nkd_reg_count(const struct nkd_account *acct);
 

@@ -10,6 +10,7 @@
 #include "nk_mapping.h"
 #include "nk_msg_type.h"
 #include "registration.h"
+#include "relay.h"
 #include "status.h"
 
 const char *nkd_server_state(const struct nkd_account *acct,
@@ -127,6 +128,22 @@ static void text_server(FILE *out, struct nkd_account *acct, const struct nkd_se
 	}
 }
 
+/* The local UA's proxy: where it listens, the UA, what went through. */
+static void text_relay(FILE *out, const struct nkd_relay *relay)
+{
+	const struct nkd_relay_counters *n = nkd_relay_counters(relay);
+	const char *how, *ua = nkd_relay_user_agent(relay, &how);
+
+	fprintf(out, "  local UA proxy %s, UA %s%s%s\n", nkd_relay_listen(relay),
+		ua[0] ? ua : "unknown (no REGISTER yet)", ua[0] ? " from " : "",
+		ua[0] ? (strcmp(how, "config") ? "its REGISTER" : "X_LocalUserAgent") : "");
+	fprintf(out, "    relayed: %llu from the UA, %llu to it, %u in flight, %llu calls; "
+		"%llu refused (not a server), %llu answered here\n",
+		(unsigned long long)n->from_ua, (unsigned long long)n->to_ua,
+		nkd_relay_in_flight(relay), (unsigned long long)n->calls,
+		(unsigned long long)n->refused, (unsigned long long)n->rejected);
+}
+
 static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 {
 	char cur[NK_ENDPOINT_STRLEN];
@@ -154,6 +171,8 @@ static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 		fprintf(out, "  keep-alive server %s\n", acct->cfg.keepalive_server);
 		text_flow(out, f);
 	}
+	if (acct->relay)
+		text_relay(out, acct->relay);
 }
 
 /* ------------------------------------------------------------- JSON */
@@ -228,6 +247,29 @@ static void json_server(struct json_writer *jw, struct nkd_account *acct,
 	json_object_end(jw);
 }
 
+static void json_relay(struct json_writer *jw, const struct nkd_relay *relay)
+{
+	const struct nkd_relay_counters *n = nkd_relay_counters(relay);
+	const char *how, *ua = nkd_relay_user_agent(relay, &how);
+
+	json_key(jw, "local_proxy");
+	json_object_start(jw);
+	json_kv_string(jw, "listen", nkd_relay_listen(relay));
+	if (ua[0]) {
+		json_kv_string(jw, "user_agent", ua);
+		json_kv_string(jw, "user_agent_from", how);
+	} else {
+		json_kv_null(jw, "user_agent");
+	}
+	json_kv_uint(jw, "from_ua", n->from_ua);
+	json_kv_uint(jw, "to_ua", n->to_ua);
+	json_kv_uint(jw, "in_flight", nkd_relay_in_flight(relay));
+	json_kv_uint(jw, "calls", n->calls);
+	json_kv_uint(jw, "refused", n->refused);
+	json_kv_uint(jw, "answered_here", n->rejected);
+	json_object_end(jw);
+}
+
 static void json_account(struct json_writer *jw, struct nkd_account *acct, int64_t now)
 {
 	char cur[NK_ENDPOINT_STRLEN];
@@ -265,6 +307,8 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 	for (size_t i = 0; i < acct->red.count; i++)
 		json_server(jw, acct, &acct->red.servers[i], now);
 	json_array_end(jw);
+	if (acct->relay)
+		json_relay(jw, acct->relay);
 	json_object_end(jw);
 }
 

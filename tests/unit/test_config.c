@@ -740,6 +740,48 @@ static void local_port_conflicts(void)
 		  "natkeepd.conf:8: X_UserAgentPort: 5060 is also SP1's X_UserAgentPort (line 3)");
 }
 
+static void local_proxy(void)
+{
+	const struct nkd_account_config *a = &cfg.accounts[0];
+
+	CHECK_OK(PROFILE_A SP1);
+	CHECK(!a->local_proxy.set);
+	CHECK(!a->local_user_agent.set);
+	CHECK(cfg.profiles[0].accept_sip_from_registrar_only);
+	CHECK_OK(PROFILE_A "X_AcceptSipFromRegistrarOnly = false\n" SP1
+		 "X_LocalProxy = 127.0.0.1:5070\nX_LocalUserAgent = [::1]:5080\n");
+	CHECK(!cfg.profiles[0].accept_sip_from_registrar_only);
+	CHECK(a->local_proxy.set);
+	CHECK_INT(a->local_proxy.ep.family, AF_INET);
+	CHECK_INT(a->local_proxy.ep.port, 5070);
+	CHECK(a->local_user_agent.set);
+	CHECK_INT(a->local_user_agent.ep.family, AF_INET6);
+	CHECK_INT(a->local_user_agent.ep.port, 5080);
+	/* An address, not a name: it is bound before DNS is asked anything. */
+	CHECK_ERR(PROFILE_A SP1 "X_LocalProxy = localhost:5070\n",
+		  "natkeepd.conf:5: X_LocalProxy: \"localhost:5070\": bad IPv4 address \"localhost\"");
+	CHECK_ERR(PROFILE_A SP1 "X_LocalProxy = 127.0.0.1\n",
+		  "natkeepd.conf:5: X_LocalProxy: \"127.0.0.1\": missing port, expected ADDR:PORT");
+	CHECK_ERR(PROFILE_A SP1 "X_LocalUserAgent = 127.0.0.1:5080\n",
+		  "natkeepd.conf:5: X_LocalUserAgent: needs X_LocalProxy, the address the UA sends to");
+	/* The account's own socket binds its port on every address. */
+	CHECK_ERR(PROFILE_A SP1 "X_LocalProxy = 127.0.0.1:5060\n",
+		  "natkeepd.conf:5: X_LocalProxy: port 5060 is also SP1's X_UserAgentPort (the default for SP1), bound on every address");
+	CHECK_ERR(PROFILE_A SP1 "X_UserAgentPorts = 5070\nX_LocalProxy = 127.0.0.1:5070\n",
+		  "natkeepd.conf:6: X_LocalProxy: port 5070 is also SP1's X_UserAgentPorts, bound on every address");
+	/* Another account's ports, either way round. */
+	CHECK_ERR(PROFILE_A SP1 "X_LocalProxy = 127.0.0.1:5070\n" SP2_ON_A
+		  "X_UserAgentPort = 5070\n",
+		  "natkeepd.conf:9: X_UserAgentPort: 5070 is also SP1's X_LocalProxy (line 5)");
+	CHECK_ERR(PROFILE_A SP1 "X_LocalProxy = 127.0.0.1:5070\n" SP2_ON_A
+		  "X_LocalProxy = [::1]:5070\n",
+		  "natkeepd.conf:9: X_LocalProxy: port 5070 is also SP1's X_LocalProxy (line 5)");
+	CHECK_ERR(PROFILE_A SP1 SP2_ON_A "X_LocalProxy = 127.0.0.1:5060\n",
+		  "natkeepd.conf:8: X_LocalProxy: port 5060 is also SP1's X_UserAgentPort (line 3)");
+	CHECK_OK(PROFILE_A SP1 "X_LocalProxy = 127.0.0.1:5070\n" SP2_ON_A
+		 "X_LocalProxy = 127.0.0.1:5071\n");
+}
+
 /* Two parses of the same account, for the reload comparisons. */
 static struct nkd_config *parse_new(const char *text)
 {
@@ -783,10 +825,12 @@ static void reload_same_registration(void)
 		"X_SecondaryRegistration = true\n",
 		"X_CheckPrimaryServerInterval = 120\n",
 		"X_RegisterIncludeInstance = true\n",
+		"X_AcceptSipFromRegistrarOnly = false\n",
 	};
 	static const char *const account_changes[] = {
 		"Enable = false\n", "AuthUserName = 1002\n", "AuthPassword = pw2\n",
 		"URI = 2001\n", "X_UserAgentPort = 5070\n", "X_UserAgentPorts = 5070\n",
+		"X_LocalProxy = 127.0.0.1:5070\n",
 	};
 	char text[1024];
 	size_t i;
@@ -1030,6 +1074,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(keepalive_server_port_zero),
 	TEST_CASE(cross_check_errors),
 	TEST_CASE(local_port_conflicts),
+	TEST_CASE(local_proxy),
 	TEST_CASE(reload_same_registration),
 	TEST_CASE(reload_same_keepalive),
 	TEST_CASE(load_errors),

@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The account's SIP edge: two nta agents, the listener for the local UA
+ * ("lan") and the account's own socket ("wan"), and a transaction-stateful
+ * proxy between them, after RFC 3261 section 16 and sofia's own proxy in
+ * its test suite (tests/test_proxy.c).
+ *
+ * Each request gets a server transaction on the side it came from and a
+ * client transaction on the other; responses go back with our Via taken
+ * off. natkeepd record-routes dialogs twice (RFC 5658): the lan address
+ * for the UA, the public mapping for the servers, so that in-dialog
+ * requests come back through the account's socket too. Stray responses
+ * (a 2xx retransmitted after its transaction ended) are relayed
+ * statelessly by their Via.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/su_tag_io.h>
+
+#include "agent.h"
+#include "log.h"
+#include "registration.h"
+#include "relay.h"
+
+/* Public addresses of ours that Record-Routes carried: old dialogs' Routes. */
+#define NKD_RELAY_WAN_HISTORY	8
+/* A UA's REGISTER without an expiry is held this long (RFC 3261 10.2.1.1). */
+#define NKD_RELAY_UA_EXPIRES	3600
+/* Refusals logged once per this many (a scanner's flood is one line). */
+#define NKD_RELAY_LOG_EVERY	1000
+
+/* One request relayed: its server side and its client side. */
+struct relay_tr {
+	struct nkd_relay *relay;
+	struct relay_tr *next, **prev;
+	nta_incoming_t *irq;
+	nta_outgoing_t *orq;
+	bool from_ua;
+	sip_method_t method;
+};
+
+struct nkd_relay {
+	struct nkd_account *acct;
+	nta_agent_t *lan, *wan;
+	nta_leg_t *lan_requests;
+	nta_outgoing_t *lan_strays, *wan_strays;	/* responses to nothing */
+	char listen[NK_ENDPOINT_STRLEN];		/* the lan address */
+	struct nk_endpoint listen_ep;
+
+	bool ua_static;					/* X_LocalUserAgent */
+	char ua_contact[NK_SIP_HOST_MAX + NK_SIP_USER_MAX + 64];	/* "" unknown */
+	struct nk_endpoint ua_ep;
+	int64_t ua_expires_at;				/* learned: until then */
+
+	struct nk_endpoint wan_seen[NKD_RELAY_WAN_HISTORY];
+	unsigned int wan_seen_count, wan_seen_next;
+
+	struct relay_tr *trs;
+	unsigned int in_flight;
+	struct nkd_relay_counters n;
+};
+
+/* ------------------------------------------------------------ addresses */
+
+static bool endpoint_of_url(const url_t *u, struct nk_endpoint *ep)
+{
+	char text[NK_ENDPOINT_STRLEN + 8], err[64];
+
+	if (!u || !u->url_host)
+		return false;
+	snprintf(text, sizeof(text), "%s:%s", u->url_host,
+		 u->url_port && u->url_port[0] ? u->url_port : "5060");
+	return !nk_endpoint_parse(text, ep, err, sizeof(err));
+}
+
+static bool endpoint_of_addrinfo(const su_addrinfo_t *ai, struct nk_endpoint *ep)
+{
+	const struct sockaddr *sa = ai ? (const struct sockaddr *)ai->ai_addr : NULL;
+
+	memset(ep, 0, sizeof(*ep));
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		ep->family = AF_INET;
+		ep->addr.v4 = in->sin_addr;
+		ep->port = ntohs(in->sin_port);
+		return true;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		ep->family = AF_INET6;
+		ep->addr.v6 = in6->sin6_addr;
+		ep->port = ntohs(in6->sin6_port);
+		/* An IPv4 server on a dual-stack socket: compare it as IPv4. */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			ep->family = AF_INET;
+			memcpy(&ep->addr.v4, &in6->sin6_addr.s6_addr[12], 4);
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool same_address(const struct nk_endpoint *a, const struct nk_endpoint *b)
+{
+	return a->family == b->family && !memcmp(&a->addr, &b->addr, nk_addr_len(a->family));
+}
+
+/* The registration of the account's current server, if any. */
+static struct nkd_registration *current_registration(struct nkd_relay *relay)
+{
+	const struct nkd_server *s = nkd_redundancy_primary(&relay->acct->red);
+
+	return s ? nkd_reg_find(relay->acct, s->id) : NULL;
+}
+
+/* What the servers know us as: the current registration's public address. */
+static bool wan_address(struct nkd_relay *relay, struct nk_endpoint *ep)
+{
+	struct nkd_registration *reg = current_registration(relay);
+
+	if (!reg)
+		return false;
+	*ep = *nkd_reg_advertised(reg);
+	for (unsigned int i = 0; i < relay->wan_seen_count; i++)
+		if (nkd_endpoint_equal(&relay->wan_seen[i], ep))
+			return true;
+	relay->wan_seen[relay->wan_seen_next] = *ep;
+	relay->wan_seen_next = (relay->wan_seen_next + 1) % NKD_RELAY_WAN_HISTORY;
+	if (relay->wan_seen_count < NKD_RELAY_WAN_HISTORY)
+		relay->wan_seen_count++;
+	return true;
+}
+
+/* A Route entry that names us: the lan address or a public one we gave. */
+static bool route_is_ours(const struct nkd_relay *relay, const sip_route_t *r)
+{
+	struct nk_endpoint ep;
+
+	if (!endpoint_of_url(r->r_url, &ep))
+		return false;
+	if (nkd_endpoint_equal(&ep, &relay->listen_ep))
+		return true;
+	for (unsigned int i = 0; i < relay->wan_seen_count; i++)
+		if (nkd_endpoint_equal(&ep, &relay->wan_seen[i]))
+			return true;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
+		const struct nkd_registration *reg = &relay->acct->regs[i];
+
+		if (reg->in_use && nkd_endpoint_equal(&ep, nkd_reg_advertised(reg)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a request from this address may reach the UA. */
+static bool from_our_server(struct nkd_relay *relay, const struct nk_endpoint *src)
+{
+	const struct nkd_account *acct = relay->acct;
+
+	if (!acct->profile.accept_sip_from_registrar_only)
+		return true;
+	for (size_t i = 0; i < acct->red.count; i++)
+		if (same_address(&acct->red.servers[i].target.ep, src))
+			return true;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
+		const struct nkd_registration *reg = &acct->regs[i];
+		struct nk_endpoint hop;
+		url_t *u;
+
+		if (!reg->in_use)
+			continue;
+		if (same_address(&reg->target.ep, src))
+			return true;
+		/* A redirect's server. */
+		u = url_make(NULL, reg->next_hop);
+		if (u && endpoint_of_url(u, &hop) && same_address(&hop, src)) {
+			su_free(NULL, u);
+			return true;
+		}
+		su_free(NULL, u);
+	}
+	return acct->has_ka_target && same_address(&acct->ka_target, src);
+}
+
+/* ------------------------------------------------------------- the UA */
+
+static bool ua_known(struct nkd_relay *relay)
+{
+	if (relay->ua_static || !relay->ua_contact[0])
+		return relay->ua_contact[0];
+	if (relay->ua_expires_at > nkd_now_ms())
+		return true;
+	nkd_info("%s: the local UA's registration (%s) expired", relay->acct->cfg.name,
+		 relay->ua_contact);
+	relay->ua_contact[0] = '\0';
+	return false;
+}
+
+/*
+ * The UA's REGISTER, answered here: its Contact is where requests for the
+ * account go. Nothing is forwarded; the account's own registration is
+ * natkeepd's.
+ */
+static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+{
+	const char *name = relay->acct->cfg.name;
+	const sip_contact_t *m = sip->sip_contact;
+	unsigned long expires = NKD_RELAY_UA_EXPIRES;
+	char exp[16], contact[sizeof(relay->ua_contact) + 2], *text;
+	struct nk_endpoint ep;
+
+	if (m && m->m_expires)
+		expires = strtoul(m->m_expires, NULL, 10);
+	else if (sip->sip_expires)
+		expires = sip->sip_expires->ex_delta;
+	if (expires > NKD_RELAY_UA_EXPIRES)
+		expires = NKD_RELAY_UA_EXPIRES;
+	if (m && m->m_url->url_type != url_any && !endpoint_of_url(m->m_url, &ep)) {
+		nkd_warn("%s: the local UA's REGISTER has a Contact without an IP address: "
+			 "refused", name);
+		return 400;
+	}
+	if (relay->ua_static) {
+		nkd_debug("%s: REGISTER from the local UA answered (X_LocalUserAgent is set)",
+			  name);
+	} else if (m && expires == 0) {
+		if (relay->ua_contact[0])
+			nkd_info("%s: the local UA un-registered", name);
+		relay->ua_contact[0] = '\0';
+	} else if (m) {
+		text = url_as_string(NULL, m->m_url);
+		if (!text)
+			return 500;
+		if (strcmp(relay->ua_contact, text))
+			nkd_info("%s: the local UA is at %s", name, text);
+		snprintf(relay->ua_contact, sizeof(relay->ua_contact), "%s", text);
+		su_free(NULL, text);
+		relay->ua_ep = ep;
+		relay->ua_expires_at = nkd_now_ms() + (int64_t)expires * 1000;
+	}
+	snprintf(exp, sizeof(exp), "%lu", ua_known(relay) ? expires : 0);
+	snprintf(contact, sizeof(contact), "<%s>", relay->ua_contact);
+	nta_incoming_treply(irq, SIP_200_OK,
+			    TAG_IF(ua_known(relay), SIPTAG_CONTACT_STR(contact)),
+			    SIPTAG_EXPIRES_STR(exp), TAG_END());
+	return 200;
+}
+
+/* ------------------------------------------------------ transactions */
+
+static void tr_free(struct relay_tr *tr)
+{
+	if (tr->orq)
+		nta_outgoing_destroy(tr->orq);
+	if (tr->irq)
+		nta_incoming_destroy(tr->irq);
+	*tr->prev = tr->next;
+	if (tr->next)
+		tr->next->prev = tr->prev;
+	tr->relay->in_flight--;
+	free(tr);
+}
+
+static struct relay_tr *tr_new(struct nkd_relay *relay, nta_incoming_t *irq, bool from_ua,
+			       sip_method_t method)
+{
+	struct relay_tr *tr = calloc(1, sizeof(*tr));
+
+	if (!tr)
+		return NULL;
+	tr->relay = relay;
+	tr->irq = irq;
+	tr->from_ua = from_ua;
+	tr->method = method;
+	tr->next = relay->trs;
+	tr->prev = &relay->trs;
+	if (relay->trs)
+		relay->trs->prev = &tr->next;
+	relay->trs = tr;
+	relay->in_flight++;
+	return tr;
+}
+
+/* A response from the far side: ours off, then to the near side. */
+static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip_t *sip)
+{
+	struct relay_tr *tr = (struct relay_tr *)magic;
+	int status = sip && sip->sip_status ? sip->sip_status->st_status :
+		     nta_outgoing_status(orq);
+	msg_t *response;
+	sip_t *rsip;
+
+	if (status < 101)
+		return 0;	/* 100 Trying is hop by hop */
+	response = nta_outgoing_getresponse(orq);
+	rsip = sip_object(response);
+	if (rsip && rsip->sip_via)
+		sip_via_remove(response, rsip);
+	if (!rsip || !rsip->sip_via) {
+		/* nta's own answer (timeout, ICMP): only our Via was there. */
+		msg_destroy(response);
+		nta_incoming_treply(tr->irq, status, sip_status_phrase(status) ?
+				    sip_status_phrase(status) : "", TAG_END());
+	} else {
+		nta_incoming_mreply(tr->irq, response);
+	}
+	if (status >= 200 && status < 300 && tr->method == sip_method_invite)
+		tr->relay->n.calls++;
+	if (status >= 200)
+		tr_free(tr);
+	return 0;
+}
+
+/* CANCEL for an INVITE in flight, or its server transaction's end. */
+static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct relay_tr *tr = (struct relay_tr *)magic;
+
+	(void)irq;
+	if (!sip) {
+		tr->irq = NULL;	/* nta ended it */
+		tr_free(tr);
+		return 0;
+	}
+	if (sip->sip_request && sip->sip_request->rq_method == sip_method_cancel && tr->orq)
+		nta_outgoing_tcancel(tr->orq, NULL, NULL, TAG_END());
+	return 200;
+}
+
+/*
+ * Dialog-forming requests get both of our Record-Routes, the one facing
+ * where the request goes on top (RFC 5658).
+ */
+static bool record_route(msg_t *msg, sip_t *sip, const char *toward, const char *from)
+{
+	char rr[2 * (NK_ENDPOINT_STRLEN + 16)];
+	sip_record_route_t *r;
+
+	snprintf(rr, sizeof(rr), "<sip:%s;lr>, <sip:%s;lr>", toward, from);
+	r = sip_record_route_make(msg_home(msg), rr);
+	return r && msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)r) >= 0;
+}
+
+static bool forms_dialog(const sip_t *sip)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+
+	return !sip->sip_to->a_tag &&
+	       (m == sip_method_invite || m == sip_method_subscribe ||
+		m == sip_method_refer || m == sip_method_notify);
+}
+
+/* Max-Forwards, one less (RFC 3261 16.6 step 3); 483 at 0. */
+static int hop(msg_t *msg, sip_t *sip)
+{
+	if (!sip->sip_max_forwards)
+		return sip_add_tl(msg, sip, SIPTAG_MAX_FORWARDS_STR("70"), TAG_END()) < 0 ? 500 : 0;
+	if (sip->sip_max_forwards->mf_count == 0)
+		return 483;
+	sip->sip_max_forwards->mf_count--;
+	msg_fragment_clear(sip->sip_max_forwards->mf_common);
+	return 0;
+}
+
+/*
+ * Sends the copy of a request on: statelessly for ACK, else as a client
+ * transaction bound to the server one. Returns nta's status for irq.
+ */
+static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg, bool from_ua,
+		   nta_agent_t *out, const char *next_hop)
+{
+	sip_t *sip = sip_object(msg);
+	sip_method_t method = sip->sip_request->rq_method;
+	url_string_t const *route = next_hop ? (url_string_t const *)next_hop : NULL;
+	struct relay_tr *tr;
+	nta_outgoing_t *orq;
+
+	if (method == sip_method_ack) {
+		orq = nta_outgoing_mcreate(out, NULL, NULL, route, msg, NTATAG_STATELESS(1),
+					   TAG_END());
+		if (!orq) {
+			msg_destroy(msg);
+			return 200;	/* an ACK gets no answer */
+		}
+		if (orq != (nta_outgoing_t *)-1)
+			nta_outgoing_destroy(orq);
+		return 200;
+	}
+	tr = tr_new(relay, irq, from_ua, method);
+	if (!tr) {
+		msg_destroy(msg);
+		return 500;
+	}
+	tr->orq = nta_outgoing_mcreate(out, on_response, (nta_outgoing_magic_t *)tr, route, msg,
+				       TAG_END());
+	if (!tr->orq) {
+		msg_destroy(msg);
+		tr->irq = NULL;	/* nta answers it */
+		tr_free(tr);
+		return 500;
+	}
+	if (method == sip_method_invite)
+		nta_incoming_bind(irq, on_cancel, (nta_incoming_magic_t *)tr);
+	return 0;
+}
+
+/* The request, ours to change: a copy (nta keeps the one it matched). */
+static msg_t *copy_request(nta_incoming_t *irq)
+{
+	msg_t *in = nta_incoming_getrequest(irq), *copy = in ? msg_copy(in) : NULL;
+
+	msg_destroy(in);
+	return copy;
+}
+
+static void drop_our_routes(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
+{
+	while (sip->sip_route && route_is_ours(relay, sip->sip_route))
+		sip_route_remove(msg, sip);
+}
+
+/* The next hop a Route names ("sip:..." for nta), or NULL. */
+static char *route_hop(msg_t *msg, const sip_t *sip)
+{
+	return sip->sip_route ? url_as_string(msg_home(msg), sip->sip_route->r_url) : NULL;
+}
+
+/* ------------------------------------------------- from the local UA */
+
+/*
+ * Not an open relay: only the UA's address sends through us, once it is
+ * known (configured, or registered); a configured UA's alone may REGISTER.
+ * (Who may reach the listener at all is its address's business: loopback
+ * by default.)
+ */
+static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+{
+	msg_t *in = nta_incoming_getrequest(irq);
+	struct nk_endpoint src = { 0 };
+	char text[NK_ENDPOINT_STRLEN];
+	bool ok;
+
+	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, &src);
+	msg_destroy(in);
+	if (sip->sip_request->rq_method == sip_method_register && !relay->ua_static)
+		return true;
+	ok = ua_known(relay) && same_address(&src, &relay->ua_ep);
+	if (!ok && relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
+		nk_endpoint_format(src.family, &src.addr, src.port, text, sizeof(text));
+		nkd_notice("%s: %s from %s on the local UA's proxy refused: not the UA (%s)",
+			   relay->acct->cfg.name, sip->sip_request->rq_method_name, text,
+			   relay->ua_contact[0] ? relay->ua_contact : "none registered");
+	}
+	return ok;
+}
+
+static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip);
+
+/*
+ * What natkeepd answers itself, it answers as a UAS: with a To tag (nta,
+ * a proxy here, adds none of its own). Forwarded requests get theirs from
+ * the far side.
+ */
+static int answered_here(nta_incoming_t *irq, const sip_t *sip, int status)
+{
+	if (status >= 200 && sip->sip_request->rq_method != sip_method_ack &&
+	    !sip->sip_to->a_tag)
+		nta_incoming_tag(irq, NULL);
+	return status;
+}
+
+static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+		   const sip_t *sip)
+{
+	(void)leg;
+	return answered_here(irq, sip, ua_request((struct nkd_relay *)magic, irq, sip));
+}
+
+static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+{
+	const char *name = relay->acct->cfg.name;
+	struct nkd_registration *reg;
+	char via[NK_ENDPOINT_STRLEN + 32], wan[NK_ENDPOINT_STRLEN];
+	struct nk_endpoint ep;
+	const char *next_hop;
+	msg_t *msg;
+	sip_t *msip;
+	int status;
+
+	if (!from_the_ua(relay, irq, sip))
+		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
+	if (sip->sip_request->rq_method == sip_method_register)
+		return ua_register(relay, irq, sip);
+	if (!relay->wan || !wan_address(relay, &ep)) {
+		relay->n.rejected++;
+		nkd_info("%s: %s from the local UA refused: no server registered with", name,
+			 sip->sip_request->rq_method_name);
+		return sip->sip_request->rq_method == sip_method_ack ? 200 : 503;
+	}
+	reg = current_registration(relay);
+	msg = copy_request(irq);
+	msip = sip_object(msg);
+	if (!msip)
+		return 500;
+	status = hop(msg, msip);
+	if (status) {
+		msg_destroy(msg);
+		return status;
+	}
+	drop_our_routes(relay, msg, msip);
+	nk_endpoint_format(ep.family, &ep.addr, ep.port, wan, sizeof(wan));
+	if (forms_dialog(msip) && !record_route(msg, msip, wan, relay->listen)) {
+		msg_destroy(msg);
+		return 500;
+	}
+	/* Our Via names the public mapping; nta gives it its branch. */
+	snprintf(via, sizeof(via), "SIP/2.0/UDP %s;rport", wan);
+	if (sip_add_tl(msg, msip, SIPTAG_VIA_STR(via), TAG_END()) < 0) {
+		msg_destroy(msg);
+		return 500;
+	}
+	/* Route set first; a new request goes to the server registered with. */
+	next_hop = route_hop(msg, msip);
+	if (!next_hop && !msip->sip_to->a_tag)
+		next_hop = reg->next_hop;
+	relay->n.from_ua++;
+	nkd_debug("%s: %s from the local UA to %s", name, msip->sip_request->rq_method_name,
+		  next_hop ? next_hop : "its Request-URI");
+	return forward(relay, irq, msg, true, relay->wan, next_hop);
+}
+
+/* ------------------------------------------------- from the servers */
+
+/* Answers natkeepd gives when the request cannot reach a UA. */
+static int no_user_agent(const sip_t *sip)
+{
+	switch (sip->sip_request->rq_method) {
+	case sip_method_options:
+		return 200;	/* the servers' NAT pings */
+	case sip_method_ack:
+		return 200;	/* absorbed */
+	case sip_method_invite:
+		return 480;
+	case sip_method_bye:
+	case sip_method_notify:
+		return 481;
+	default:
+		return 501;
+	}
+}
+
+/* An initial request reaches the UA at its Contact (a registrar's lookup). */
+static bool retarget(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
+{
+	char uri[sizeof(relay->ua_contact) + NK_SIP_USER_MAX + 8], ep[NK_ENDPOINT_STRLEN];
+	const char *user = sip->sip_request->rq_url->url_user;
+	sip_request_t *rq;
+
+	if (relay->ua_static) {
+		nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
+				   ep, sizeof(ep));
+		snprintf(uri, sizeof(uri), "sip:%s%s%s", user ? user : "", user ? "@" : "", ep);
+	} else {
+		snprintf(uri, sizeof(uri), "%s", relay->ua_contact);
+	}
+	rq = sip_request_create(msg_home(msg), sip->sip_request->rq_method,
+				sip->sip_request->rq_method_name, (const url_string_t *)uri, NULL);
+	return rq && msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)rq) >= 0;
+}
+
+static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip);
+
+int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+{
+	return answered_here(irq, sip, server_request(relay, irq, sip));
+}
+
+static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+{
+	const char *name = relay->acct->cfg.name;
+	char ua[NK_ENDPOINT_STRLEN + 24], wan[NK_ENDPOINT_STRLEN];
+	struct nk_endpoint src = { 0 }, ep;
+	msg_t *in = nta_incoming_getrequest(irq);
+	const char *next_hop;
+	msg_t *msg;
+	sip_t *msip;
+	int status;
+
+	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, &src);
+	msg_destroy(in);
+	if (!from_our_server(relay, &src)) {
+		char text[NK_ENDPOINT_STRLEN];
+
+		if (relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
+			nk_endpoint_format(src.family, &src.addr, src.port, text, sizeof(text));
+			nkd_notice("%s: %s from %s refused: not a server of this account "
+				   "(X_AcceptSipFromRegistrarOnly; %llu refused so far)", name,
+				   sip->sip_request->rq_method_name, text,
+				   (unsigned long long)relay->n.refused);
+		}
+		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
+	}
+	if (!ua_known(relay)) {
+		relay->n.rejected++;
+		if (sip->sip_request->rq_method == sip_method_invite)
+			nkd_info("%s: INVITE refused: no local UA (X_LocalUserAgent, or its "
+				 "REGISTER to %s)", name, relay->listen);
+		return no_user_agent(sip);
+	}
+	msg = copy_request(irq);
+	msip = sip_object(msg);
+	if (!msip)
+		return 500;
+	status = hop(msg, msip);
+	if (status) {
+		msg_destroy(msg);
+		return status;
+	}
+	drop_our_routes(relay, msg, msip);
+	if (!msip->sip_to->a_tag && !retarget(relay, msg, msip)) {
+		msg_destroy(msg);
+		return 500;
+	}
+	if (forms_dialog(msip)) {
+		if (!wan_address(relay, &ep))
+			ep = src;	/* not registered: the RR is the UA's only */
+		nk_endpoint_format(ep.family, &ep.addr, ep.port, wan, sizeof(wan));
+		if (!record_route(msg, msip, relay->listen, wan)) {
+			msg_destroy(msg);
+			return 500;
+		}
+	}
+	/* A Route left is someone else's; else the UA, whatever the URI says. */
+	next_hop = route_hop(msg, msip);
+	if (!next_hop) {
+		char uaep[NK_ENDPOINT_STRLEN];
+
+		nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
+				   uaep, sizeof(uaep));
+		snprintf(ua, sizeof(ua), "sip:%s;transport=udp", uaep);
+		next_hop = ua;
+	}
+	relay->n.to_ua++;
+	nkd_debug("%s: %s from a server to %s", name, msip->sip_request->rq_method_name,
+		  next_hop);
+	return forward(relay, irq, msg, false, relay->lan, next_hop);
+}
+
+/* ------------------------------------------------- stray responses */
+
+/*
+ * A response no transaction waits for: relayed by its Via (nta_msg_tsend
+ * takes ours off and sends to the next), if there is one after ours.
+ */
+static void stray(nta_agent_t *out, nta_outgoing_t *orq)
+{
+	msg_t *response = nta_outgoing_getresponse(orq);
+	sip_t *sip = sip_object(response);
+
+	if (!out || !sip || !sip->sip_via || !sip->sip_via->v_next) {
+		msg_destroy(response);
+		return;
+	}
+	if (nta_msg_tsend(out, response, NULL, TAG_END()) < 0)
+		nkd_debug("cannot relay a stray response");
+}
+
+static int lan_stray(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip_t *sip)
+{
+	struct nkd_relay *relay = (struct nkd_relay *)magic;
+
+	if (sip)
+		stray(relay->wan, orq);
+	return 0;
+}
+
+static int wan_stray(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip_t *sip)
+{
+	struct nkd_relay *relay = (struct nkd_relay *)magic;
+
+	if (sip)
+		stray(relay->lan, orq);
+	return 0;
+}
+
+/* ------------------------------------------------------------ life */
+
+struct nkd_relay *nkd_relay_create(struct nkd_account *acct)
+{
+	const struct nkd_account_config *c = &acct->cfg;
+	struct nkd_relay *relay = calloc(1, sizeof(*relay));
+	char url[NK_ENDPOINT_STRLEN + 32];
+
+	if (!relay)
+		return NULL;
+	relay->acct = acct;
+	relay->listen_ep = c->local_proxy.ep;
+	nk_endpoint_format(c->local_proxy.ep.family, &c->local_proxy.ep.addr,
+			   c->local_proxy.ep.port, relay->listen, sizeof(relay->listen));
+	if (c->local_user_agent.set) {
+		relay->ua_static = true;
+		relay->ua_ep = c->local_user_agent.ep;
+		nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
+				   url, sizeof(url));
+		snprintf(relay->ua_contact, sizeof(relay->ua_contact), "sip:%s", url);
+	}
+	snprintf(url, sizeof(url), "sip:%s;transport=udp", relay->listen);
+	relay->lan = nta_agent_create(acct->agent->root, (const url_string_t *)url, NULL, NULL,
+				      NTATAG_CANCEL_487(0), NTATAG_USE_NAPTR(0),
+				      NTATAG_USE_SRV(0),
+				      NTATAG_SIP_T1X64(acct->agent->cfg.agent.transaction_timeout_s *
+						       1000),
+				      TAG_END());
+	if (relay->lan)
+		relay->lan_requests = nta_leg_tcreate(relay->lan, from_ua,
+						      (nta_leg_magic_t *)relay,
+						      NTATAG_NO_DIALOG(1), TAG_END());
+	if (relay->lan_requests)
+		relay->lan_strays = nta_outgoing_default(relay->lan, lan_stray,
+							 (nta_outgoing_magic_t *)relay);
+	if (!relay->lan_strays) {
+		nkd_err("%s: X_LocalProxy: cannot listen on UDP %s: %s", c->name, relay->listen,
+			strerror(errno));
+		nkd_relay_destroy(relay);
+		return NULL;
+	}
+	nkd_info("%s: the local UA's proxy on UDP %s%s%s", c->name, relay->listen,
+		 relay->ua_static ? ", the UA at " : "",
+		 relay->ua_static ? relay->ua_contact + 4 : "");
+	return relay;
+}
+
+void nkd_relay_attach(struct nkd_relay *relay, nta_agent_t *wan)
+{
+	if (!relay)
+		return;
+	relay->wan = wan;
+	relay->wan_strays = nta_outgoing_default(wan, wan_stray, (nta_outgoing_magic_t *)relay);
+	nta_agent_set_params(wan, NTATAG_CANCEL_487(0), TAG_END());
+}
+
+void nkd_relay_detach(struct nkd_relay *relay)
+{
+	if (!relay)
+		return;
+	while (relay->trs)
+		tr_free(relay->trs);
+	if (relay->wan_strays)
+		nta_outgoing_destroy(relay->wan_strays);
+	relay->wan_strays = NULL;
+	relay->wan = NULL;
+}
+
+void nkd_relay_destroy(struct nkd_relay *relay)
+{
+	if (!relay)
+		return;
+	nkd_relay_detach(relay);
+	if (relay->lan_strays)
+		nta_outgoing_destroy(relay->lan_strays);
+	if (relay->lan_requests)
+		nta_leg_destroy(relay->lan_requests);
+	if (relay->lan)
+		nta_agent_destroy(relay->lan);
+	free(relay);
+}
+
+const char *nkd_relay_listen(const struct nkd_relay *relay)
+{
+	return relay->listen;
+}
+
+const char *nkd_relay_user_agent(const struct nkd_relay *relay, const char **how)
+{
+	*how = relay->ua_static ? "config" : "register";
+	if (!relay->ua_static && relay->ua_expires_at <= nkd_now_ms())
+		return "";
+	return relay->ua_contact;
+}
+
+unsigned int nkd_relay_in_flight(const struct nkd_relay *relay)
+{
+	return relay->in_flight;
+}
+
+const struct nkd_relay_counters *nkd_relay_counters(const struct nkd_relay *relay)
+{
+	return &relay->n;
+}
