@@ -47,11 +47,18 @@
 #       E: the Expires header ("-" if none; 0 for an un-REGISTER); C: the
 #       Contact header, last (may hold spaces).  One digest-authenticated
 #       REGISTER is two lines (401, then 200 with the next cseq).
+#   peer_kamailio_calls INST        one line per call-type request it took
+#       (INVITE, SUBSCRIBE, MESSAGE, REFER; after the challenge):
+#         t=SEC.USEC src=IP:PORT method=M ruri=URI from=FROM_USER
 #   peer_kamailio_rpc INST CMD [ARGS...]   any kamcmd command
 #   peer_sipp_uas NS ADDR PORT [RECEIVED RPORT]
 #       sipp UAS answering every request with 200 OK, forever.  sipp cannot
 #       see a request's source address, so its Via is reflected unchanged;
 #       with RECEIVED RPORT the Via reports that fixed mapping instead.
+#   peer_baresip NS ADDR PORT ACCOUNT
+#       baresip-core as the gateway's SIP UA (ctrl_tcp on PORT+5, events
+#       in PEER_BARESIP_EVENTS); peer_baresip_cmd COMMAND [PARAMS],
+#       peer_baresip_wait TYPE N SECS, peer_baresip_count TYPE
 #   peer_dnsmasq NS ADDR [DNSMASQ_OPTION...]
 #       dnsmasq (dnsmasq-base 2.90) as the test domain's DNS server, in the
 #       foreground: only ADDR:53 (UDP and TCP; a specific address, not a
@@ -382,6 +389,12 @@ peer_kamailio_registers() {
 	sed -n 's/^.*natkeep-register: //p' "${NK_KAM_DIR[$key]}/kamailio.log"
 }
 
+peer_kamailio_calls() {
+	local key
+	key=$(_peer_kam_key "$1") || return 1
+	sed -n 's/^.*natkeep-call: //p' "${NK_KAM_DIR[$key]}/kamailio.log"
+}
+
 # --- sipp --------------------------------------------------------------
 
 peer_sipp_uas() {
@@ -409,6 +422,79 @@ peer_sipp_uas() {
 		return 1
 	fi
 	_peer_elapsed "$t0"
+}
+
+# --- baresip -----------------------------------------------------------
+
+# peer_baresip NS ADDR PORT ACCOUNT: baresip-core as a gateway's SIP UA, on
+# ADDR:PORT (UDP) with ctrl_tcp on ADDR:PORT+5, ACCOUNT its accounts line
+# (e.g. "<sip:alice@natkeep.test>;outbound=..."). Headless: no UI (menu
+# for its dial and hangup commands), a 440 Hz sine for its microphone
+# (ausine), /dev/null for its speaker, PCMU.
+# Its events go to PEER_BARESIP_EVENTS (JSON lines), its commands through
+# PEER_BARESIP_SOCK (baresip_ctl.py serve holds the one ctrl_tcp connection).
+peer_baresip() {
+	local ns=$1 addr=$2 port=$3 account=$4 dir t0 pid
+	dir=$(mktemp -d "$NK_TMP/baresip-$ns-$port.XXXXXX")
+	PEER_DIR=$dir
+	PEER_BARESIP_CTRL=$addr:$((port + 5))
+	PEER_BARESIP_NS=$ns
+	PEER_BARESIP_EVENTS=$dir/events.jsonl
+	cat >"$dir/config" <<-EOF
+		poll_method		epoll
+		sip_listen		$addr:$port
+		module_path		/usr/lib/baresip/modules
+		module			g711.so
+		module			ausine.so
+		module			aufile.so
+		module			ctrl_tcp.so
+		module_tmp		account.so
+		module_app		menu.so
+		ctrl_tcp_listen		$PEER_BARESIP_CTRL
+		audio_source		ausine,440
+		audio_player		aufile,/dev/null
+		audio_alert		aufile,/dev/null
+		ausrc_srate		48000
+		auplay_srate		48000
+		ausrc_channels		2
+		auplay_channels		2
+	EOF
+	printf '%s\n' "$account" >"$dir/accounts"
+	t0=$(_peer_now)
+	# -s: its SIP trace in the log.
+	ip netns exec "$ns" baresip -f "$dir" -s >"$dir/baresip.log" 2>&1 </dev/null &
+	pid=$!
+	PEER_PID=$pid
+	cleanup_add "peer_stop $pid"
+	if ! wait_for 30 in_ns "$ns" python3 -c "import socket; socket.create_connection(('$addr', $((port + 5))), 1)"; then
+		_peer_fail "baresip on $ns $addr:$port" "$dir/baresip.log"
+		return 1
+	fi
+	# ctrl_tcp serves one connection: baresip_ctl.py serve holds it.
+	PEER_BARESIP_SOCK=$dir/ctl.sock
+	in_ns "$ns" python3 "$NK_PEERS/baresip_ctl.py" serve "$PEER_BARESIP_CTRL" \
+		"$PEER_BARESIP_EVENTS" "$PEER_BARESIP_SOCK" </dev/null >>"$dir/ctl.log" 2>&1 &
+	cleanup_add "peer_stop $!"
+	if ! wait_for 10 test -S "$PEER_BARESIP_SOCK"; then
+		_peer_fail "baresip_ctl.py serve" "$dir/ctl.log"
+		return 1
+	fi
+	_peer_elapsed "$t0"
+}
+
+# peer_baresip_cmd COMMAND [PARAMS]: dial URI, hangup, ... (0: ok).
+peer_baresip_cmd() {
+	python3 "$NK_PEERS/baresip_ctl.py" cmd "$PEER_BARESIP_SOCK" "$@"
+}
+
+# peer_baresip_wait TYPE N SECS: until baresip reported N events of TYPE.
+peer_baresip_wait() {
+	python3 "$NK_PEERS/baresip_ctl.py" wait "$PEER_BARESIP_EVENTS" "$@"
+}
+
+# peer_baresip_count TYPE: the events of TYPE so far.
+peer_baresip_count() {
+	python3 "$NK_PEERS/baresip_ctl.py" count "$PEER_BARESIP_EVENTS" "$1"
 }
 
 # --- dnsmasq -----------------------------------------------------------
