@@ -252,6 +252,7 @@ static void socket_opened(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t 
 
 static void close_socket(struct nkd_account *acct)
 {
+	nkd_malformed_watch(&acct->malformed, 0, NULL);
 	nkd_relay_detach(acct->relay);
 	nkd_reg_close_all(acct);
 	if (acct->sip_requests)
@@ -357,6 +358,7 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 	if (m && m->m_url->url_port)
 		acct->port = (uint16_t)atoi(m->m_url->url_port);
 	nkd_relay_attach(acct->relay, acct->sip);
+	nkd_malformed_watch(&acct->malformed, 0, acct->sip);
 	su_timer_set_interval(acct->opened_timer, socket_opened, (su_timer_arg_t *)acct, 0);
 	return true;
 }
@@ -410,7 +412,10 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	acct->opened_timer = su_timer_create(su_root_task(agent->root), 0);
 	if (c->local_proxy.set)
 		acct->relay = nkd_relay_create(acct);
+	if (acct->relay)
+		nkd_malformed_watch(&acct->malformed, 1, nkd_relay_lan(acct->relay));
 	if (!acct->red_timer || !acct->rebind_timer || !acct->opened_timer ||
+	    nkd_malformed_start(&acct->malformed, agent->root, acct->cfg.name) ||
 	    (c->local_proxy.set && !acct->relay) || !open_socket(acct, c->user_agent_port)) {
 		nkd_account_free(acct);
 		return NULL;
@@ -461,6 +466,8 @@ void nkd_account_free(struct nkd_account *acct)
 	if (!acct)
 		return;
 	close_socket(acct);
+	nkd_malformed_watch(&acct->malformed, 1, NULL);
+	nkd_malformed_stop(&acct->malformed);
 	nkd_relay_destroy(acct->relay);
 	if (acct->red_timer)
 		su_timer_destroy(acct->red_timer);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "held_contacts.h"
+#include "malformed.h"
 #include "nk_flow.h"
 #include "redundancy.h"
 #include "resolver.h"
@@ -40,6 +41,7 @@ struct nkd_registration {
 	struct nkd_target target;	/* the server */
 	su_home_t *home;		/* the credentials' */
 	nta_outgoing_t *orq;		/* the REGISTER in flight */
+	bool queued;			/* another asked for meanwhile */
 	auth_client_t *auc;		/* answers to the server's challenges */
 	su_timer_t *refresh_timer;
 	char call_id[48];		/* one Call-ID, From tag and CSeq series */
@@ -71,6 +73,7 @@ struct nkd_account {
 	nta_leg_t *sip_requests;	/* requests that reach it */
 	su_timer_t *opened_timer;	/* the socket's open, told from the loop */
 	struct nkd_relay *relay;	/* X_LocalProxy, NULL: none */
+	struct nkd_malformed malformed;	/* SIP sofia dropped */
 	bool started;			/* socket bound, lookups under way */
 	bool stopping;			/* un-registering, then shutting down */
 	bool gone;			/* no registration left: may be freed */

@@ -79,10 +79,16 @@ static void build_via(const struct nkd_registration *reg, char *buf, size_t len)
 	snprintf(buf, len, "SIP/2.0/UDP %s;rport", hp);
 }
 
+static void send_failed(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg);
+static void failed(struct nkd_registration *reg, int status, const char *phrase,
+		   const sip_t *sip);
+
 /*
  * One REGISTER (expires 0: un-REGISTER) to the next hop, with the answer
- * to the last challenge. A REGISTER still in flight is dropped: the new
- * one says everything it said.
+ * to the last challenge. One at a time (RFC 3261 10.2): while one is in
+ * flight the next waits for its final response (nta retransmits a
+ * REGISTER dropped midway, which could outlive the one after). A REGISTER
+ * that cannot be sent fails the server, from the loop.
  */
 static bool send_request(struct nkd_registration *reg, const char *contacts,
 			 unsigned int expires)
@@ -93,9 +99,10 @@ static bool send_request(struct nkd_registration *reg, const char *contacts,
 	msg_t *msg;
 	sip_t *sip;
 
-	if (reg->orq)
-		nta_outgoing_destroy(reg->orq);
-	reg->orq = NULL;
+	if (reg->orq) {
+		reg->queued = true;
+		return true;
+	}
 	build_via(reg, via, sizeof(via));
 	snprintf(from, sizeof(from), "<%s>;tag=%s", acct->aor, reg->from_tag);
 	snprintf(request, sizeof(request), "REGISTER %s SIP/2.0", acct->registrar_uri);
@@ -124,6 +131,7 @@ static bool send_request(struct nkd_registration *reg, const char *contacts,
 fail:
 	nkd_err("%s: cannot send REGISTER to %s", acct->cfg.name, reg->next_hop);
 	msg_destroy(msg);
+	su_timer_set_interval(reg->refresh_timer, send_failed, (su_timer_arg_t *)reg, 0);
 	return false;
 }
 
@@ -165,7 +173,7 @@ static void refresh_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_
  */
 static void arm_refresh(struct nkd_registration *reg, unsigned int granted_s)
 {
-	uint32_t half = granted_s * 500u;
+	uint32_t half = (granted_s < 86400 ? granted_s : 86400) * 500u;
 
 	su_timer_set_interval(reg->refresh_timer, refresh_expired, (su_timer_arg_t *)reg,
 			      half + nkd_random_below(NULL, half / 2 + 1));
@@ -305,23 +313,26 @@ static bool challenge_stale(const sip_t *sip)
 	return stale && !strcasecmp(stale, "true");
 }
 
-/* Takes the challenge in: the next request carries the answer. */
+/*
+ * Takes the challenge in: the next request carries the answer. The
+ * credentials go in as they are (auc_credentials()'s "scheme:realm:user:
+ * password" would cut a password at its first colon).
+ */
 static bool answer_challenge(struct nkd_registration *reg, const sip_t *sip)
 {
 	struct nkd_account *acct = reg->account;
-	char realm[NK_SIP_HOST_MAX + 32], auth[sizeof(realm) + 2 * NKD_SECRET_MAX + 8];
+	char realm[NK_SIP_HOST_MAX + 32];
 
 	if (!challenge_realm(sip, realm, sizeof(realm)))
 		return false;
-	snprintf(auth, sizeof(auth), "%s:%s:%s", realm, acct->cfg.auth_user,
-		 acct->cfg.auth_password);
 	return (!sip->sip_www_authenticate ||
 		auc_challenge(&reg->auc, reg->home, sip->sip_www_authenticate,
 			      sip_authorization_class) >= 0) &&
 	       (!sip->sip_proxy_authenticate ||
 		auc_challenge(&reg->auc, reg->home, sip->sip_proxy_authenticate,
 			      sip_proxy_authorization_class) >= 0) &&
-	       auc_credentials(&reg->auc, reg->home, auth) > 0;
+	       auc_all_credentials(&reg->auc, NULL, NULL, acct->cfg.auth_user,
+				   acct->cfg.auth_password) > 0;
 }
 
 static void authenticate(struct nkd_registration *reg, const sip_t *sip, int status)
@@ -420,13 +431,25 @@ static void learn_via_mapping(struct nkd_registration *reg, const sip_t *sip)
 	nkd_reg_set_mapping(reg, &ep);
 }
 
+/*
+ * What the server granted our Contact: its expires in the 200's Contact
+ * list (other devices of the AOR are listed too), else the Expires header,
+ * else what we asked; never more than we asked.
+ */
 static unsigned int granted_expires(const struct nkd_registration *reg, const sip_t *sip)
 {
+	unsigned long granted = reg->expires;
+	sip_contact_t *ours = sip_contact_make(NULL, reg->contact);
+
 	if (sip && sip->sip_expires)
-		return (unsigned int)sip->sip_expires->ex_delta;
-	if (sip && sip->sip_contact && sip->sip_contact->m_expires)
-		return (unsigned int)strtoul(sip->sip_contact->m_expires, NULL, 10);
-	return reg->account->profile.register_expires;
+		granted = sip->sip_expires->ex_delta;
+	for (const sip_contact_t *m = sip ? sip->sip_contact : NULL; m && ours; m = m->m_next)
+		if (m->m_expires && !url_cmp(m->m_url, ours->m_url)) {
+			granted = strtoul(m->m_expires, NULL, 10);
+			break;
+		}
+	su_free(NULL, ours);
+	return granted < reg->expires ? (unsigned int)granted : reg->expires;
 }
 
 static void registered(struct nkd_registration *reg, const sip_t *sip)
@@ -437,12 +460,15 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	unsigned int expires = granted_expires(reg, sip);
 	uint64_t now = nkd_now_ms();
 
+	if (!expires) {
+		failed(reg, 200, "registered for 0 seconds", sip);
+		return;
+	}
 	reg->state = NKD_REG_REGISTERED;
 	reg->challenges = 0;
 	reg->redirects = 0;
 	reg->too_brief = 0;
-	if (expires)
-		arm_refresh(reg, expires);
+	arm_refresh(reg, expires);
 	nkd_held_set(&acct->held, &reg->target.ep, reg->contact, expires, now);
 	if (first)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
@@ -518,13 +544,36 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 		     nta_outgoing_status(orq);
 	const char *phrase = sip && sip->sip_status ? sip->sip_status->st_phrase : "";
 
+	bool queued = reg->queued;
+
 	if (!reg->in_use || orq != reg->orq || status < 200)
 		return 0;
 	/* The response lives in orq: keep it until the outcome is decided. */
 	reg->orq = NULL;
-	outcome(reg, status, phrase, sip);
+	reg->queued = false;
+	if (queued && reg->state == NKD_REG_UNREGISTERING && status != 401 && status != 407)
+		send_request(reg, reg->contact, 0);	/* this answer is past */
+	else
+		outcome(reg, status, phrase, sip);
+	/* Something asked for a REGISTER meanwhile: it goes now, if still due. */
+	if (queued && reg->in_use && !reg->orq && reg->state != NKD_REG_UNREGISTERING)
+		send_register(reg);
 	nta_outgoing_destroy(orq);
 	return 0;
+}
+
+static void send_failed(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_registration *reg = (struct nkd_registration *)arg;
+
+	(void)magic;
+	(void)t;
+	if (!reg->in_use || reg->orq)
+		return;
+	if (reg->state == NKD_REG_UNREGISTERING)
+		release(reg);
+	else
+		failed(reg, 503, "REGISTER could not be sent", NULL);
 }
 
 void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping)

@@ -38,13 +38,24 @@
 /* Refusals logged once per this many (a scanner's flood is one line). */
 #define NKD_RELAY_LOG_EVERY	1000
 
+/*
+ * An INVITE's answer may never come back through nta: a CANCEL or Timer C
+ * ends the client side without a callback. The guard answers the server
+ * side then: 487 this long after a CANCEL, 408 this long after the last
+ * provisional response (Timer C's 3 minutes, and a margin).
+ */
+#define NKD_RELAY_CANCEL_GUARD_MS	32000
+#define NKD_RELAY_TIMER_C_GUARD_MS	(185 * 1000)
+
 /* One request relayed: its server side and its client side. */
 struct relay_tr {
 	struct nkd_relay *relay;
 	struct relay_tr *next, **prev;
 	nta_incoming_t *irq;
 	nta_outgoing_t *orq;
+	su_timer_t *guard;		/* INVITE only */
 	bool from_ua;
+	bool cancelled;
 	sip_method_t method;
 };
 
@@ -142,6 +153,21 @@ static bool wan_address(struct nkd_relay *relay, struct nk_endpoint *ep)
 	return true;
 }
 
+/* A public address of ours: given in a Record-Route, or registered. */
+static bool route_names_us(const struct nkd_relay *relay, const struct nk_endpoint *ep)
+{
+	for (unsigned int i = 0; i < relay->wan_seen_count; i++)
+		if (nkd_endpoint_equal(ep, &relay->wan_seen[i]))
+			return true;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
+		const struct nkd_registration *reg = &relay->acct->regs[i];
+
+		if (reg->in_use && nkd_endpoint_equal(ep, nkd_reg_advertised(reg)))
+			return true;
+	}
+	return false;
+}
+
 /* A Route entry that names us: the lan address or a public one we gave. */
 static bool route_is_ours(const struct nkd_relay *relay, const sip_route_t *r)
 {
@@ -149,27 +175,14 @@ static bool route_is_ours(const struct nkd_relay *relay, const sip_route_t *r)
 
 	if (!endpoint_of_url(r->r_url, &ep))
 		return false;
-	if (nkd_endpoint_equal(&ep, &relay->listen_ep))
-		return true;
-	for (unsigned int i = 0; i < relay->wan_seen_count; i++)
-		if (nkd_endpoint_equal(&ep, &relay->wan_seen[i]))
-			return true;
-	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
-		const struct nkd_registration *reg = &relay->acct->regs[i];
-
-		if (reg->in_use && nkd_endpoint_equal(&ep, nkd_reg_advertised(reg)))
-			return true;
-	}
-	return false;
+	return nkd_endpoint_equal(&ep, &relay->listen_ep) || route_names_us(relay, &ep);
 }
 
-/* Whether a request from this address may reach the UA. */
-static bool from_our_server(struct nkd_relay *relay, const struct nk_endpoint *src)
+/* One of the account's servers: a candidate, a redirect's, the keep-alives'. */
+static bool server_address(struct nkd_relay *relay, const struct nk_endpoint *src)
 {
 	const struct nkd_account *acct = relay->acct;
 
-	if (!acct->profile.accept_sip_from_registrar_only)
-		return true;
 	for (size_t i = 0; i < acct->red.count; i++)
 		if (same_address(&acct->red.servers[i].target.ep, src))
 			return true;
@@ -193,6 +206,13 @@ static bool from_our_server(struct nkd_relay *relay, const struct nk_endpoint *s
 	return acct->has_ka_target && same_address(&acct->ka_target, src);
 }
 
+/* Whether a request from this address may reach the UA. */
+static bool from_our_server(struct nkd_relay *relay, const struct nk_endpoint *src)
+{
+	return !relay->acct->profile.accept_sip_from_registrar_only ||
+	       server_address(relay, src);
+}
+
 /* ------------------------------------------------------------- the UA */
 
 static bool ua_known(struct nkd_relay *relay)
@@ -212,7 +232,8 @@ static bool ua_known(struct nkd_relay *relay)
  * account go. Nothing is forwarded; the account's own registration is
  * natkeepd's.
  */
-static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip,
+		       const struct nk_endpoint *src)
 {
 	const char *name = relay->acct->cfg.name;
 	const sip_contact_t *m = sip->sip_contact;
@@ -226,10 +247,26 @@ static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t
 		expires = sip->sip_expires->ex_delta;
 	if (expires > NKD_RELAY_UA_EXPIRES)
 		expires = NKD_RELAY_UA_EXPIRES;
+	if (m && m->m_url->url_type == url_any && expires) {
+		nkd_warn("%s: the local UA's REGISTER: Contact * without Expires: 0: refused",
+			 name);
+		return 400;
+	}
 	if (m && m->m_url->url_type != url_any && !endpoint_of_url(m->m_url, &ep)) {
 		nkd_warn("%s: the local UA's REGISTER has a Contact without an IP address: "
 			 "refused", name);
 		return 400;
+	}
+	/*
+	 * The Contact is the sender's own address (no third party named), and
+	 * not ours: requests for the account would loop through us.
+	 */
+	if (m && m->m_url->url_type != url_any &&
+	    (!same_address(&ep, src) || nkd_endpoint_equal(&ep, &relay->listen_ep) ||
+	     route_names_us(relay, &ep))) {
+		nkd_warn("%s: the local UA's REGISTER names a Contact that is not its own "
+			 "address: refused", name);
+		return 403;
 	}
 	if (relay->ua_static) {
 		nkd_debug("%s: REGISTER from the local UA answered (X_LocalUserAgent is set)",
@@ -261,6 +298,8 @@ static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t
 
 static void tr_free(struct relay_tr *tr)
 {
+	if (tr->guard)
+		su_timer_destroy(tr->guard);
 	if (tr->orq)
 		nta_outgoing_destroy(tr->orq);
 	if (tr->irq)
@@ -292,6 +331,36 @@ static struct relay_tr *tr_new(struct nkd_relay *relay, nta_incoming_t *irq, boo
 	return tr;
 }
 
+/*
+ * Ends a transaction whose far side will not answer: the far side's INVITE
+ * cancelled if it still rings (destroying it alone sends no CANCEL), the
+ * near side answered STATUS (nta ignores it after a final one).
+ */
+static void tr_abort(struct relay_tr *tr, int status)
+{
+	if (tr->orq && tr->method == sip_method_invite &&
+	    nta_outgoing_status(tr->orq) < 200)
+		nta_outgoing_tcancel(tr->orq, NULL, NULL, TAG_END());
+	if (tr->irq)
+		nta_incoming_treply(tr->irq, status, sip_status_phrase(status), TAG_END());
+	tr_free(tr);
+}
+
+static void guard_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct relay_tr *tr = (struct relay_tr *)arg;
+
+	(void)magic;
+	(void)t;
+	tr_abort(tr, tr->cancelled ? 487 : 408);
+}
+
+static void guard(struct relay_tr *tr, su_duration_t ms)
+{
+	if (tr->guard)
+		su_timer_set_interval(tr->guard, guard_expired, (su_timer_arg_t *)tr, ms);
+}
+
 /* A response from the far side: ours off, then to the near side. */
 static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip_t *sip)
 {
@@ -303,13 +372,21 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const s
 
 	if (status < 101)
 		return 0;	/* 100 Trying is hop by hop */
+	if (status < 200 && !tr->cancelled)
+		guard(tr, NKD_RELAY_TIMER_C_GUARD_MS);
 	response = nta_outgoing_getresponse(orq);
 	rsip = sip_object(response);
 	if (rsip && rsip->sip_via)
 		sip_via_remove(response, rsip);
-	if (!rsip || !rsip->sip_via) {
-		/* nta's own answer (timeout, ICMP): only our Via was there. */
+	if (!rsip || !rsip->sip_via || status == 503) {
+		/*
+		 * nta's own answer (timeout, ICMP): only our Via was there. A
+		 * 503 is ours to give as 500 (RFC 3261 16.7 step 6): the side
+		 * before us would take it for us failing.
+		 */
 		msg_destroy(response);
+		if (status == 503)
+			status = 500;
 		nta_incoming_treply(tr->irq, status, sip_status_phrase(status) ?
 				    sip_status_phrase(status) : "", TAG_END());
 	} else {
@@ -329,12 +406,15 @@ static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, const sip
 
 	(void)irq;
 	if (!sip) {
-		tr->irq = NULL;	/* nta ended it */
-		tr_free(tr);
+		tr_abort(tr, 500);	/* nta ended it: destroyed here, safely */
 		return 0;
 	}
-	if (sip->sip_request && sip->sip_request->rq_method == sip_method_cancel && tr->orq)
+	if (sip->sip_request && sip->sip_request->rq_method == sip_method_cancel && tr->orq &&
+	    !tr->cancelled) {
+		tr->cancelled = true;
 		nta_outgoing_tcancel(tr->orq, NULL, NULL, TAG_END());
+		guard(tr, NKD_RELAY_CANCEL_GUARD_MS);
+	}
 	return 200;
 }
 
@@ -410,8 +490,13 @@ static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg, boo
 		tr_free(tr);
 		return 500;
 	}
-	if (method == sip_method_invite)
+	if (method == sip_method_invite) {
 		nta_incoming_bind(irq, on_cancel, (nta_incoming_magic_t *)tr);
+		/* RFC 3261 17.2.1: at once, nta in proxy mode sends none itself. */
+		nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
+		tr->guard = su_timer_create(su_root_task(relay->acct->agent->root), 0);
+		guard(tr, NKD_RELAY_TIMER_C_GUARD_MS);
+	}
 	return 0;
 }
 
@@ -444,20 +529,20 @@ static char *route_hop(msg_t *msg, const sip_t *sip)
  * (Who may reach the listener at all is its address's business: loopback
  * by default.)
  */
-static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
+static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip,
+			struct nk_endpoint *src)
 {
 	msg_t *in = nta_incoming_getrequest(irq);
-	struct nk_endpoint src = { 0 };
 	char text[NK_ENDPOINT_STRLEN];
 	bool ok;
 
-	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, &src);
+	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, src);
 	msg_destroy(in);
 	if (sip->sip_request->rq_method == sip_method_register && !relay->ua_static)
 		return true;
-	ok = ua_known(relay) && same_address(&src, &relay->ua_ep);
+	ok = ua_known(relay) && same_address(src, &relay->ua_ep);
 	if (!ok && relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
-		nk_endpoint_format(src.family, &src.addr, src.port, text, sizeof(text));
+		nk_endpoint_format(src->family, &src->addr, src->port, text, sizeof(text));
 		nkd_notice("%s: %s from %s on the local UA's proxy refused: not the UA (%s)",
 			   relay->acct->cfg.name, sip->sip_request->rq_method_name, text,
 			   relay->ua_contact[0] ? relay->ua_contact : "none registered");
@@ -492,16 +577,16 @@ static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t 
 	const char *name = relay->acct->cfg.name;
 	struct nkd_registration *reg;
 	char via[NK_ENDPOINT_STRLEN + 32], wan[NK_ENDPOINT_STRLEN];
-	struct nk_endpoint ep;
+	struct nk_endpoint ep, src = { 0 };
 	const char *next_hop;
 	msg_t *msg;
 	sip_t *msip;
 	int status;
 
-	if (!from_the_ua(relay, irq, sip))
+	if (!from_the_ua(relay, irq, sip, &src))
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
 	if (sip->sip_request->rq_method == sip_method_register)
-		return ua_register(relay, irq, sip);
+		return ua_register(relay, irq, sip, &src);
 	if (!relay->wan || !wan_address(relay, &ep)) {
 		relay->n.rejected++;
 		nkd_info("%s: %s from the local UA refused: no server registered with", name,
@@ -633,24 +718,26 @@ static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const si
 		return 500;
 	}
 	if (forms_dialog(msip)) {
-		if (!wan_address(relay, &ep))
-			ep = src;	/* not registered: the RR is the UA's only */
+		if (!wan_address(relay, &ep)) {
+			/* Between registrations: no public address to route back by. */
+			msg_destroy(msg);
+			relay->n.rejected++;
+			return 480;
+		}
 		nk_endpoint_format(ep.family, &ep.addr, ep.port, wan, sizeof(wan));
 		if (!record_route(msg, msip, relay->listen, wan)) {
 			msg_destroy(msg);
 			return 500;
 		}
 	}
-	/* A Route left is someone else's; else the UA, whatever the URI says. */
-	next_hop = route_hop(msg, msip);
-	if (!next_hop) {
-		char uaep[NK_ENDPOINT_STRLEN];
-
-		nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
-				   uaep, sizeof(uaep));
-		snprintf(ua, sizeof(ua), "sip:%s;transport=udp", uaep);
-		next_hop = ua;
-	}
+	/*
+	 * To the UA, whatever the URI or a Route left says: this side of us
+	 * reaches nothing else.
+	 */
+	nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
+			   wan, sizeof(wan));
+	snprintf(ua, sizeof(ua), "sip:%s;transport=udp", wan);
+	next_hop = ua;
 	relay->n.to_ua++;
 	nkd_debug("%s: %s from a server to %s", name, msip->sip_request->rq_method_name,
 		  next_hop);
@@ -660,15 +747,67 @@ static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const si
 /* ------------------------------------------------- stray responses */
 
 /*
- * A response no transaction waits for: relayed by its Via (nta_msg_tsend
- * takes ours off and sends to the next), if there is one after ours.
+ * A response no transaction waits for. Only one kind is ours to relay: a
+ * 2xx to an INVITE retransmitted after its transaction ended (RFC 3261
+ * 16.7 step 5 hands it on), whose top Via is ours and whose next Via is
+ * the one party it can be for: the UA (from a server) or a server (from
+ * the UA), by number. Anything else is dropped: relaying by Via alone
+ * would let anyone send through us to any address.
  */
-static void stray(nta_agent_t *out, nta_outgoing_t *orq)
+static bool our_via(const struct nkd_relay *relay, const sip_via_t *v, bool lan_side)
+{
+	url_t u[1];
+	struct nk_endpoint ep;
+
+	memset(u, 0, sizeof(u));
+	u->url_host = v->v_host;
+	u->url_port = v->v_port;
+	if (!endpoint_of_url(u, &ep))
+		return false;
+	if (lan_side)
+		return nkd_endpoint_equal(&ep, &relay->listen_ep);
+	for (unsigned int i = 0; i < relay->wan_seen_count; i++)
+		if (nkd_endpoint_equal(&ep, &relay->wan_seen[i]))
+			return true;
+	return false;
+}
+
+static bool next_via_is(const sip_via_t *v, bool (*ok)(struct nkd_relay *,
+						     const struct nk_endpoint *),
+			struct nkd_relay *relay)
+{
+	url_t u[1];
+	struct nk_endpoint ep;
+
+	memset(u, 0, sizeof(u));
+	u->url_host = v->v_received ? v->v_received : v->v_host;
+	u->url_port = v->v_rport && v->v_rport[0] ? v->v_rport : v->v_port;
+	return endpoint_of_url(u, &ep) && ok(relay, &ep);
+}
+
+static bool is_the_ua(struct nkd_relay *relay, const struct nk_endpoint *ep)
+{
+	return ua_known(relay) && same_address(ep, &relay->ua_ep);
+}
+
+static bool is_a_server(struct nkd_relay *relay, const struct nk_endpoint *ep)
+{
+	return server_address(relay, ep);
+}
+
+static void stray(struct nkd_relay *relay, nta_agent_t *out, nta_outgoing_t *orq,
+		  bool from_lan)
 {
 	msg_t *response = nta_outgoing_getresponse(orq);
 	sip_t *sip = sip_object(response);
+	bool ok = out && sip && sip->sip_status && sip->sip_cseq && sip->sip_via &&
+		  sip->sip_via->v_next &&
+		  sip->sip_status->st_status >= 200 && sip->sip_status->st_status < 300 &&
+		  sip->sip_cseq->cs_method == sip_method_invite &&
+		  our_via(relay, sip->sip_via, from_lan) &&
+		  next_via_is(sip->sip_via->v_next, from_lan ? is_a_server : is_the_ua, relay);
 
-	if (!out || !sip || !sip->sip_via || !sip->sip_via->v_next) {
+	if (!ok) {
 		msg_destroy(response);
 		return;
 	}
@@ -681,7 +820,7 @@ static int lan_stray(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip
 	struct nkd_relay *relay = (struct nkd_relay *)magic;
 
 	if (sip)
-		stray(relay->wan, orq);
+		stray(relay, relay->wan, orq, true);
 	return 0;
 }
 
@@ -690,7 +829,7 @@ static int wan_stray(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip
 	struct nkd_relay *relay = (struct nkd_relay *)magic;
 
 	if (sip)
-		stray(relay->lan, orq);
+		stray(relay, relay->lan, orq, false);
 	return 0;
 }
 
@@ -755,7 +894,7 @@ void nkd_relay_detach(struct nkd_relay *relay)
 	if (!relay)
 		return;
 	while (relay->trs)
-		tr_free(relay->trs);
+		tr_abort(relay->trs, 503);
 	if (relay->wan_strays)
 		nta_outgoing_destroy(relay->wan_strays);
 	relay->wan_strays = NULL;
@@ -774,6 +913,11 @@ void nkd_relay_destroy(struct nkd_relay *relay)
 	if (relay->lan)
 		nta_agent_destroy(relay->lan);
 	free(relay);
+}
+
+nta_agent_t *nkd_relay_lan(const struct nkd_relay *relay)
+{
+	return relay->lan;
 }
 
 const char *nkd_relay_listen(const struct nkd_relay *relay)

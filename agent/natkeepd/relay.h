@@ -43,6 +43,9 @@ void nkd_relay_detach(struct nkd_relay *relay);
 int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq,
 			  const sip_t *sip);
 
+/* The listener's nta agent (its statistics). */
+nta_agent_t *nkd_relay_lan(const struct nkd_relay *relay);
+
 /* For account show. */
 const char *nkd_relay_listen(const struct nkd_relay *relay);
 /* The UA's Contact ("" unknown) and how it is known ("config", "register"). */

@@ -158,6 +158,9 @@ static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 		cur : "none");
 	if (acct->dns_error[0])
 		fprintf(out, "  dns error: %s\n", acct->dns_error);
+	if (acct->malformed.total)
+		fprintf(out, "  malformed SIP dropped: %llu\n",
+			(unsigned long long)acct->malformed.total);
 	if (!acct->cfg.keepalive_enable)
 		fprintf(out, "  keep-alives off (X_KeepAliveEnable)\n");
 	else if (!nkd_kernel_available())
@@ -290,6 +293,7 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 		json_kv_null(jw, "current_server");
 	if (acct->dns_error[0])
 		json_kv_string(jw, "dns_error", acct->dns_error);
+	json_kv_uint(jw, "malformed_sip", acct->malformed.total);
 	json_key(jw, "keepalive");
 	json_object_start(jw);
 	json_kv_bool(jw, "enabled", acct->cfg.keepalive_enable);
