@@ -12,7 +12,10 @@
 #  d) a NAT rebinding: natkeepd re-registers at once and a call reaches
 #     baresip without waiting for a refresh;
 #  e) a SIP scanner and malformed requests from an address that is no
-#     server never reach baresip; natkeepd stays registered.
+#     server never reach baresip; what sofia cannot parse is logged and
+#     counted; natkeepd stays registered;
+#  dual) with dual registration, a call through either registrar reaches
+#     baresip.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -47,8 +50,8 @@ check "natkeepd starts" nkd_start
 check "registered with sip1" nkd_wait 15 'a["current_server"] == "10.3.0.11:5060"'
 check "account show: the local UA proxy, no UA yet" \
 	nkd_eval 'a["local_proxy"]["listen"] == "127.0.0.1:5070" and a["local_proxy"]["user_agent"] is None'
-check "baresip in gw, natkeepd its outbound proxy" peer_baresip gw 127.0.0.1 5080 \
-	'<sip:alice@natkeep.test>;auth_pass=secret;outbound="sip:127.0.0.1:5070";regint=600;answermode=auto'
+ACCOUNT='<sip:alice@natkeep.test>;auth_pass=secret;outbound="sip:127.0.0.1:5070";regint=600;answermode=auto'
+check "baresip in gw, natkeepd its outbound proxy" peer_baresip gw 127.0.0.1 5080 "$ACCOUNT"
 BARESIP_DIR=$PEER_DIR
 check "baresip registered with natkeepd (which answered itself)" \
 	nkd_wait 15 'a["local_proxy"]["user_agent"] and a["local_proxy"]["user_agent_from"] == "register"'
@@ -155,8 +158,33 @@ check "e: the scanner ran (10.2.0.1, on the gateway's LAN side)" \
 	in_ns nat python3 "$NK_VM/sip_scan.py" -n 30 10.2.0.1 10.2.0.2:5060
 check "e: natkeepd refused its requests" nkd_wait 5 'a["local_proxy"]["refused"] >= 60'
 check "e: none reached baresip" test "$(baresip_requests)" = "$before"
+check "e: the malformed ones sofia dropped are logged (one line per 10 s)" \
+	wait_for 15 grep -q 'malformed SIP messages dropped on the SIP socket' "$NKD_LOG"
+check "e: account show counts them" nkd_wait 5 'a["malformed_sip"] >= 30'
+
 check "e: natkeepd runs on, registered with sip2" \
 	nkd_eval 'a["current_server"] == "10.3.0.12:5060" and a["state"] == "registered"'
 check "e: and a call still goes through" far_calls 10.3.0.12 e
+
+# Dual registration: a call through either registrar reaches baresip.
+check "dual: natkeepd stops" nkd_stop
+check "dual: sip1 back" peer_kamailio_restart srv@10.3.0.11
+for r in 10.3.0.11 10.3.0.12; do
+	peer_kamailio_rpc "srv@$r" cfg.sets natkeep far_end "sip:$FAR:5070" >/dev/null
+done
+sed -i 's/^X_CheckPrimaryServerInterval = 600$/&\nX_SecondaryRegistration = true/' "$NKD_CONF"
+rm -f "$NKD_SOCK"
+check "dual: natkeepd starts again, X_SecondaryRegistration = true" nkd_start
+check "dual: registered with sip1 and sip2" \
+	nkd_wait 20 'a["current_server"] == "10.3.0.11:5060" and server("10.3.0.12:5060")["state"] == "secondary"'
+# A restarted natkeepd knows the UA again at its next REGISTER: baresip's
+# account made anew registers at once.
+baresip_anew() {
+	peer_baresip_cmd uadel sip:alice@natkeep.test && peer_baresip_cmd uanew "$ACCOUNT"
+}
+check "dual: baresip registers with the restarted natkeepd" baresip_anew
+check "dual: natkeepd knows the UA" nkd_wait 15 'a["local_proxy"]["user_agent_from"] == "register"' 
+check "dual: a call through the primary sip1 reaches baresip" far_calls 10.3.0.11 dual1
+check "dual: a call through the secondary sip2 reaches baresip" far_calls 10.3.0.12 dual2
 
 summary
