@@ -3,7 +3,9 @@
 # NAT keeps its SIP socket's NAT binding open with natkeep flows to a server,
 # and natkeepctl shows them live.  Part 2: natkeepd registers that gateway
 # with real registrars (kamailio, digest auth) found by DNS SRV (dnsmasq),
-# heals a NAT rebinding, fails over from a dead primary and stops cleanly.
+# carries baresip's calls (an incoming call answered), heals a NAT
+# rebinding, fails over from a dead primary (the next calls through the
+# secondary) and stops cleanly.
 # Exits non-zero when a step did not work.
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
@@ -244,6 +246,7 @@ AuthPassword = secret
 X_KeepAliveEnable = true
 X_KeepAliveExpires = $INTERVAL
 X_KeepAliveMsgType = options
+X_LocalProxy = 127.0.0.1:5070
 EOF
 echo "$ cat natkeepd.conf"
 sed 's/^/  /' "$NKD_CONF"
@@ -288,6 +291,36 @@ echo "$ conntrack -L -p udp   (in the NAT: one mapping for REGISTER and keep-ali
 in_ns nat conntrack -L -p udp 2>/dev/null | grep 'sport=5060 dport=5060 '
 echo "natkeepd's view (natkeepctl finds it through NATKEEPD_SOCKET=$NKD_SOCK):"
 acct
+
+say "Calls: baresip, the gateway's SIP UA, uses natkeepd as its outbound proxy"
+FAR=10.3.0.21
+nk_addr srv eth0 "$FAR/24"
+for r in 10.3.0.11 10.3.0.12; do
+	peer_kamailio_rpc "srv@$r" cfg.sets natkeep far_end "sip:$FAR:5070" >/dev/null
+done
+ACCOUNT='<sip:alice@natkeep.test>;auth_pass=secret;outbound="sip:127.0.0.1:5070";regint=60;answermode=auto'
+echo "baresip's account: $ACCOUNT"
+expect "baresip starts in the gateway" peer_baresip gw 127.0.0.1 5080 "$ACCOUNT" || finish
+expect "baresip registered with natkeepd (natkeepd answers that REGISTER itself)" \
+	wait_until 15 nkd_eval 'a["local_proxy"]["user_agent"]'
+acct | grep -A1 "local UA proxy"
+# far_call INST NAME: the far end (sipp on $FAR) calls alice through INST.
+far_call() {
+	in_ns srv bash -c "cd '$NK_TMP' && exec sipp -sf '$NK_PEERS/sipp-call-uac.xml' -s alice \
+		-i $FAR -p 5072 -m 1 -d 1000 -nostdin -timeout 30 -timeout_error $1:5060" \
+		>"$NK_TMP/far-$2.log" 2>&1
+}
+echo "The far end (sipp on $FAR) calls alice through sip1: kamailio looks alice up and"
+echo "sends the INVITE to her Contact, the NAT's public mapping; natkeepd passes it to baresip."
+expect "the call is answered by baresip (200, ACK), the far end hangs up (BYE, 200)" far_call 10.3.0.11 one
+expect "baresip saw the call established and closed" peer_baresip_wait CALL_CLOSED 1 5
+echo "baresip's events:"
+python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("class") == "call":
+        print("  %s %s %s" % (e["type"], e.get("direction", ""), e.get("peeruri", "")))' "$PEER_BARESIP_EVENTS"
+acct | grep -A1 "local UA proxy"
 
 say "A NAT rebinding: the NAT forgets the mapping and picks a new port"
 bindings srv@10.3.0.11 sip1
@@ -339,6 +372,25 @@ echo "Failover: registered with sip2 ${reg2_s:-?} s after sip1 died. The next OP
 echo "keep-alive to sip1 went unanswered (timeout 1 s): natkeepd left it for the next SRV target."
 expect "sip1 failed with keep-alive-unanswered" \
 	nkd_eval 'server("10.3.0.11:5060")["last_error"]["kind"] == "keep-alive-unanswered"'
+
+say "The next calls go through sip2, the current server"
+echo "The far end calls alice through sip2:"
+expect "answered by baresip through sip2" far_call 10.3.0.12 two
+expect "baresip saw the second call" peer_baresip_wait CALL_CLOSED 2 5
+echo "alice (baresip) calls far1: natkeepd sends the INVITE from the registered socket"
+echo "to sip2, the current server; baresip answers kamailio's 407 with alice's credentials."
+in_ns srv bash -c "cd '$NK_TMP' && exec sipp -sf '$NK_PEERS/sipp-call-uas.xml' -i $FAR -p 5070 \
+	-m 1 -nostdin -timeout 30 -timeout_error" >"$NK_TMP/far-answer.log" 2>&1 &
+uas=$!
+sleep 1
+expect "baresip dials far1" peer_baresip_cmd dial sip:far1@natkeep.test
+expect "the far end answers" peer_baresip_wait CALL_ESTABLISHED 3 15
+sleep 1
+expect "baresip hangs up" peer_baresip_cmd hangup
+expect "the far end saw INVITE, ACK and BYE" wait "$uas"
+echo "sip2's log of the calls it routed (src: the NAT's public mapping of natkeepd's socket):"
+peer_kamailio_calls srv@10.3.0.12 | sed 's/^/  /'
+acct | grep -A1 "local UA proxy"
 
 say "Stop natkeepd (SIGTERM): un-REGISTER, flows deleted"
 log_mark=$(nkd_log_lines)
