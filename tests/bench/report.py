@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import agents  # noqa: E402 -- part 5 renders and checks itself
+import relay  # noqa: E402 -- part 6 too
 import hook  # noqa: E402 -- its costs and rates, by name
 
 README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
@@ -357,11 +358,11 @@ def median(values):
 
 TABLES = {"lateness": lateness_table, "scale": scale_table, "hook": hook_table,
           "control": control_table,
-          "agents": agents.table}
+          "agents": agents.table, "relay": relay.table}
 
 
 # The numbering, whatever order the JSON keeps.
-ORDER = ("lateness", "scale", "hook", "control", "agents")
+ORDER = ("lateness", "scale", "hook", "control", "agents", "relay")
 
 
 def render(doc):
@@ -517,7 +518,7 @@ def check_hook(part, result):
 
 
 CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
-          "agents": agents.check}
+          "agents": agents.check, "relay": relay.check}
 
 
 def check(doc):

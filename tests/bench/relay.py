@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""make bench, part 6: natkeepd's relay (X_LocalProxy) against kamailio as
+the same edge, and no edge, in one VM boot.
+
+relay.sh (beside this file) runs sipp calls through each edge at each rate
+and prints sipp's counts and response times; this module makes the
+figures:
+
+  - capacity: the highest rate each edge carried with no failed call;
+    target: natkeepd at least 100 calls/s;
+  - latency: p50 and p99 of INVITE -> 180 and BYE -> 200 through each
+    edge; what an edge adds is its figure less the direct path's, and the
+    ratio natkeepd / kamailio of what they add is the verdict (target: at
+    most 2).
+
+    relay.py [--smoke] [--duration S] [RATE...]
+        run it alone (as root, in the VM), the JSON on stdout, the table on
+        stderr
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+
+from benchlib import TOP, percentile
+
+RELAY_SH = os.path.join(TOP, "tests", "bench", "relay.sh")
+EDGES = ("direct", "kamailio", "natkeepd")
+TARGET_RATE = 100
+TARGET_RATIO = 2.0
+
+
+def rates(smoke):
+    return [5] if smoke else [25, 50, 100]
+
+
+def run(args):
+    cmd = [RELAY_SH, "-d", str(args.duration)] + [str(r) for r in args.rates]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    runs = []
+    for line in p.stdout.splitlines():
+        if line.startswith("NKRELAY-RUN "):
+            runs.append(json.loads(line.split(" ", 1)[1]))
+    part = {"duration_s": args.duration, "rates": args.rates, "runs": [],
+            "exit": p.returncode}
+    for r in runs:
+        fig = {k: r.get(k) for k in ("edge", "rate", "calls", "successful",
+                                     "failed", "error")}
+        for rtd in ("rtd1", "rtd2"):
+            values = sorted(r.get(rtd) or [])
+            fig[rtd + "_n"] = len(values)
+            fig[rtd + "_p50_ms"] = percentile(values, 50) if values else None
+            fig[rtd + "_p99_ms"] = percentile(values, 99) if values else None
+        fig["clean"] = (r.get("failed") == 0 and r.get("successful") == r.get("calls"))
+        part["runs"].append(fig)
+    part["summary"] = summary(part)
+    return part
+
+
+def of(part, edge, rate):
+    for r in part["runs"]:
+        if r["edge"] == edge and r.get("rate") == rate:
+            return r
+    return None
+
+
+def summary(part):
+    s = {"capacity": {}, "added_ms": {}}
+    for edge in EDGES:
+        clean = [r["rate"] for r in part["runs"]
+                 if r["edge"] == edge and r.get("clean")]
+        s["capacity"][edge] = max(clean) if clean else 0
+    # Latency at the highest rate every edge carried cleanly.
+    common = [rate for rate in part["rates"]
+              if all((of(part, e, rate) or {}).get("clean") for e in EDGES)]
+    s["rate_compared"] = max(common) if common else None
+    ratios = []
+    if common:
+        rate = s["rate_compared"]
+        d = of(part, "direct", rate)
+        for edge in ("kamailio", "natkeepd"):
+            e = of(part, edge, rate)
+            s["added_ms"][edge] = {
+                k: round(e[k] - d[k], 3) for k in
+                ("rtd1_p50_ms", "rtd1_p99_ms", "rtd2_p50_ms", "rtd2_p99_ms")
+                if e.get(k) is not None and d.get(k) is not None}
+        for k, v in s["added_ms"]["natkeepd"].items():
+            base = s["added_ms"]["kamailio"].get(k)
+            # An edge adding under a millisecond is at sipp's resolution.
+            ratios.append(max(v, 1.0) / max(base, 1.0) if base is not None else math.inf)
+    s["ratio"] = round(max(ratios), 2) if ratios else None
+    s["capacity_met"] = s["capacity"]["natkeepd"] >= TARGET_RATE
+    s["latency_met"] = s["ratio"] is not None and s["ratio"] <= TARGET_RATIO
+    return s
+
+
+def ms(x):
+    return "-" if x is None else "%.1f" % x
+
+
+def table(part):
+    s = part["summary"]
+    out = ["### 6. natkeepd's relay against kamailio as the gateway's edge", ""]
+    out.append("sipp calls (INVITE, 180, 200, ACK, BYE, 200; tests/bench/"
+               "sipp-bench-uac.xml) from the gateway's UA through each edge "
+               "to the registrar and a sipp far end behind the NAT, %d s per "
+               "rate (tests/bench/relay.sh). kamailio: tm, double "
+               "Record-Route (tests/bench/kamailio-edge.cfg); direct: no edge. "
+               "Response times in ms; an edge's cost is its figure less "
+               "direct's." % part["duration_s"])
+    out.append("")
+    out.append("| edge | calls/s | calls ok / failed | INVITE→180 p50 | p99 "
+               "| BYE→200 p50 | p99 |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    for r in part["runs"]:
+        if r.get("error"):
+            out.append("| %s | %s | %s | | | | |" % (r["edge"], r.get("rate", "-"),
+                                                  r["error"]))
+            continue
+        out.append("| %s | %d | %s / %s | %s | %s | %s | %s |" % (
+            r["edge"], r["rate"], r.get("successful"), r.get("failed"),
+            ms(r["rtd1_p50_ms"]), ms(r["rtd1_p99_ms"]),
+            ms(r["rtd2_p50_ms"]), ms(r["rtd2_p99_ms"])))
+    out.append("")
+    out.append("Highest rate with no failed call: %s. Compared at %s calls/s, "
+               "what each edge adds (ms): kamailio %s, natkeepd %s; natkeepd / "
+               "kamailio at worst %s (target ≤ %.0f: %s); natkeepd's capacity "
+               "target %d calls/s: %s." % (
+                   ", ".join("%s %s" % (e, s["capacity"][e]) for e in EDGES),
+                   s["rate_compared"],
+                   json.dumps(s["added_ms"].get("kamailio", {})),
+                   json.dumps(s["added_ms"].get("natkeepd", {})),
+                   s["ratio"], TARGET_RATIO,
+                   "met" if s["latency_met"] else "MISSED", TARGET_RATE,
+                   "met" if s["capacity_met"] else "MISSED"))
+    return out
+
+
+def is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def check(part, result):
+    """make check's smoke: every edge ran every rate, every call of the
+    smoke's low rate went through each edge, the figures are numbers. No
+    time asserted."""
+    for edge in EDGES:
+        for rate in part["rates"]:
+            r = of(part, edge, rate) or {}
+            name = "relay: %s at %s calls/s" % (edge, rate)
+            result("%s: ran (%s)" % (name, r.get("error", "ok")),
+                   bool(r) and not r.get("error"))
+            result("%s: %s of %s calls, none failed" % (
+                name, r.get("successful"), r.get("calls")), r.get("clean") is True)
+            for k in ("rtd1_p50_ms", "rtd1_p99_ms", "rtd2_p50_ms", "rtd2_p99_ms"):
+                result("%s: %s a number >= 0" % (name, k),
+                       is_number(r.get(k)) and r[k] >= 0)
+    s = part.get("summary", {})
+    result("relay: the ratio is a number (%s)" % s.get("ratio"), is_number(s.get("ratio")))
+    result("relay: table renders", bool(table(part)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="part 6 of make bench, alone")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--duration", type=int)
+    ap.add_argument("rates", nargs="*", type=int)
+    a = ap.parse_args()
+    args = argparse.Namespace(duration=a.duration or (2 if a.smoke else 20),
+                              rates=a.rates or rates(a.smoke))
+    part = run(args)
+    print(json.dumps(part, indent=1, sort_keys=True))
+    print("\n".join(table(part)), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
