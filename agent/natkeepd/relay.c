@@ -9,9 +9,10 @@
  * client transaction on the other; responses go back with our Via taken
  * off. natkeepd record-routes dialogs twice (RFC 5658): the lan address
  * for the UA, the public mapping for the servers, so that in-dialog
- * requests come back through the account's socket too. Stray responses
- * (a 2xx retransmitted after its transaction ended) are relayed
- * statelessly by their Via.
+ * requests come back through the account's socket too. A stray response
+ * (a 2xx to an INVITE retransmitted after its transaction ended) is
+ * relayed statelessly by its Via, when ours is on top and the UA or a
+ * server is next; any other stray is dropped.
  */
 #include <errno.h>
 #include <stdio.h>
