@@ -55,7 +55,6 @@ struct relay_tr {
 	nta_incoming_t *irq;
 	nta_outgoing_t *orq;
 	su_timer_t *guard;		/* INVITE only */
-	bool from_ua;
 	bool cancelled;
 	sip_method_t method;
 };
@@ -312,7 +311,7 @@ static void tr_free(struct relay_tr *tr)
 	free(tr);
 }
 
-static struct relay_tr *tr_new(struct nkd_relay *relay, nta_incoming_t *irq, bool from_ua,
+static struct relay_tr *tr_new(struct nkd_relay *relay, nta_incoming_t *irq,
 			       sip_method_t method)
 {
 	struct relay_tr *tr = calloc(1, sizeof(*tr));
@@ -321,7 +320,6 @@ static struct relay_tr *tr_new(struct nkd_relay *relay, nta_incoming_t *irq, boo
 		return NULL;
 	tr->relay = relay;
 	tr->irq = irq;
-	tr->from_ua = from_ua;
 	tr->method = method;
 	tr->next = relay->trs;
 	tr->prev = &relay->trs;
@@ -458,7 +456,7 @@ static int hop(msg_t *msg, sip_t *sip)
  * Sends the copy of a request on: statelessly for ACK, else as a client
  * transaction bound to the server one. Returns nta's status for irq.
  */
-static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg, bool from_ua,
+static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg,
 		   nta_agent_t *out, const char *next_hop)
 {
 	sip_t *sip = sip_object(msg);
@@ -478,7 +476,7 @@ static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg, boo
 			nta_outgoing_destroy(orq);
 		return 200;
 	}
-	tr = tr_new(relay, irq, from_ua, method);
+	tr = tr_new(relay, irq, method);
 	if (!tr) {
 		msg_destroy(msg);
 		return 500;
@@ -514,6 +512,28 @@ static void drop_our_routes(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
 {
 	while (sip->sip_route && route_is_ours(relay, sip->sip_route))
 		sip_route_remove(msg, sip);
+}
+
+/*
+ * The copy a proxy sends on, either way: one hop less, our own Routes off.
+ * Returns 0 with *msg set, or the status to answer (nothing to free).
+ */
+static int prepare(struct nkd_relay *relay, nta_incoming_t *irq, msg_t **msg)
+{
+	sip_t *sip;
+	int status;
+
+	*msg = copy_request(irq);
+	sip = sip_object(*msg);
+	if (!sip)
+		return 500;
+	status = hop(*msg, sip);
+	if (status) {
+		msg_destroy(*msg);
+		return status;
+	}
+	drop_our_routes(relay, *msg, sip);
+	return 0;
 }
 
 /* The next hop a Route names ("sip:..." for nta), or NULL. */
@@ -595,16 +615,10 @@ static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t 
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 503;
 	}
 	reg = current_registration(relay);
-	msg = copy_request(irq);
-	msip = sip_object(msg);
-	if (!msip)
-		return 500;
-	status = hop(msg, msip);
-	if (status) {
-		msg_destroy(msg);
+	status = prepare(relay, irq, &msg);
+	if (status)
 		return status;
-	}
-	drop_our_routes(relay, msg, msip);
+	msip = sip_object(msg);
 	nk_endpoint_format(ep.family, &ep.addr, ep.port, wan, sizeof(wan));
 	if (forms_dialog(msip) && !record_route(msg, msip, wan, relay->listen)) {
 		msg_destroy(msg);
@@ -623,7 +637,7 @@ static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t 
 	relay->n.from_ua++;
 	nkd_debug("%s: %s from the local UA to %s", name, msip->sip_request->rq_method_name,
 		  next_hop ? next_hop : "its Request-URI");
-	return forward(relay, irq, msg, true, relay->wan, next_hop);
+	return forward(relay, irq, msg, relay->wan, next_hop);
 }
 
 /* ------------------------------------------------- from the servers */
@@ -704,16 +718,10 @@ static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const si
 				 "REGISTER to %s)", name, relay->listen);
 		return no_user_agent(sip);
 	}
-	msg = copy_request(irq);
-	msip = sip_object(msg);
-	if (!msip)
-		return 500;
-	status = hop(msg, msip);
-	if (status) {
-		msg_destroy(msg);
+	status = prepare(relay, irq, &msg);
+	if (status)
 		return status;
-	}
-	drop_our_routes(relay, msg, msip);
+	msip = sip_object(msg);
 	if (!msip->sip_to->a_tag && !retarget(relay, msg, msip)) {
 		msg_destroy(msg);
 		return 500;
@@ -742,7 +750,7 @@ static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const si
 	relay->n.to_ua++;
 	nkd_debug("%s: %s from a server to %s", name, msip->sip_request->rq_method_name,
 		  next_hop);
-	return forward(relay, irq, msg, false, relay->lan, next_hop);
+	return forward(relay, irq, msg, relay->lan, next_hop);
 }
 
 /* ------------------------------------------------- stray responses */
@@ -791,11 +799,6 @@ static bool is_the_ua(struct nkd_relay *relay, const struct nk_endpoint *ep)
 	return ua_known(relay) && same_address(ep, &relay->ua_ep);
 }
 
-static bool is_a_server(struct nkd_relay *relay, const struct nk_endpoint *ep)
-{
-	return server_address(relay, ep);
-}
-
 static void stray(struct nkd_relay *relay, nta_agent_t *out, nta_outgoing_t *orq,
 		  bool from_lan)
 {
@@ -806,7 +809,7 @@ static void stray(struct nkd_relay *relay, nta_agent_t *out, nta_outgoing_t *orq
 		  sip->sip_status->st_status >= 200 && sip->sip_status->st_status < 300 &&
 		  sip->sip_cseq->cs_method == sip_method_invite &&
 		  our_via(relay, sip->sip_via, from_lan) &&
-		  next_via_is(sip->sip_via->v_next, from_lan ? is_a_server : is_the_ua, relay);
+		  next_via_is(sip->sip_via->v_next, from_lan ? server_address : is_the_ua, relay);
 
 	if (!ok) {
 		msg_destroy(response);
