@@ -28,7 +28,8 @@
 # which fails on a suspected leak from natkeep.
 # Environment: WERROR=1 builds the module with -Werror (as `make check`);
 # NK_DEBUG_KCFLAGS, extra compiler flags for the module's build (KCFLAGS);
-# NK_FUZZ_MESSAGES, passed to the VM (79-netlink-fuzz's count).
+# NK_FUZZ_MESSAGES, NK_FUZZ_LIVE, passed to the VM (79-netlink-fuzz's
+# message count and live flows).
 # The last line is "N passed, N failed"; exit status 0 only if all passed.
 set -euo pipefail
 
@@ -116,6 +117,7 @@ out=$tmp/out
 set +e
 (cd "$top" && tests/vm/run.sh -D "$kdir" -t "$timeout_s" "${run_args[@]}" -- \
 	env NK_KO="$tmp/natkeep.ko" ${NK_FUZZ_MESSAGES:+NK_FUZZ_MESSAGES="$NK_FUZZ_MESSAGES"} \
+	${NK_FUZZ_LIVE:+NK_FUZZ_LIVE="$NK_FUZZ_LIVE"} \
 	tests/vm/debug-scenarios.sh "${scenarios[@]}") |
 	tee "$out"
 rc=${PIPESTATUS[0]}
