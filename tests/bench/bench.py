@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make bench inside the VM: every benchmark in turn, one JSON document.
+"""make bench inside the VM: every benchmark in turn, one JSON document
+(part 6, relay.py, runs on the host: tests/bench/run.sh).
 
     bench.py [--smoke] [--only a,b]
 
@@ -20,7 +21,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agents  # noqa: E402
 import hook  # noqa: E402
 import lateness  # noqa: E402
-import relay  # noqa: E402
 import scale  # noqa: E402
 from benchlib import (NATKEEP_KO, Cleanup, hold_netfilter_keys,  # noqa: E402
                       sh)
@@ -73,11 +73,6 @@ def agents_part(smoke):
     return agents.run(args)
 
 
-def relay_part(smoke):
-    return relay.run(argparse.Namespace(duration=2 if smoke else 20,
-                                        rates=relay.rates(smoke)))
-
-
 # Parts whose smoke make check leaves out (BENCH_ONLY=NAME still runs it).
 NOT_IN_SMOKE = ()
 
@@ -86,7 +81,6 @@ PARTS = {
     "scale": scale_part,
     "hook": hook_part,
     "agents": agents_part,
-    "relay": relay_part,
 }
 
 

@@ -1,11 +1,16 @@
 #!/bin/bash
 # make bench, part 6, the driver: the cost of natkeepd's relay (X_LocalProxy)
 # against kamailio doing the same job, and against no edge at all, on the
-# same path in the same VM boot. relay.py runs it and makes the figures.
+# same path in the same run. relay.py runs it and makes the figures.
 #
 #   relay.sh [-d SECONDS] RATE...
 #
-# Topology (tests/vm): gw 10.2.0.2 -> NAT -> srv with the scenarios'
+# It runs on the host, in network namespaces of its own, not in the VM:
+# the relay is userspace and needs no module, and under TCG the emulator,
+# not the edges, set the figures (at 100 calls/s even the direct path
+# failed calls there).
+#
+# Topology (tests/vm's): gw 10.2.0.2 -> NAT -> srv with the scenarios'
 # kamailio registrar 10.3.0.11 (routing far... to the far end) and sipp as
 # the far end 10.3.0.21:5070 (answers 180, 200; takes ACK and BYE). The
 # caller is sipp in gw (tests/bench/sipp-bench-uac.xml), at each RATE
@@ -16,11 +21,13 @@
 #   natkeepd  the caller on 127.0.0.1:5090 -> natkeepd's relay on
 #             127.0.0.1:5070 -> its account socket 10.2.0.2:5060 (registered
 #             with the registrar; X_LocalUserAgent is the caller)
+# The response times come from a capture of the caller's port (dumpcap,
+# the kernel's timestamps): sipp's own are in whole ticks of 4 ms here.
 #
 # Output on stdout, one JSON object per run: "NKRELAY-RUN {...}" with the
 # edge, rate, calls asked, sipp's successful and failed calls and the
-# response times in ms: rtd1 (INVITE -> 180), rtd2 (BYE -> 200). Everything
-# else goes to stderr.
+# response times in ms: rtd1 (INVITE -> 180), rtd2 (BYE -> 200), each the
+# first one seen per call. Everything else goes to stderr.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -117,22 +124,45 @@ run() {
 	else
 		local_ip=127.0.0.1 target=127.0.0.1:5070
 	fi
+	if ! capture_start gw any "$dir/ua.pcapng" "udp port 5090" >/dev/null; then
+		echo "NKRELAY-RUN {\"edge\": \"$edge\", \"rate\": $rate, \"error\": \"no capture\"}" >&3
+		return 1
+	fi
 	# sipp's own -timeout did not always end a run that overran (once, at
 	# 150 calls/s through kamailio): timeout(1) makes sure.
 	(cd "$dir" && timeout -k 5 $((DURATION * 3 + 45)) ip netns exec gw \
 		sipp -sf "$here/sipp-bench-uac.xml" -s far1 \
 		-i "$local_ip" -p 5090 -r "$rate" -m "$calls" -l $((rate * 10)) \
 		-nostdin -skip_rlimit -timeout $((DURATION * 3 + 30)) \
-		-trace_rtt -rtt_freq 1 -trace_stat -stf "$dir/stat.csv" -fd 1 \
+		-trace_stat -stf "$dir/stat.csv" -fd 1 \
 		-trace_err -error_file "$dir/err.log" "$target" >"$dir/sipp.log" 2>&1 </dev/null)
+	capture_stop "$dir/ua.pcapng"
+	_peer_tshark -r "$dir/ua.pcapng" -d udp.port==5090,sip -Y sip -T fields \
+		-E separator=/t -e frame.time_epoch -e udp.srcport -e udp.dstport \
+		-e sip.Call-ID -e sip.Method -e sip.Status-Code -e sip.CSeq.method \
+		>"$dir/ua.tsv"
 	python3 - "$edge" "$rate" "$calls" "$dir" >&3 <<-'PY'
 		import csv, glob, json, sys
 		edge, rate, calls, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 		out = {"edge": edge, "rate": rate, "calls": calls, "rtd1": [], "rtd2": []}
-		for f in glob.glob(d + "/*_rtt.csv"):
-		    for row in csv.reader(open(f), delimiter=";"):
-		        if len(row) >= 3 and row[2] in ("1", "2"):
-		            out["rtd" + row[2]].append(float(row[1]))
+		# Per call, the first of each: INVITE and BYE out, 180 and BYE's 200 in.
+		seen = {}
+		for line in open(d + "/ua.tsv"):
+		    f = line.rstrip("\n").split("\t")
+		    if len(f) < 7:
+		        continue
+		    t, sport, dport, cid, method, status, cseq = f[:7]
+		    if sport == "5090" and method in ("INVITE", "BYE"):
+		        key = method
+		    elif dport == "5090" and (status, cseq) in (("180", "INVITE"), ("200", "BYE")):
+		        key = status + cseq
+		    else:
+		        continue
+		    seen.setdefault(cid, {}).setdefault(key, float(t))
+		for c in seen.values():
+		    for rtd, a, b in (("rtd1", "INVITE", "180INVITE"), ("rtd2", "BYE", "200BYE")):
+		        if a in c and b in c:
+		            out[rtd].append(round((c[b] - c[a]) * 1000, 3))
 		rows = list(csv.reader(open(d + "/stat.csv"), delimiter=";")) if glob.glob(d + "/stat.csv") else []
 		if len(rows) >= 2:
 		    head, last = rows[0], rows[-1]

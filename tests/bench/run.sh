@@ -1,6 +1,6 @@
 #!/bin/bash
 # make bench: build, run every benchmark in one VM boot (the hook part in
-# more), keep the results.
+# more; the relay part on the host), keep the results.
 #
 #   tests/bench/run.sh            results in tests/bench/results/<date>.json,
 #                                 the table on stdout
@@ -29,9 +29,12 @@ make -s -C tests/bench KDIR="$KDIR" WERROR=1
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The VM's parts: all of bench.py's, or BENCH_ONLY's but relay (host-side).
+vm_only=
+[ -n "${BENCH_ONLY:-}" ] && vm_only=$(echo ",$BENCH_ONLY," | sed 's/,relay,/,/g; s/^,*//; s/,*$//')
 args=()
 [ $smoke = 1 ] && args+=(--smoke)
-[ -n "${BENCH_ONLY:-}" ] && args+=(--only "$BENCH_ONLY")
+[ -n "$vm_only" ] && args+=(--only "$vm_only")
 envs=()
 if [ -n "${BENCH_KO:-}" ]; then
 	case $BENCH_KO in
@@ -49,6 +52,19 @@ case ",${BENCH_ONLY:-scale}," in
 	[ $smoke = 1 ] && native_args+=(--smoke)
 	python3 tests/bench/native.py "$work/native.json" "${native_args[@]}" ||
 		echo "bench: native.py failed: no estimate at the hardware's speed" >&2
+	;;
+esac
+# Part 6, natkeepd's relay, on the host before the VM boots (relay.py says
+# why); merged into the VM's document below.
+relay_wanted=0
+case ",${BENCH_ONLY:-relay}," in
+*,relay,*)
+	relay_wanted=1
+	relay_args=()
+	[ $smoke = 1 ] && relay_args+=(--smoke)
+	echo "bench: relay (on the host) ..." >&2
+	python3 tests/bench/relay.py "${relay_args[@]}" >"$work/relay.json" ||
+		echo "bench: relay.py failed" >&2
 	;;
 esac
 # 3 GiB: 100 000 flows and their peers' sockets; an hour at most (the
@@ -76,7 +92,12 @@ rc=0
 # and in the smoke, so that the counting does not rot.
 marks1=
 [ $smoke = 1 ] || [ "${BENCH_ONLY:-}" = hook ] && marks1=$work/marks1
-vm_bench $limit "$work/boot1.json" "$marks1" "${args[@]}" || rc=$?
+if [ -n "${BENCH_ONLY:-}" ] && [ -z "$vm_only" ]; then
+	echo '{"parts": {}, "errors": {}, "requested": [], "kernel": "-", "vcpus": 0,
+		"cpu_model": "-", "accel": "-"}' >"$work/boot1.json"
+else
+	vm_bench $limit "$work/boot1.json" "$marks1" "${args[@]}" || rc=$?
+fi
 if [ ! -s "$work/boot1.json" ]; then
 	echo "FAIL: bench: the VM gave no results (status $rc)"
 	echo "0 passed, 1 failed"
@@ -120,12 +141,18 @@ if sys.argv[5]:
     doc["bench_ko"] = sys.argv[5]
 if "scale" in doc["parts"] and os.path.exists(sys.argv[6]):
     doc["parts"]["scale"]["native_userspace"] = json.load(open(sys.argv[6]))
+if sys.argv[9] == "1":
+    doc["requested"].append("relay")
+    try:
+        doc["parts"]["relay"] = json.load(open(sys.argv[7] + "/relay.json"))
+    except (OSError, ValueError) as e:
+        doc["errors"]["relay"] = "relay.py gave no figures (%s)" % e
 # Each part knows what it measured: BENCH_ONLY merges parts of several runs.
 for part in doc["parts"].values():
     part["commit"] = doc["commit"]
 write_json(sys.argv[4], doc)
 ' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}" \
-	"$work/native.json" "$work" "$boots"
+	"$work/native.json" "$work" "$boots" "$relay_wanted"
 
 if [ $smoke = 1 ]; then
 	python3 tests/bench/report.py "$work/results.json" --check
