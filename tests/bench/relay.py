@@ -13,7 +13,9 @@ caller's packets; this module makes the figures:
   - latency: p50 and p99 of INVITE -> 180 and BYE -> 200 through each
     edge; what an edge adds is its figure less the direct path's, and the
     ratio natkeepd / kamailio of what they add is the verdict (target: at
-    most 2).
+    most 2);
+  - CPU: each edge's CPU time per call that went through (kamailio: all
+    its processes), and natkeepd's against kamailio's.
 
     relay.py [--smoke] [--duration S] [RATE...]
         run it alone (as root), the JSON on stdout, the table on stderr
@@ -57,6 +59,9 @@ def run(args):
             fig[rtd + "_n"] = len(values)
             fig[rtd + "_p50_ms"] = percentile(values, 50) if values else None
             fig[rtd + "_p99_ms"] = percentile(values, 99) if values else None
+        cpu, ok = r.get("edge_cpu_s"), r.get("successful")
+        fig["cpu_us_per_call"] = (round(cpu * 1e6 / ok, 1)
+                                  if cpu is not None and ok else None)
         fig["clean"] = (r.get("failed") == 0 and r.get("successful") == r.get("calls"))
         part["runs"].append(fig)
     part["summary"] = summary(part)
@@ -97,6 +102,15 @@ def summary(part):
             ratios.append(max(v, FLOOR_MS) / max(base, FLOOR_MS)
                           if base is not None else math.inf)
     s["ratio"] = round(max(ratios), 2) if ratios else None
+    # CPU per call at the highest rate both edges carried cleanly.
+    both = [rate for rate in part["rates"]
+            if all((of(part, e, rate) or {}).get("clean") and
+                   (of(part, e, rate) or {}).get("cpu_us_per_call")
+                   for e in ("kamailio", "natkeepd"))]
+    s["cpu_rate"] = max(both) if both else None
+    s["cpu_ratio"] = (round(of(part, "natkeepd", s["cpu_rate"])["cpu_us_per_call"] /
+                            of(part, "kamailio", s["cpu_rate"])["cpu_us_per_call"], 2)
+                      if both else None)
     s["capacity_met"] = s["capacity"]["natkeepd"] >= TARGET_RATE
     s["latency_met"] = s["ratio"] is not None and s["ratio"] <= TARGET_RATIO
     return s
@@ -121,17 +135,19 @@ def table(part):
                    part.get("kernel", "?")))
     out.append("")
     out.append("| edge | calls/s | calls ok / failed | INVITE→180 p50 | p99 "
-               "| BYE→200 p50 | p99 |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
+               "| BYE→200 p50 | p99 | edge CPU per call (µs) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in part["runs"]:
         if r.get("error"):
-            out.append("| %s | %s | %s | | | | |" % (r["edge"], r.get("rate", "-"),
-                                                  r["error"]))
+            out.append("| %s | %s | %s | | | | | |" % (r["edge"], r.get("rate", "-"),
+                                                    r["error"]))
             continue
-        out.append("| %s | %d | %s / %s | %s | %s | %s | %s |" % (
+        cpu = r.get("cpu_us_per_call")
+        out.append("| %s | %d | %s / %s | %s | %s | %s | %s | %s |" % (
             r["edge"], r["rate"], r.get("successful"), r.get("failed"),
             ms(r["rtd1_p50_ms"]), ms(r["rtd1_p99_ms"]),
-            ms(r["rtd2_p50_ms"]), ms(r["rtd2_p99_ms"])))
+            ms(r["rtd2_p50_ms"]), ms(r["rtd2_p99_ms"]),
+            "-" if cpu is None else "%.0f" % cpu))
     out.append("")
     out.append("Highest rate with no failed call: %s. Compared at %s calls/s, "
                "what each edge adds (ms): kamailio %s, natkeepd %s; natkeepd / "
@@ -144,6 +160,10 @@ def table(part):
                    s["ratio"], TARGET_RATIO,
                    "met" if s["latency_met"] else "MISSED", TARGET_RATE,
                    "met" if s["capacity_met"] else "MISSED"))
+    if s.get("cpu_ratio") is not None:
+        out.append("")
+        out.append("CPU per call at %d calls/s: natkeepd / kamailio %.2f." % (
+            s["cpu_rate"], s["cpu_ratio"]))
     return out
 
 
@@ -170,6 +190,10 @@ def check(part, result):
             for k in ("rtd1_p50_ms", "rtd1_p99_ms", "rtd2_p50_ms", "rtd2_p99_ms"):
                 result("%s: %s a number >= 0" % (name, k),
                        is_number(r.get(k)) and r[k] >= 0)
+            if edge != "direct":
+                result("%s: the edge's CPU per call a number >= 0 (%s µs)" % (
+                    name, r.get("cpu_us_per_call")),
+                    is_number(r.get("cpu_us_per_call")) and r["cpu_us_per_call"] >= 0)
     s = part.get("summary", {})
     result("relay: the ratio a number, or none when no rate was clean for "
            "every edge (%s at %s calls/s)" % (s.get("ratio"), s.get("rate_compared")),

@@ -27,7 +27,9 @@
 # Output on stdout, one JSON object per run: "NKRELAY-RUN {...}" with the
 # edge, rate, calls asked, sipp's successful and failed calls and the
 # response times in ms: rtd1 (INVITE -> 180), rtd2 (BYE -> 200), each the
-# first one seen per call. Everything else goes to stderr.
+# first one seen per call, and the edge's CPU time during the run
+# (edge_cpu_s: user + system of natkeepd, or of kamailio's processes).
+# Everything else goes to stderr.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,14 +47,10 @@ while getopts d: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '4,25p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,/^set -uo/{/^set -uo/!s/^# \{0,1\}//p}' "$0"; exit 2; }
 
 REGISTRAR=10.3.0.11
 FAR=10.3.0.21
-
-say() {
-	echo "relay: $*"
-}
 
 nk_sip_topology || exit 1
 nk_addr srv eth0 "$FAR/24" || exit 1
@@ -113,9 +111,23 @@ stop_edge() {
 	rm -f "$NKD_SOCK"
 }
 
+# edge_cpu_ticks: the CPU time (user + system, clock ticks) the edge's
+# processes have used so far: natkeepd, or kamailio and its children.
+edge_cpu_ticks() {
+	local pids=() new=("$edge_pid") p
+	[ -n "$edge_pid" ] || { echo 0; return; }
+	while [ ${#new[@]} -gt 0 ]; do
+		pids+=("${new[@]}")
+		mapfile -t new < <(for p in "${new[@]}"; do pgrep -P "$p"; done)
+	done
+	for p in "${pids[@]}"; do
+		sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null
+	done | awk '{ t += $12 + $13 } END { print t + 0 }'
+}
+
 # run EDGE RATE: one sipp caller at RATE for DURATION; its JSON line.
 run() {
-	local edge=$1 rate=$2 calls dir local_ip target
+	local edge=$1 rate=$2 calls dir local_ip target cpu0 cpu1
 	calls=$((rate * DURATION))
 	dir=$NK_TMP/$edge-$rate
 	mkdir -p "$dir"
@@ -130,21 +142,25 @@ run() {
 	fi
 	# sipp's own -timeout did not always end a run that overran (once, at
 	# 150 calls/s through kamailio): timeout(1) makes sure.
+	cpu0=$(edge_cpu_ticks)
 	(cd "$dir" && timeout -k 5 $((DURATION * 3 + 45)) ip netns exec gw \
 		sipp -sf "$here/sipp-bench-uac.xml" -s far1 \
 		-i "$local_ip" -p 5090 -r "$rate" -m "$calls" -l $((rate * 10)) \
 		-nostdin -skip_rlimit -timeout $((DURATION * 3 + 30)) \
 		-trace_stat -stf "$dir/stat.csv" -fd 1 \
 		-trace_err -error_file "$dir/err.log" "$target" >"$dir/sipp.log" 2>&1 </dev/null)
+	cpu1=$(edge_cpu_ticks)
 	capture_stop "$dir/ua.pcapng"
 	_peer_tshark -r "$dir/ua.pcapng" -d udp.port==5090,sip -Y sip -T fields \
 		-E separator=/t -e frame.time_epoch -e udp.srcport -e udp.dstport \
 		-e sip.Call-ID -e sip.Method -e sip.Status-Code -e sip.CSeq.method \
 		>"$dir/ua.tsv"
-	python3 - "$edge" "$rate" "$calls" "$dir" >&3 <<-'PY'
+	python3 - "$edge" "$rate" "$calls" "$dir" $((cpu1 - cpu0)) "$(getconf CLK_TCK)" >&3 <<-'PY'
 		import csv, glob, json, sys
 		edge, rate, calls, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 		out = {"edge": edge, "rate": rate, "calls": calls, "rtd1": [], "rtd2": []}
+		if edge != "direct":
+		    out["edge_cpu_s"] = int(sys.argv[5]) / int(sys.argv[6])
 		# Per call, the first of each: INVITE and BYE out, 180 and BYE's 200 in.
 		seen = {}
 		for line in open(d + "/ua.tsv"):
@@ -171,8 +187,10 @@ run() {
 		else:
 		    out["error"] = "no sipp statistics"
 		print("NKRELAY-RUN " + json.dumps(out))
+		print("relay: %s at %d calls/s: %s ok, %s failed, %d + %d response times, edge CPU %s s"
+		      % (edge, rate, out.get("successful"), out.get("failed"), len(out["rtd1"]),
+		         len(out["rtd2"]), out.get("edge_cpu_s", "-")), file=sys.stderr)
 	PY
-	say "$edge at $rate calls/s: $(tail -n 3 "$dir/sipp.log" | tr '\n' ' ')"
 }
 
 for edge in direct kamailio natkeepd; do

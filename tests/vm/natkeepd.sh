@@ -15,6 +15,9 @@
 #   nkd_registers INST [PY] REGISTERs received by kamailio INST: count of
 #                           distinct (callid, cseq) whose fields `r` make PY true
 #   nkd_bound INST / nkd_unbound INST   kamailio INST has a binding / none
+#   nkd_rebound ADDR OLD    alice's binding at the registrar ADDR (10.3.0.1x)
+#                           names the NAT's mapping of gw's port 5060 toward
+#                           it, and that mapping's port is no longer OLD
 
 NK_NKD=$NK_TOP/agent/natkeepd/natkeepd
 NKD_SOCK=$NK_TMP/natkeepd.sock
@@ -103,4 +106,11 @@ nkd_bound() {
 
 nkd_unbound() {
 	[ -z "$(peer_kamailio_bindings "$1")" ]
+}
+
+nkd_rebound() {
+	local p
+	p=$(nk_nat_port nat 5060 "$1" 5060)
+	[ -n "$p" ] && [ "$p" != "$2" ] &&
+		peer_kamailio_bindings "srv@$1" | grep -q "^alice sip:alice@10.3.0.1:$p "
 }

@@ -139,13 +139,7 @@ check "c: sip2 took alice's INVITE" test "$(alice_invites srv@10.3.0.12)" -ge 1
 # d) a NAT rebinding: a call reaches baresip before any REGISTER refresh
 old_port=$(nk_nat_port nat 5060 10.3.0.12 5060)
 nk_nat_ports 20300-20399
-new_binding() {
-	local p
-	p=$(nk_nat_port nat 5060 10.3.0.12 5060)
-	[ -n "$p" ] && [ "$p" != "$old_port" ] &&
-		peer_kamailio_bindings srv@10.3.0.12 | grep -q "^alice sip:alice@10.3.0.1:$p "
-}
-check "d: natkeepd registered the new mapping at once" wait_for 15 new_binding
+check "d: natkeepd registered the new mapping at once" wait_for 15 nkd_rebound 10.3.0.12 "$old_port"
 check "d: the far end's call reaches baresip over the new mapping" far_calls 10.3.0.12 d
 
 # e) a scanner and malformed requests from an address that is no server
