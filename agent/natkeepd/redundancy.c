@@ -271,8 +271,18 @@ void nkd_redundancy_set_targets(struct nkd_redundancy *r,
 		return;
 	if (n > NKD_MAX_SERVERS)
 		n = NKD_MAX_SERVERS;
-	if (!r->redundancy && n > 1)
+	if (!r->redundancy && n > 1) {
+		/*
+		 * One server: the current one while DNS still names it (a
+		 * re-drawn SRV order or a round-robin A answer lists it
+		 * elsewhere), else the first.
+		 */
+		for (i = 0; r->count && i < n; i++)
+			if (nkd_target_same_endpoint(&r->servers[0].target, &targets[i]))
+				break;
+		targets += i < n ? i : 0;
 		n = 1;
+	}
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < r->count; j++)
 			if (!kept[j] && nkd_target_same_endpoint(&r->servers[j].target,

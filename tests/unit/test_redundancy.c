@@ -460,6 +460,30 @@ static void without_redundancy_only_the_first_address(void)
 	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_PAUSED);
 }
 
+/* A re-resolution that lists the same servers in another order (equal SRV
+ * weights re-drawn, round-robin A records) keeps the one registered with. */
+static void without_redundancy_dns_reorder_keeps_the_server(void)
+{
+	struct fake f;
+	struct nkd_target ab[2] = { target("10.0.0.1", 10), target("10.0.0.2", 10) };
+	struct nkd_target ba[2] = { target("10.0.0.2", 10), target("10.0.0.1", 10) };
+	struct nkd_target bc[2] = { target("10.0.0.2", 10), target("10.0.0.3", 10) };
+
+	setup(&f, false, false);
+	nkd_redundancy_set_targets(&f.r, ab, 2, f.now);
+	CHECK_STR(taken(&f), "start 1");
+	ok(&f, 1);
+	taken(&f);
+	nkd_redundancy_set_targets(&f.r, ba, 2, f.now);
+	CHECK_STR(taken(&f), "");
+	CHECK_INT(primary_id(&f), 1);
+	CHECK_STR(f.r.servers[0].target.host, "h-10.0.0.1");
+	/* Gone from DNS: the first of the new answer. */
+	nkd_redundancy_set_targets(&f.r, bc, 2, f.now);
+	CHECK_STR(taken(&f), "stop 1 unregister, start 2, changed");
+	CHECK_STR(f.r.servers[0].target.host, "h-10.0.0.2");
+}
+
 static void dns_update_keeps_state_and_drops_vanished_servers(void)
 {
 	struct fake f;
@@ -711,6 +735,7 @@ static const struct test_case redundancy_cases[] = {
 	TEST_CASE(dual_registration_secondary_is_retried),
 	TEST_CASE(dual_secondary_is_never_of_higher_priority),
 	TEST_CASE(without_redundancy_only_the_first_address),
+	TEST_CASE(without_redundancy_dns_reorder_keeps_the_server),
 	TEST_CASE(dns_update_keeps_state_and_drops_vanished_servers),
 	TEST_CASE(stop_unregisters_everything),
 	TEST_CASE(stale_outcomes_are_ignored),
