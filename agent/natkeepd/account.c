@@ -21,6 +21,7 @@
 #include "log.h"
 #include "registration.h"
 #include "relay.h"
+#include "sip_gate.h"
 
 #ifndef NATKEEP_VERSION
 #define NATKEEP_VERSION "0.1.0"
@@ -255,9 +256,6 @@ static void close_socket(struct nkd_account *acct)
 	nkd_malformed_watch(&acct->malformed, 0, NULL);
 	nkd_relay_detach(acct->relay);
 	nkd_reg_close_all(acct);
-	if (acct->sip_requests)
-		nta_leg_destroy(acct->sip_requests);
-	acct->sip_requests = NULL;
 	if (acct->sip)
 		nta_agent_destroy(acct->sip);
 	acct->sip = NULL;
@@ -295,20 +293,13 @@ static void reopen_socket(struct nkd_account *acct)
 /*
  * A request that reached the account's socket: the local UA's, through
  * the relay. Without one, calls are the gateway's call handling's, not
- * ours; the servers' OPTIONS pings are answered. Returns the status nta
- * answers with.
+ * ours; the servers' OPTIONS pings are answered. Returns the status to
+ * answer with (0: answered, or to be).
  */
-static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
-		      const sip_t *sip)
+static int on_request(struct nkd_account *acct, nta_incoming_t *irq, const sip_t *sip)
 {
-	struct nkd_account *acct = (struct nkd_account *)magic;
-
-	(void)leg;
 	if (acct->relay)
 		return nkd_relay_from_server(acct->relay, irq, sip);
-	/* Our own answers, as a UAS: with a To tag (nta adds none). */
-	if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_to->a_tag)
-		nta_incoming_tag(irq, NULL);
 	switch (sip->sip_request->rq_method) {
 	case sip_method_options:
 		nkd_debug("%s: OPTIONS from the server answered", acct->cfg.name);
@@ -325,6 +316,37 @@ static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *ir
 	}
 }
 
+/*
+ * What no transaction of nta's matched: a new request passes the gate
+ * (sip_gate.h) or is dropped unanswered; then, as nta's own dispatch to a
+ * leg does, a server transaction and the status answered on it.
+ * Responses here are strays of no relay's: dropped.
+ */
+static int on_message(nta_agent_magic_t *magic, nta_agent_t *sip_agent, msg_t *msg,
+		      sip_t *sip)
+{
+	struct nkd_account *acct = (struct nkd_account *)magic;
+	nta_incoming_t *irq;
+	int status;
+
+	if (!sip || !sip->sip_request || !nkd_sip_gate_admits(acct, msg, sip)) {
+		msg_destroy(msg);
+		return 0;
+	}
+	irq = nta_incoming_create(sip_agent, NULL, msg, sip, TAG_END());
+	if (!irq)
+		return 0;
+	status = on_request(acct, irq, sip);
+	if (status < 100 || status > 699)
+		return 0;
+	if (sip->sip_request->rq_method == sip_method_invite && status < 300 && status >= 200)
+		status = 500;
+	nta_incoming_treply(irq, status, NULL, TAG_END());
+	if (status >= 200)
+		nta_incoming_destroy(irq);
+	return 0;
+}
+
 /* The account's SIP socket: an nta agent bound to port. */
 static bool open_socket(struct nkd_account *acct, uint16_t port)
 {
@@ -335,7 +357,8 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 	/* "*": sofia binds the port on every address, IPv4 and IPv6. */
 	snprintf(url, sizeof(url), "sip:*:%u;transport=udp", port);
 	acct->port = port;
-	acct->sip = nta_agent_create(acct->agent->root, (const url_string_t *)url, NULL, NULL,
+	acct->sip = nta_agent_create(acct->agent->root, (const url_string_t *)url, on_message,
+				     (nta_agent_magic_t *)acct,
 				     /* Our Via carries the public address. */
 				     NTATAG_USER_VIA(1),
 				     /* We choose the servers: no DNS of sofia's own. */
@@ -345,13 +368,6 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 	if (!acct->sip) {
 		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", acct->cfg.name,
 			port, strerror(errno));
-		return false;
-	}
-	acct->sip_requests = nta_leg_tcreate(acct->sip, on_request, (nta_leg_magic_t *)acct,
-					     NTATAG_NO_DIALOG(1), TAG_END());
-	if (!acct->sip_requests) {
-		nkd_err("%s: cannot take requests on UDP port %u", acct->cfg.name, port);
-		close_socket(acct);
 		return false;
 	}
 	m = nta_agent_contact(acct->sip);

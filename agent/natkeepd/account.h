@@ -70,7 +70,7 @@ struct nkd_account {
 	bool redundancy_on;
 
 	nta_agent_t *sip;		/* the SIP socket on X_UserAgentPort */
-	nta_leg_t *sip_requests;	/* requests that reach it */
+	uint64_t dropped_sip;		/* requests its gate dropped (sip_gate.h) */
 	su_timer_t *opened_timer;	/* the socket's open, told from the loop */
 	struct nkd_relay *relay;	/* X_LocalProxy, NULL: none */
 	struct nkd_malformed malformed;	/* SIP sofia dropped */

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "registration.h"
 #include "relay.h"
+#include "sip_gate.h"
 
 /* Public addresses of ours that Record-Routes carried: old dialogs' Routes. */
 #define NKD_RELAY_WAN_HISTORY	8
@@ -82,51 +83,6 @@ struct nkd_relay {
 
 /* ------------------------------------------------------------ addresses */
 
-static bool endpoint_of_url(const url_t *u, struct nk_endpoint *ep)
-{
-	char text[NK_ENDPOINT_STRLEN + 8], err[64];
-
-	if (!u || !u->url_host)
-		return false;
-	snprintf(text, sizeof(text), "%s:%s", u->url_host,
-		 u->url_port && u->url_port[0] ? u->url_port : "5060");
-	return !nk_endpoint_parse(text, ep, err, sizeof(err));
-}
-
-static bool endpoint_of_addrinfo(const su_addrinfo_t *ai, struct nk_endpoint *ep)
-{
-	const struct sockaddr *sa = ai ? (const struct sockaddr *)ai->ai_addr : NULL;
-
-	memset(ep, 0, sizeof(*ep));
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-
-		ep->family = AF_INET;
-		ep->addr.v4 = in->sin_addr;
-		ep->port = ntohs(in->sin_port);
-		return true;
-	}
-	if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-
-		ep->family = AF_INET6;
-		ep->addr.v6 = in6->sin6_addr;
-		ep->port = ntohs(in6->sin6_port);
-		/* An IPv4 server on a dual-stack socket: compare it as IPv4. */
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-			ep->family = AF_INET;
-			memcpy(&ep->addr.v4, &in6->sin6_addr.s6_addr[12], 4);
-		}
-		return true;
-	}
-	return false;
-}
-
-static bool same_address(const struct nk_endpoint *a, const struct nk_endpoint *b)
-{
-	return a->family == b->family && !memcmp(&a->addr, &b->addr, nk_addr_len(a->family));
-}
-
 /* The registration of the account's current server, if any. */
 static struct nkd_registration *current_registration(struct nkd_relay *relay)
 {
@@ -173,40 +129,18 @@ static bool route_is_ours(const struct nkd_relay *relay, const sip_route_t *r)
 {
 	struct nk_endpoint ep;
 
-	if (!endpoint_of_url(r->r_url, &ep))
+	if (!nkd_url_endpoint(r->r_url, &ep))
 		return false;
 	return nkd_endpoint_equal(&ep, &relay->listen_ep) || route_names_us(relay, &ep);
 }
 
-/* One of the account's servers: a candidate, a redirect's, the keep-alives'. */
-static bool server_address(struct nkd_relay *relay, const struct nk_endpoint *src)
+/* One of the account's servers (sip_gate.h). */
+static bool server_address(struct nkd_relay *relay, const struct nk_endpoint *ep)
 {
-	const struct nkd_account *acct = relay->acct;
-
-	for (size_t i = 0; i < acct->red.count; i++)
-		if (same_address(&acct->red.servers[i].target.ep, src))
-			return true;
-	for (size_t i = 0; i < NKD_MAX_SERVERS; i++) {
-		const struct nkd_registration *reg = &acct->regs[i];
-		struct nk_endpoint hop;
-		url_t *u;
-
-		if (!reg->in_use)
-			continue;
-		if (same_address(&reg->target.ep, src))
-			return true;
-		/* A redirect's server. */
-		u = url_make(NULL, reg->next_hop);
-		if (u && endpoint_of_url(u, &hop) && same_address(&hop, src)) {
-			su_free(NULL, u);
-			return true;
-		}
-		su_free(NULL, u);
-	}
-	return acct->has_ka_target && same_address(&acct->ka_target, src);
+	return nkd_account_knows_server(relay->acct, ep);
 }
 
-/* Whether a request from this address may reach the UA. */
+/* Whether what comes from this address may reach the UA. */
 static bool from_our_server(struct nkd_relay *relay, const struct nk_endpoint *src)
 {
 	return !relay->acct->profile.accept_sip_from_registrar_only ||
@@ -252,20 +186,33 @@ static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t
 			 name);
 		return 400;
 	}
-	if (m && m->m_url->url_type != url_any && !endpoint_of_url(m->m_url, &ep)) {
+	if (m && m->m_url->url_type != url_any && !nkd_url_endpoint(m->m_url, &ep)) {
 		nkd_warn("%s: the local UA's REGISTER has a Contact without an IP address: "
 			 "refused", name);
 		return 400;
 	}
 	/*
-	 * The Contact is the sender's own address (no third party named), and
-	 * not ours: requests for the account would loop through us.
+	 * The Contact is the sender's own address and port (no third party
+	 * named; the UA's requests must come from there too), and not ours:
+	 * requests for the account would loop through us.
 	 */
 	if (m && m->m_url->url_type != url_any &&
-	    (!same_address(&ep, src) || nkd_endpoint_equal(&ep, &relay->listen_ep) ||
+	    (!nkd_endpoint_equal(&ep, src) || nkd_endpoint_equal(&ep, &relay->listen_ep) ||
 	     route_names_us(relay, &ep))) {
-		nkd_warn("%s: the local UA's REGISTER names a Contact that is not its own "
-			 "address: refused", name);
+		nkd_warn("%s: the local UA's REGISTER names a Contact that is not the address "
+			 "and port it sends from: refused", name);
+		return 403;
+	}
+	/* A bound UA's binding is its own to change until it expires. */
+	if (m && !relay->ua_static && ua_known(relay) && !nkd_endpoint_equal(src, &relay->ua_ep)) {
+		if (relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
+			char text[NK_ENDPOINT_STRLEN];
+
+			nk_endpoint_format(src->family, &src->addr, src->port, text, sizeof(text));
+			nkd_notice("%s: REGISTER from %s refused: the local UA at %s is bound until "
+				   "it un-registers or its registration expires", name, text,
+				   relay->ua_contact);
+		}
 		return 403;
 	}
 	if (relay->ua_static) {
@@ -545,10 +492,10 @@ static char *route_hop(msg_t *msg, const sip_t *sip)
 /* ------------------------------------------------- from the local UA */
 
 /*
- * Not an open relay: only the UA's address sends through us, once it is
- * known (configured, or registered); a configured UA's alone may REGISTER.
- * (Who may reach the listener at all is its address's business: loopback
- * by default.)
+ * Not an open relay: only the UA sends through us, from its own address
+ * and port, once it is known (configured, or registered); a configured
+ * UA's alone may REGISTER. (Who may reach the listener at all is its
+ * address's business: loopback by default.)
  */
 static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip,
 			struct nk_endpoint *src)
@@ -557,11 +504,11 @@ static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_
 	char text[NK_ENDPOINT_STRLEN];
 	bool ok;
 
-	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, src);
+	nkd_msg_source(in, src);
 	msg_destroy(in);
 	if (sip->sip_request->rq_method == sip_method_register && !relay->ua_static)
 		return true;
-	ok = ua_known(relay) && same_address(src, &relay->ua_ep);
+	ok = ua_known(relay) && nkd_endpoint_equal(src, &relay->ua_ep);
 	if (!ok && relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
 		nk_endpoint_format(src->family, &src->addr, src->port, text, sizeof(text));
 		nkd_notice("%s: %s from %s on the local UA's proxy refused: not the UA (%s)",
@@ -571,39 +518,25 @@ static bool from_the_ua(struct nkd_relay *relay, nta_incoming_t *irq, const sip_
 	return ok;
 }
 
-static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip);
-
 /*
- * What natkeepd answers itself, it answers as a UAS: with a To tag (nta,
- * a proxy here, adds none of its own). Forwarded requests get theirs from
- * the far side.
+ * A request from the LAN side. What natkeepd answers itself gets a To tag
+ * from nta (nta_incoming_complete_response tags every final answer);
+ * forwarded ones get theirs from the far side.
  */
-static int answered_here(nta_incoming_t *irq, const sip_t *sip, int status)
-{
-	if (status >= 200 && sip->sip_request->rq_method != sip_method_ack &&
-	    !sip->sip_to->a_tag)
-		nta_incoming_tag(irq, NULL);
-	return status;
-}
-
 static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 		   const sip_t *sip)
 {
-	(void)leg;
-	return answered_here(irq, sip, ua_request((struct nkd_relay *)magic, irq, sip));
-}
-
-static int ua_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
-{
+	struct nkd_relay *relay = (struct nkd_relay *)magic;
 	const char *name = relay->acct->cfg.name;
-	struct nkd_registration *reg;
 	char via[NK_ENDPOINT_STRLEN + 32], wan[NK_ENDPOINT_STRLEN];
 	struct nk_endpoint ep, src = { 0 };
+	struct nkd_registration *reg;
 	const char *next_hop;
 	msg_t *msg;
 	sip_t *msip;
 	int status;
 
+	(void)leg;
 	if (!from_the_ua(relay, irq, sip, &src))
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
 	if (sip->sip_request->rq_method == sip_method_register)
@@ -679,38 +612,17 @@ static bool retarget(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
 	return rq && msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)rq) >= 0;
 }
 
-static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip);
-
+/* The account's gate (sip_gate.h) let it in: from a server of ours. */
 int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
-{
-	return answered_here(irq, sip, server_request(relay, irq, sip));
-}
-
-static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t *sip)
 {
 	const char *name = relay->acct->cfg.name;
 	char ua[NK_ENDPOINT_STRLEN + 24], wan[NK_ENDPOINT_STRLEN];
-	struct nk_endpoint src = { 0 }, ep;
-	msg_t *in = nta_incoming_getrequest(irq);
+	struct nk_endpoint ep;
 	const char *next_hop;
 	msg_t *msg;
 	sip_t *msip;
 	int status;
 
-	endpoint_of_addrinfo(in ? msg_addrinfo(in) : NULL, &src);
-	msg_destroy(in);
-	if (!from_our_server(relay, &src)) {
-		char text[NK_ENDPOINT_STRLEN];
-
-		if (relay->n.refused++ % NKD_RELAY_LOG_EVERY == 0) {
-			nk_endpoint_format(src.family, &src.addr, src.port, text, sizeof(text));
-			nkd_notice("%s: %s from %s refused: not a server of this account "
-				   "(X_AcceptSipFromRegistrarOnly; %llu refused so far)", name,
-				   sip->sip_request->rq_method_name, text,
-				   (unsigned long long)relay->n.refused);
-		}
-		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
-	}
 	if (!ua_known(relay)) {
 		relay->n.rejected++;
 		if (sip->sip_request->rq_method == sip_method_invite)
@@ -760,8 +672,10 @@ static int server_request(struct nkd_relay *relay, nta_incoming_t *irq, const si
  * 2xx to an INVITE retransmitted after its transaction ended (RFC 3261
  * 16.7 step 5 hands it on), whose top Via is ours and whose next Via is
  * the one party it can be for: the UA (from a server) or a server (from
- * the UA), by number. Anything else is dropped: relaying by Via alone
- * would let anyone send through us to any address.
+ * the UA), by number, with no maddr (nta would send by it). It must come
+ * from the other party too: a server of ours (as requests must), or the
+ * UA's own address and port. Anything else is dropped: relaying by Via
+ * alone would let anyone send through us to any address.
  */
 static bool our_via(const struct nkd_relay *relay, const sip_via_t *v, bool lan_side)
 {
@@ -771,7 +685,7 @@ static bool our_via(const struct nkd_relay *relay, const sip_via_t *v, bool lan_
 	memset(u, 0, sizeof(u));
 	u->url_host = v->v_host;
 	u->url_port = v->v_port;
-	if (!endpoint_of_url(u, &ep))
+	if (!nkd_url_endpoint(u, &ep))
 		return false;
 	if (lan_side)
 		return nkd_endpoint_equal(&ep, &relay->listen_ep);
@@ -781,22 +695,29 @@ static bool our_via(const struct nkd_relay *relay, const sip_via_t *v, bool lan_
 	return false;
 }
 
-static bool next_via_is(const sip_via_t *v, bool (*ok)(struct nkd_relay *,
-						     const struct nk_endpoint *),
-			struct nkd_relay *relay)
+/* Where nta would send a response by this Via, if it names an address. */
+static bool via_destination(const sip_via_t *v, struct nk_endpoint *ep)
 {
+	char host[NK_ENDPOINT_STRLEN];
+	const char *h = v->v_received ? v->v_received : v->v_host;
 	url_t u[1];
-	struct nk_endpoint ep;
 
+	if (v->v_maddr || !h)
+		return false;
+	/* nta writes an IPv6 received= without brackets. */
+	if (strchr(h, ':') && h[0] != '[') {
+		snprintf(host, sizeof(host), "[%s]", h);
+		h = host;
+	}
 	memset(u, 0, sizeof(u));
-	u->url_host = v->v_received ? v->v_received : v->v_host;
+	u->url_host = h;
 	u->url_port = v->v_rport && v->v_rport[0] ? v->v_rport : v->v_port;
-	return endpoint_of_url(u, &ep) && ok(relay, &ep);
+	return nkd_url_endpoint(u, ep);
 }
 
 static bool is_the_ua(struct nkd_relay *relay, const struct nk_endpoint *ep)
 {
-	return ua_known(relay) && same_address(ep, &relay->ua_ep);
+	return ua_known(relay) && nkd_endpoint_equal(ep, &relay->ua_ep);
 }
 
 static void stray(struct nkd_relay *relay, nta_agent_t *out, nta_outgoing_t *orq,
@@ -804,12 +725,16 @@ static void stray(struct nkd_relay *relay, nta_agent_t *out, nta_outgoing_t *orq
 {
 	msg_t *response = nta_outgoing_getresponse(orq);
 	sip_t *sip = sip_object(response);
+	struct nk_endpoint src, next;
 	bool ok = out && sip && sip->sip_status && sip->sip_cseq && sip->sip_via &&
 		  sip->sip_via->v_next &&
 		  sip->sip_status->st_status >= 200 && sip->sip_status->st_status < 300 &&
 		  sip->sip_cseq->cs_method == sip_method_invite &&
+		  nkd_msg_source(response, &src) &&
+		  (from_lan ? is_the_ua(relay, &src) : from_our_server(relay, &src)) &&
 		  our_via(relay, sip->sip_via, from_lan) &&
-		  next_via_is(sip->sip_via->v_next, from_lan ? server_address : is_the_ua, relay);
+		  via_destination(sip->sip_via->v_next, &next) &&
+		  (from_lan ? server_address(relay, &next) : is_the_ua(relay, &next));
 
 	if (!ok) {
 		msg_destroy(response);

@@ -25,7 +25,7 @@ struct nkd_json;
 struct nkd_relay_counters {
 	uint64_t from_ua;		/* requests from the UA relayed out */
 	uint64_t to_ua;			/* requests from the servers relayed in */
-	uint64_t refused;		/* from no server of ours, or not the UA */
+	uint64_t refused;		/* on the listener, from another than the UA */
 	uint64_t rejected;		/* answered by natkeepd (no UA, no server...) */
 	uint64_t calls;			/* INVITEs answered 2xx, either way */
 };
@@ -39,7 +39,10 @@ void nkd_relay_attach(struct nkd_relay *relay, nta_agent_t *wan);
 /* It is about to close: every transaction through it ends. */
 void nkd_relay_detach(struct nkd_relay *relay);
 
-/* A request that reached the account's socket; returns nta's status (0: ours). */
+/*
+ * A request from one of the account's servers (its gate let it in:
+ * sip_gate.h); returns the status to answer (0: answered, or to be).
+ */
 int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq,
 			  const sip_t *sip);
 

@@ -138,7 +138,7 @@ static void text_relay(FILE *out, const struct nkd_relay *relay)
 		ua[0] ? ua : "unknown (no REGISTER yet)", ua[0] ? " from " : "",
 		ua[0] ? (strcmp(how, "config") ? "its REGISTER" : "X_LocalUserAgent") : "");
 	fprintf(out, "    relayed: %llu from the UA, %llu to it, %u in flight, %llu calls; "
-		"%llu refused (not a server), %llu answered here\n",
+		"%llu refused (not the UA), %llu answered here\n",
 		(unsigned long long)n->from_ua, (unsigned long long)n->to_ua,
 		nkd_relay_in_flight(relay), (unsigned long long)n->calls,
 		(unsigned long long)n->refused, (unsigned long long)n->rejected);
@@ -161,6 +161,9 @@ static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 	if (acct->malformed.total)
 		fprintf(out, "  malformed SIP dropped: %llu\n",
 			(unsigned long long)acct->malformed.total);
+	if (acct->dropped_sip)
+		fprintf(out, "  requests dropped unanswered (no server of ours, or Via maddr): %llu\n",
+			(unsigned long long)acct->dropped_sip);
 	if (!acct->cfg.keepalive_enable)
 		fprintf(out, "  keep-alives off (X_KeepAliveEnable)\n");
 	else if (!nkd_kernel_available())
@@ -294,6 +297,7 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 	if (acct->dns_error[0])
 		json_kv_string(jw, "dns_error", acct->dns_error);
 	json_kv_uint(jw, "malformed_sip", acct->malformed.total);
+	json_kv_uint(jw, "dropped_sip", acct->dropped_sip);
 	json_key(jw, "keepalive");
 	json_object_start(jw);
 	json_kv_bool(jw, "enabled", acct->cfg.keepalive_enable);

@@ -7,35 +7,45 @@ From a UDP socket on SRC_ADDR (any port), to DST: N rounds (default 50) of
 what the Internet sends a SIP port: a scanner's OPTIONS and INVITE
 (User-Agent friendly-scanner, as sipvicious), then malformed requests:
 garbage, a request line alone, a Via without a host, rport and CSeq out of
-range, a 60 KiB header line, a 64 KiB INVITE, NUL bytes. RATE datagrams a
-second at most (default 2000). Prints "sip_scan: N datagrams"; answers
-are read and counted ("sip_scan: N answers"), never needed."""
+range, a 60 KiB header line, a 64 KiB INVITE, NUL bytes, and an INVITE
+whose Via names another port of SRC_ADDR by maddr (a reflection attempt:
+a socket there counts what arrives). RATE datagrams a second at most
+(default 2000). Prints "sip_scan: N datagrams"; answers are read and
+counted, never needed: "sip_scan: N answers, M to well-formed requests,
+K reflected"."""
 import argparse
 import random
 import socket
 import time
 
 
-def request(method, dst, via, extra="", body=""):
+def request(method, dst, via, extra="", body="", call_id=None):
     branch = "z9hG4bK%08x" % random.getrandbits(32)
     return ("%s sip:100@%s SIP/2.0\r\n"
             "Via: %s;branch=%s\r\n"
             "From: <sip:100@%s>;tag=%08x\r\n"
             "To: <sip:100@%s>\r\n"
-            "Call-ID: %08x@scan\r\n"
+            "Call-ID: %s\r\n"
             "CSeq: 1 %s\r\n"
             "Max-Forwards: 70\r\n"
             "User-Agent: friendly-scanner\r\n"
             "%s"
             "Content-Length: %d\r\n\r\n%s" %
             (method, dst, via, branch, dst, random.getrandbits(32), dst,
-             random.getrandbits(32), method, extra, len(body), body)).encode()
+             call_id or "%08x@scan" % random.getrandbits(32), method, extra,
+             len(body), body)).encode()
 
 
-def rounds(src, dst):
+WELL_FORMED = b"@scan-ok"
+
+
+def rounds(src, dst, victim_port):
     via = "SIP/2.0/UDP %s:5060" % src
-    yield request("OPTIONS", dst, via)
-    yield request("INVITE", dst, via, body="v=0\r\n")
+    ok = "%08x" % random.getrandbits(32) + WELL_FORMED.decode()
+    yield request("OPTIONS", dst, via, call_id=ok)
+    yield request("INVITE", dst, via, body="v=0\r\n", call_id=ok)
+    yield request("INVITE", dst, "SIP/2.0/UDP %s:%d;maddr=%s" % (src, victim_port, src),
+                  body="v=0\r\n", call_id=ok)
     yield bytes(random.getrandbits(8) for _ in range(200))
     yield b"INVITE sip:100@%s SIP/2.0\r\n\r\n" % dst.encode()
     yield request("INVITE", dst, "SIP/2.0/UDP ")
@@ -57,23 +67,43 @@ def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((a.src, 0))
     s.setblocking(False)
+    victim = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    victim.bind((a.src, 0))
+    victim.setblocking(False)
     random.seed(1)
-    sent = answers = 0
+    sent = answers = answered_ok = reflected = 0
+
+    def drain():
+        nonlocal answers, answered_ok, reflected
+        for sock in (s, victim):
+            try:
+                while True:
+                    data = sock.recv(65536)
+                    if sock is victim:
+                        reflected += 1
+                        continue
+                    answers += 1
+                    answered_ok += WELL_FORMED in data
+            except OSError:
+                pass
+
     for _ in range(a.n):
-        for data in rounds(a.src, host):
+        for data in rounds(a.src, host, victim.getsockname()[1]):
             try:
                 s.sendto(data, (host, int(port)))
                 sent += 1
             except OSError:
                 pass
             time.sleep(1.0 / a.rate)
-            try:
-                while s.recv(65536):
-                    answers += 1
-            except OSError:
-                pass
+            drain()
+    # Late answers, and an INVITE's retransmitted ones (T1 = 0.5 s).
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        drain()
     print("sip_scan: %d datagrams" % sent)
-    print("sip_scan: %d answers" % answers)
+    print("sip_scan: %d answers, %d to well-formed requests, %d reflected" %
+          (answers, answered_ok, reflected))
 
 
 if __name__ == "__main__":

@@ -149,8 +149,12 @@ baresip_requests() {
 }
 before=$(baresip_requests)
 check "e: the scanner ran (10.2.0.1, on the gateway's LAN side)" \
-	in_ns nat python3 "$NK_VM/sip_scan.py" -n 30 10.2.0.1 10.2.0.2:5060
-check "e: natkeepd refused its requests" nkd_wait 5 'a["local_proxy"]["refused"] >= 60'
+	bash -c "ip netns exec nat python3 '$NK_VM/sip_scan.py' -n 30 10.2.0.1 10.2.0.2:5060 \
+		>'$NK_TMP/scan.out' 2>&1"
+sed 's/^/  | /' "$NK_TMP/scan.out"
+check "e: no answer to its well-formed requests, none sent on by their Via maddr" \
+	grep -q ' 0 to well-formed requests, 0 reflected$' "$NK_TMP/scan.out"
+check "e: natkeepd dropped them (account show: dropped_sip)" nkd_wait 5 'a["dropped_sip"] >= 90'
 check "e: none reached baresip" test "$(baresip_requests)" = "$before"
 check "e: the malformed ones sofia dropped are logged (one line per 10 s)" \
 	wait_for 15 grep -q 'malformed SIP messages dropped on the SIP socket' "$NKD_LOG"
