@@ -309,8 +309,9 @@ static int on_request(struct nkd_account *acct, nta_incoming_t *irq, const sip_t
 	case sip_method_invite:
 		return 480;
 	case sip_method_bye:
+	case sip_method_cancel:
 	case sip_method_notify:
-		return 481;
+		return 481;	/* no such dialog or transaction here */
 	default:
 		return 501;
 	}

@@ -383,6 +383,8 @@ static bool redirect(struct nkd_registration *reg, const sip_t *sip)
 		return false;
 	snprintf(reg->next_hop, sizeof(reg->next_hop), "%s", uri);
 	su_free(NULL, uri);
+	/* The last server's realm is not the next one's (the home keeps it). */
+	reg->auc = NULL;
 	nkd_info("%s: redirected (%u of %d) to %s", reg->account->cfg.name,
 		 reg->redirects, NKD_MAX_REDIRECTS, reg->next_hop);
 	send_register(reg);
@@ -439,7 +441,9 @@ static void learn_via_mapping(struct nkd_registration *reg, const sip_t *sip)
 static unsigned int granted_expires(const struct nkd_registration *reg, const sip_t *sip)
 {
 	unsigned long granted = reg->expires;
-	sip_contact_t *ours = sip_contact_make(NULL, reg->contact);
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	/* In a home: the parsed parameters are blocks of their own. */
+	sip_contact_t *ours = sip_contact_make(home, reg->contact);
 
 	if (sip && sip->sip_expires)
 		granted = sip->sip_expires->ex_delta;
@@ -448,7 +452,7 @@ static unsigned int granted_expires(const struct nkd_registration *reg, const si
 			granted = strtoul(m->m_expires, NULL, 10);
 			break;
 		}
-	su_free(NULL, ours);
+	su_home_deinit(home);
 	return granted < reg->expires ? (unsigned int)granted : reg->expires;
 }
 
@@ -523,6 +527,9 @@ static void outcome(struct nkd_registration *reg, int status, const char *phrase
 		release(reg);
 		return;
 	}
+	/* Challenges count in a row: anything else answered what we sent. */
+	if (status != 401 && status != 407)
+		reg->challenges = 0;
 	if (status < 300)
 		registered(reg, sip);
 	else if (status == 401 || status == 407)

@@ -586,8 +586,9 @@ static int no_user_agent(const sip_t *sip)
 	case sip_method_invite:
 		return 480;
 	case sip_method_bye:
+	case sip_method_cancel:
 	case sip_method_notify:
-		return 481;
+		return 481;	/* no such dialog or transaction here */
 	default:
 		return 501;
 	}
@@ -784,12 +785,10 @@ struct nkd_relay *nkd_relay_create(struct nkd_account *acct)
 		snprintf(relay->ua_contact, sizeof(relay->ua_contact), "sip:%s", url);
 	}
 	snprintf(url, sizeof(url), "sip:%s;transport=udp", relay->listen);
+	/* RFC 3261's timers: TransactionTimeout is the REGISTERs' failover. */
 	relay->lan = nta_agent_create(acct->agent->root, (const url_string_t *)url, NULL, NULL,
 				      NTATAG_CANCEL_487(0), NTATAG_USE_NAPTR(0),
-				      NTATAG_USE_SRV(0),
-				      NTATAG_SIP_T1X64(acct->agent->cfg.agent.transaction_timeout_s *
-						       1000),
-				      TAG_END());
+				      NTATAG_USE_SRV(0), TAG_END());
 	if (relay->lan)
 		relay->lan_requests = nta_leg_tcreate(relay->lan, from_ua,
 						      (nta_leg_magic_t *)relay,
