@@ -27,6 +27,9 @@ struct nkd_account;
 struct nkd_agent;
 struct nkd_relay;
 
+/* Record-Route hosts the account's gate lets dialogs' requests in from. */
+#define NKD_GATE_DIALOG_PEERS	16
+
 enum nkd_reg_state {
 	NKD_REG_REGISTERING,
 	NKD_REG_REGISTERED,
@@ -71,6 +74,9 @@ struct nkd_account {
 
 	nta_agent_t *sip;		/* the SIP socket on X_UserAgentPort */
 	uint64_t dropped_sip;		/* requests its gate dropped (sip_gate.h) */
+	/* Proxies of dialogs the relay carried, the last few (sip_gate.h). */
+	struct nk_endpoint dialog_peers[NKD_GATE_DIALOG_PEERS];
+	unsigned int dialog_peers_count, dialog_peers_next;
 	su_timer_t *opened_timer;	/* the socket's open, told from the loop */
 	struct nkd_relay *relay;	/* X_LocalProxy, NULL: none */
 	struct nkd_malformed malformed;	/* SIP sofia dropped */

@@ -57,6 +57,7 @@ struct relay_tr {
 	nta_outgoing_t *orq;
 	su_timer_t *guard;		/* INVITE only */
 	bool cancelled;
+	bool to_wan;			/* the UA's request, out to a server */
 	sip_method_t method;
 };
 
@@ -322,6 +323,10 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const s
 		guard(tr, NKD_RELAY_TIMER_C_GUARD_MS);
 	response = nta_outgoing_getresponse(orq);
 	rsip = sip_object(response);
+	/* The proxies of a dialog the UA made, for their in-dialog requests. */
+	if (tr->to_wan && status < 300 && rsip && rsip->sip_record_route &&
+	    rsip->sip_to && rsip->sip_to->a_tag)
+		nkd_sip_gate_learn_route(tr->relay->acct, rsip->sip_record_route);
 	if (rsip && rsip->sip_via)
 		sip_via_remove(response, rsip);
 	if (!rsip || !rsip->sip_via || status == 503) {
@@ -428,6 +433,7 @@ static int forward(struct nkd_relay *relay, nta_incoming_t *irq, msg_t *msg,
 		msg_destroy(msg);
 		return 500;
 	}
+	tr->to_wan = out == relay->wan;
 	tr->orq = nta_outgoing_mcreate(out, on_response, (nta_outgoing_magic_t *)tr, route, msg,
 				       TAG_END());
 	if (!tr->orq) {
@@ -640,6 +646,8 @@ int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const si
 		return 500;
 	}
 	if (forms_dialog(msip)) {
+		/* Its proxies, for the dialog's requests (before ours go on). */
+		nkd_sip_gate_learn_route(relay->acct, msip->sip_record_route);
 		if (!wan_address(relay, &ep)) {
 			/* Between registrations: no public address to route back by. */
 			msg_destroy(msg);

@@ -94,6 +94,29 @@ bool nkd_account_knows_server(const struct nkd_account *acct, const struct nk_en
 	return acct->has_ka_target && nkd_same_address(&acct->ka_target, ep);
 }
 
+static bool dialog_peer(const struct nkd_account *acct, const struct nk_endpoint *ep)
+{
+	for (unsigned int i = 0; i < acct->dialog_peers_count; i++)
+		if (nkd_same_address(&acct->dialog_peers[i], ep))
+			return true;
+	return false;
+}
+
+void nkd_sip_gate_learn_route(struct nkd_account *acct, const sip_record_route_t *rr)
+{
+	struct nk_endpoint ep;
+
+	for (; rr; rr = rr->r_next) {
+		if (!nkd_url_endpoint(rr->r_url, &ep) || dialog_peer(acct, &ep) ||
+		    nkd_account_knows_server(acct, &ep))
+			continue;
+		acct->dialog_peers[acct->dialog_peers_next] = ep;
+		acct->dialog_peers_next = (acct->dialog_peers_next + 1) % NKD_GATE_DIALOG_PEERS;
+		if (acct->dialog_peers_count < NKD_GATE_DIALOG_PEERS)
+			acct->dialog_peers_count++;
+	}
+}
+
 static bool admits(const struct nkd_account *acct, const struct nk_endpoint *src,
 		   const sip_t *sip, const char **why)
 {
@@ -102,7 +125,8 @@ static bool admits(const struct nkd_account *acct, const struct nk_endpoint *src
 		return false;
 	}
 	if (acct->profile.accept_sip_from_registrar_only &&
-	    !nkd_account_knows_server(acct, src)) {
+	    !nkd_account_knows_server(acct, src) &&
+	    !(sip->sip_to && sip->sip_to->a_tag && dialog_peer(acct, src))) {
 		*why = "not a server of this account (X_AcceptSipFromRegistrarOnly)";
 		return false;
 	}

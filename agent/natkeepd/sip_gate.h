@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which requests the account's socket takes: those of the account's
- * servers (X_AcceptSipFromRegistrarOnly), without a Via maddr. The rest
- * is dropped unanswered: a scanner learns nothing of the gateway, and no
- * answer of ours can be aimed (by Via maddr or sent-by) at anyone else.
+ * servers (X_AcceptSipFromRegistrarOnly), and in-dialog ones from the
+ * proxies that record-routed a dialog the relay carried; none with a Via
+ * maddr. The rest is dropped unanswered: a scanner learns nothing of the
+ * gateway, and no answer of ours can be aimed (by Via maddr or sent-by)
+ * at anyone else.
  */
 #ifndef NKD_SIP_GATE_H
 #define NKD_SIP_GATE_H
@@ -34,5 +36,12 @@ bool nkd_same_address(const struct nk_endpoint *a, const struct nk_endpoint *b);
  * thousand).
  */
 bool nkd_sip_gate_admits(struct nkd_account *acct, msg_t *msg, const sip_t *sip);
+
+/*
+ * A dialog's route set, as the relay saw it go by: its proxies (those
+ * named by address) may send the dialog's requests, a BYE for one, though
+ * no DNS lookup of the account named them.
+ */
+void nkd_sip_gate_learn_route(struct nkd_account *acct, const sip_record_route_t *rr);
 
 #endif
