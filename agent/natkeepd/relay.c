@@ -92,11 +92,25 @@ static struct nkd_registration *current_registration(struct nkd_relay *relay)
 	return s ? nkd_reg_find(relay->acct, s->id) : NULL;
 }
 
-/* What the servers know us as: the current registration's public address. */
-static bool wan_address(struct nkd_relay *relay, struct nk_endpoint *ep)
+/*
+ * What a peer knows us as: the public address of our registration with
+ * it (a NAT may map us to another port for each destination), else the
+ * current registration's. PEER may be NULL.
+ */
+static bool wan_address(struct nkd_relay *relay, const struct nk_endpoint *peer,
+			struct nk_endpoint *ep)
 {
 	struct nkd_registration *reg = current_registration(relay);
 
+	for (size_t i = 0; peer && i < NKD_MAX_SERVERS; i++) {
+		struct nkd_registration *r = &relay->acct->regs[i];
+
+		if (r->in_use && r->state == NKD_REG_REGISTERED &&
+		    nkd_same_address(&r->target.ep, peer)) {
+			reg = r;
+			break;
+		}
+	}
 	if (!reg)
 		return false;
 	*ep = *nkd_reg_advertised(reg);
@@ -535,9 +549,10 @@ static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	struct nkd_relay *relay = (struct nkd_relay *)magic;
 	const char *name = relay->acct->cfg.name;
 	char via[NK_ENDPOINT_STRLEN + 32], wan[NK_ENDPOINT_STRLEN];
-	struct nk_endpoint ep, src = { 0 };
+	struct nk_endpoint ep, peer, src = { 0 };
 	struct nkd_registration *reg;
 	const char *next_hop;
+	bool have_peer;
 	msg_t *msg;
 	sip_t *msip;
 	int status;
@@ -547,17 +562,28 @@ static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 403;
 	if (sip->sip_request->rq_method == sip_method_register)
 		return ua_register(relay, irq, sip, &src);
-	if (!relay->wan || !wan_address(relay, &ep)) {
+	reg = current_registration(relay);
+	if (!relay->wan || !reg) {
 		relay->n.rejected++;
 		nkd_info("%s: %s from the local UA refused: no server registered with", name,
 			 sip->sip_request->rq_method_name);
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 503;
 	}
-	reg = current_registration(relay);
 	status = prepare(relay, irq, &msg);
 	if (status)
 		return status;
 	msip = sip_object(msg);
+	/* Route set first; a new request goes to the server registered with. */
+	next_hop = route_hop(msg, msip);
+	if (!next_hop && !msip->sip_to->a_tag)
+		next_hop = reg->next_hop;
+	/* Named as the peer knows us: the Via, the Record-Route. */
+	have_peer = next_hop ? nkd_uri_endpoint(next_hop, &peer) :
+		    nkd_url_endpoint(msip->sip_request->rq_url, &peer);
+	if (!wan_address(relay, have_peer ? &peer : NULL, &ep)) {
+		msg_destroy(msg);
+		return sip->sip_request->rq_method == sip_method_ack ? 200 : 503;
+	}
 	nk_endpoint_format(ep.family, &ep.addr, ep.port, wan, sizeof(wan));
 	if (forms_dialog(msip) && !record_route(msg, msip, wan, relay->listen)) {
 		msg_destroy(msg);
@@ -569,10 +595,6 @@ static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 		msg_destroy(msg);
 		return 500;
 	}
-	/* Route set first; a new request goes to the server registered with. */
-	next_hop = route_hop(msg, msip);
-	if (!next_hop && !msip->sip_to->a_tag)
-		next_hop = reg->next_hop;
 	relay->n.from_ua++;
 	nkd_debug("%s: %s from the local UA to %s", name, msip->sip_request->rq_method_name,
 		  next_hop ? next_hop : "its Request-URI");
@@ -624,10 +646,11 @@ int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const si
 {
 	const char *name = relay->acct->cfg.name;
 	char ua[NK_ENDPOINT_STRLEN + 24], wan[NK_ENDPOINT_STRLEN];
-	struct nk_endpoint ep;
+	struct nk_endpoint ep, peer;
 	const char *next_hop;
-	msg_t *msg;
+	msg_t *msg, *in;
 	sip_t *msip;
+	bool have_peer;
 	int status;
 
 	if (!ua_known(relay)) {
@@ -648,7 +671,10 @@ int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const si
 	if (forms_dialog(msip)) {
 		/* Its proxies, for the dialog's requests (before ours go on). */
 		nkd_sip_gate_learn_route(relay->acct, msip->sip_record_route);
-		if (!wan_address(relay, &ep)) {
+		in = nta_incoming_getrequest(irq);
+		have_peer = nkd_msg_source(in, &peer);
+		msg_destroy(in);
+		if (!wan_address(relay, have_peer ? &peer : NULL, &ep)) {
 			/* Between registrations: no public address to route back by. */
 			msg_destroy(msg);
 			relay->n.rejected++;

@@ -62,8 +62,7 @@ bool nkd_same_address(const struct nk_endpoint *a, const struct nk_endpoint *b)
 	return a->family == b->family && !memcmp(&a->addr, &b->addr, nk_addr_len(a->family));
 }
 
-/* A "sip:HOST:PORT" string's address, parsed on the stack. */
-static bool uri_address(const char *uri, struct nk_endpoint *ep)
+bool nkd_uri_endpoint(const char *uri, struct nk_endpoint *ep)
 {
 	char buf[NK_SIP_HOST_MAX + 32];
 	url_t u[1];
@@ -88,7 +87,7 @@ bool nkd_account_knows_server(const struct nkd_account *acct, const struct nk_en
 		if (nkd_same_address(&reg->target.ep, ep))
 			return true;
 		/* A redirect's server. */
-		if (uri_address(reg->next_hop, &hop) && nkd_same_address(&hop, ep))
+		if (nkd_uri_endpoint(reg->next_hop, &hop) && nkd_same_address(&hop, ep))
 			return true;
 	}
 	return acct->has_ka_target && nkd_same_address(&acct->ka_target, ep);

@@ -27,6 +27,8 @@ bool nkd_account_knows_server(const struct nkd_account *acct, const struct nk_en
 bool nkd_msg_source(msg_t *msg, struct nk_endpoint *ep);
 /* A URL's HOST:PORT (5060 if none) as an endpoint; false if no address. */
 bool nkd_url_endpoint(const url_t *u, struct nk_endpoint *ep);
+/* The same of a URI string ("sip:HOST:PORT;..."), parsed on the stack. */
+bool nkd_uri_endpoint(const char *uri, struct nk_endpoint *ep);
 /* The same address, whatever the ports. */
 bool nkd_same_address(const struct nk_endpoint *a, const struct nk_endpoint *b);
 
