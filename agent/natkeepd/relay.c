@@ -481,11 +481,59 @@ static void drop_our_routes(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
 		sip_route_remove(msg, sip);
 }
 
+/* The Request-URI, anew (the old one stays in the message's home). */
+static int new_request_uri(msg_t *msg, sip_t *sip, const url_string_t *uri)
+{
+	sip_request_t *rq = sip_request_create(msg_home(msg), sip->sip_request->rq_method,
+					       sip->sip_request->rq_method_name, uri, NULL);
+
+	return rq && msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)rq) >= 0 ? 0 : 500;
+}
+
 /*
- * The copy a proxy sends on, either way: one hop less, our own Routes off.
- * Returns 0 with *msg set, or the status to answer (nothing to free).
+ * A Request-URI that names us. RFC 3261 16.4: a strict router before us
+ * (or a UA whose outbound proxy is set without ;lr) put our URI there and
+ * the real one last in the Route: take it back. With no Route, a UA's
+ * request for a user "at" natkeepd is for that user at the account's
+ * domain, as if natkeepd were the provider (a UA may be set up so); one
+ * for natkeepd itself is ours: an OPTIONS (a ping of its proxy) gets 200,
+ * anything else 404. A server's request naming us is for the registered
+ * Contact: left to the caller. Returns the status to answer, or 0.
  */
-static int prepare(struct nkd_relay *relay, nta_incoming_t *irq, msg_t **msg)
+static int request_uri_for_us(struct nkd_relay *relay, msg_t *msg, sip_t *sip, bool from_ua)
+{
+	const url_t *ru = sip->sip_request->rq_url;
+	const char *domain = strchr(relay->acct->aor, '@');
+	char uri[NK_SIP_USER_MAX + NK_SIP_HOST_MAX + 16];
+	struct nk_endpoint ep;
+	sip_route_t *last;
+	int status;
+
+	if (!nkd_url_endpoint(ru, &ep) ||
+	    !(nkd_endpoint_equal(&ep, &relay->listen_ep) || route_names_us(relay, &ep)))
+		return 0;
+	if (sip->sip_route) {
+		for (last = sip->sip_route; last->r_next; last = last->r_next)
+			;
+		status = new_request_uri(msg, sip, (const url_string_t *)last->r_url);
+		if (!status)
+			msg_header_remove(msg, (msg_pub_t *)sip, (msg_header_t *)last);
+		return status;
+	}
+	if (!from_ua)
+		return 0;
+	if (!ru->url_user || !domain)
+		return sip->sip_request->rq_method == sip_method_options ? 200 : 404;
+	snprintf(uri, sizeof(uri), "sip:%s%s", ru->url_user, domain);
+	return new_request_uri(msg, sip, (const url_string_t *)uri);
+}
+
+/*
+ * The copy a proxy sends on, either way: one hop less, our own Routes off,
+ * a Request-URI that names us made what it is for. Returns 0 with *msg
+ * set, or the status to answer (nothing to free).
+ */
+static int prepare(struct nkd_relay *relay, nta_incoming_t *irq, msg_t **msg, bool from_ua)
 {
 	sip_t *sip;
 	int status;
@@ -495,12 +543,13 @@ static int prepare(struct nkd_relay *relay, nta_incoming_t *irq, msg_t **msg)
 	if (!sip)
 		return 500;
 	status = hop(*msg, sip);
-	if (status) {
-		msg_destroy(*msg);
-		return status;
+	if (!status) {
+		drop_our_routes(relay, *msg, sip);
+		status = request_uri_for_us(relay, *msg, sip, from_ua);
 	}
-	drop_our_routes(relay, *msg, sip);
-	return 0;
+	if (status)
+		msg_destroy(*msg);
+	return status;
 }
 
 /* The next hop a Route names ("sip:..." for nta), or NULL. */
@@ -569,7 +618,7 @@ static int from_ua(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 			 sip->sip_request->rq_method_name);
 		return sip->sip_request->rq_method == sip_method_ack ? 200 : 503;
 	}
-	status = prepare(relay, irq, &msg);
+	status = prepare(relay, irq, &msg, true);
 	if (status)
 		return status;
 	msip = sip_object(msg);
@@ -627,7 +676,6 @@ static bool retarget(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
 {
 	char uri[sizeof(relay->ua_contact) + NK_SIP_USER_MAX + 8], ep[NK_ENDPOINT_STRLEN];
 	const char *user = sip->sip_request->rq_url->url_user;
-	sip_request_t *rq;
 
 	if (relay->ua_static) {
 		nk_endpoint_format(relay->ua_ep.family, &relay->ua_ep.addr, relay->ua_ep.port,
@@ -636,9 +684,7 @@ static bool retarget(struct nkd_relay *relay, msg_t *msg, sip_t *sip)
 	} else {
 		snprintf(uri, sizeof(uri), "%s", relay->ua_contact);
 	}
-	rq = sip_request_create(msg_home(msg), sip->sip_request->rq_method,
-				sip->sip_request->rq_method_name, (const url_string_t *)uri, NULL);
-	return rq && msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)rq) >= 0;
+	return !new_request_uri(msg, sip, (const url_string_t *)uri);
 }
 
 /* The account's gate (sip_gate.h) let it in: from a server of ours. */
@@ -660,7 +706,7 @@ int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq, const si
 				 "REGISTER to %s)", name, relay->listen);
 		return no_user_agent(sip);
 	}
-	status = prepare(relay, irq, &msg);
+	status = prepare(relay, irq, &msg, false);
 	if (status)
 		return status;
 	msip = sip_object(msg);
