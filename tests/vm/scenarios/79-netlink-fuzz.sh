@@ -58,7 +58,9 @@ nlfuzz() {
 show_run() {
 	grep -E '^progress' "$NK_TMP/$1.out" | sed 's/^/  | /'
 	sed -n '/^nlfuzz /,$p' "$NK_TMP/$1.out" | sed 's/^/  | /'
-	grep -m 5 -A 3 -E '^(VIOLATION|NOTE|nlfuzz:)' "$NK_TMP/$1.out" | sed 's/^/  | /'
+	# Violations first: notes come early and often, a violation may not.
+	grep -m 10 -A 3 -E '^(VIOLATION|nlfuzz:)' "$NK_TMP/$1.out" | sed 's/^/  | /'
+	grep -m 3 -A 3 -E '^NOTE' "$NK_TMP/$1.out" | sed 's/^/  | /'
 	echo "  ($1: $2 s)"
 }
 
