@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A SIP scanner and hostile requests, for the natkeep VM scenarios.
 
-    sip_scan.py [-n N] [-r RATE] SRC_ADDR DST_ADDR:DST_PORT
+    sip_scan.py [-n N] [-r RATE] [--stray TOP NEXT] SRC_ADDR DST_ADDR:DST_PORT
 
 From a UDP socket on SRC_ADDR (any port), to DST: N rounds (default 50) of
 what the Internet sends a SIP port: a scanner's OPTIONS and INVITE
@@ -9,7 +9,11 @@ what the Internet sends a SIP port: a scanner's OPTIONS and INVITE
 garbage, a request line alone, a Via without a host, rport and CSeq out of
 range, a 60 KiB header line, a 64 KiB INVITE, NUL bytes, and an INVITE
 whose Via names another port of SRC_ADDR by maddr (a reflection attempt:
-a socket there counts what arrives). RATE datagrams a second at most
+a socket there counts what arrives). --stray: also a forged "200 OK" to
+an INVITE per round, its Vias TOP (the proxy's own, which the relay
+recognises) and NEXT (where a proxy relaying it by Via would send it
+next): an attempt to have the proxy send a datagram of ours to NEXT.
+RATE datagrams a second at most
 (default 2000). Prints "sip_scan: N datagrams"; answers are read and
 counted, never needed: "sip_scan: N answers, M to well-formed requests,
 K reflected"."""
@@ -39,7 +43,21 @@ def request(method, dst, via, extra="", body="", call_id=None):
 WELL_FORMED = b"@scan-ok"
 
 
-def rounds(src, dst, victim_port):
+def stray(dst, top, nxt):
+    return ("SIP/2.0 200 OK\r\n"
+            "Via: SIP/2.0/UDP %s;branch=z9hG4bK%08x\r\n"
+            "Via: SIP/2.0/UDP %s;branch=z9hG4bK%08x\r\n"
+            "From: <sip:100@%s>;tag=%08x\r\n"
+            "To: <sip:100@%s>;tag=%08x\r\n"
+            "Call-ID: %08x@scan\r\n"
+            "CSeq: 1 INVITE\r\n"
+            "Content-Length: 0\r\n\r\n" %
+            (top, random.getrandbits(32), nxt, random.getrandbits(32), dst,
+             random.getrandbits(32), dst, random.getrandbits(32),
+             random.getrandbits(32))).encode()
+
+
+def rounds(src, dst, victim_port, strays):
     via = "SIP/2.0/UDP %s:5060" % src
     ok = "%08x" % random.getrandbits(32) + WELL_FORMED.decode()
     yield request("OPTIONS", dst, via, call_id=ok)
@@ -54,12 +72,15 @@ def rounds(src, dst, victim_port):
     yield request("OPTIONS", dst, via, extra="X-Long: %s\r\n" % ("a" * 60000))
     yield request("INVITE", dst, via, body="a" * 64000)
     yield request("OPTIONS", dst, via).replace(b"To:", b"To:\0\0")
+    if strays:
+        yield stray(dst, *strays)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=50)
     ap.add_argument("-r", "--rate", type=float, default=2000)
+    ap.add_argument("--stray", nargs=2, metavar=("TOP", "NEXT"))
     ap.add_argument("src")
     ap.add_argument("dst")
     a = ap.parse_args()
@@ -88,7 +109,7 @@ def main():
                 pass
 
     for _ in range(a.n):
-        for data in rounds(a.src, host, victim.getsockname()[1]):
+        for data in rounds(a.src, host, victim.getsockname()[1], a.stray):
             try:
                 s.sendto(data, (host, int(port)))
                 sent += 1

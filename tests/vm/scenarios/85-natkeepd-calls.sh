@@ -148,13 +148,19 @@ baresip_requests() {
 	grep -cE '^(INVITE|OPTIONS) sip:' "$BARESIP_DIR/baresip.log"
 }
 before=$(baresip_requests)
+# Its forged 200s to INVITE name natkeepd's public mapping, then a socket
+# beside baresip's: relayed by Via alone, they would reach it.
+pub=$(nkd_eval 'server("10.3.0.12:5060")["public_address"]')
+nk_sink gw 127.0.0.1 5999 "$NK_TMP/beside-ua.txt"
 check "e: the scanner ran (10.2.0.1, on the gateway's LAN side)" \
-	bash -c "ip netns exec nat python3 '$NK_VM/sip_scan.py' -n 30 10.2.0.1 10.2.0.2:5060 \
-		>'$NK_TMP/scan.out' 2>&1"
+	bash -c "ip netns exec nat python3 '$NK_VM/sip_scan.py' -n 30 --stray '$pub' \
+		'127.0.0.1:5999;rport=5999' 10.2.0.1 10.2.0.2:5060 >'$NK_TMP/scan.out' 2>&1"
 sed 's/^/  | /' "$NK_TMP/scan.out"
 check "e: no answer to its well-formed requests, none sent on by their Via maddr" \
 	grep -q ' 0 to well-formed requests, 0 reflected$' "$NK_TMP/scan.out"
 check "e: natkeepd dropped them (account show: dropped_sip)" nkd_wait 5 'a["dropped_sip"] >= 90'
+check "e: none of its forged 200s (top Via $pub) went on beside the UA" \
+	test ! -s "$NK_TMP/beside-ua.txt"
 check "e: none reached baresip" test "$(baresip_requests)" = "$before"
 check "e: the malformed ones sofia dropped are logged (one line per 10 s)" \
 	wait_for 15 grep -q 'malformed SIP messages dropped on the SIP socket' "$NKD_LOG"
