@@ -319,9 +319,12 @@ static void final_checks(struct nf_worker *w)
 
 /*
  * -H: flows enough that a dump takes more than one part (the first part
- * of a socket never read from is one page), and a dump left unread: the
- * module stays in use until it is read to its end.
+ * of a socket never read from is one page: 68 flows fitted in one, so
+ * the module was not held), and a dump left unread: the module stays in
+ * use until it is read to its end.
  */
+#define NF_HOLD_FLOWS	160
+
 static void hold_dump(struct nf_worker *w)
 {
 	static uint32_t ids[NF_LIVE_MAX * 8];
@@ -329,7 +332,7 @@ static void hold_dump(struct nf_worker *w)
 	struct nf_msg *m = w->msg;
 	uint16_t family;
 
-	for (int i = 0; i < 40 && !w->c->family_gone; i++) {
+	for (int i = 0; i < NF_HOLD_FLOWS && !w->c->family_gone; i++) {
 		struct nf_flow f;
 
 		nf_flow_valid(w, &f);
