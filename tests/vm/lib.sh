@@ -107,7 +107,7 @@ trap nk_cleanup EXIT
 ns_create() {
 	# One a killed run left behind (make bench's relay part runs on the
 	# host, where namespaces outlive the run) is replaced.
-	ip netns del "$1" 2>/dev/null
+	ip netns del "$1" 2>/dev/null || true
 	ip netns add "$1"
 	NK_NAMESPACES+=("$1")
 	ip -n "$1" link set lo up
