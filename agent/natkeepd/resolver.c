@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Candidate servers from DNS through sofia's asynchronous resolver. */
+/*
+ * Candidate servers from DNS through sofia's asynchronous resolver. Only
+ * the DNS's word that a name or record does not exist (NXDOMAIN, no
+ * records of the type) counts as an answer; a timeout, SERVFAIL or refusal
+ * is a failure, and what the last lookup found for that name stands.
+ */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +43,13 @@ struct nkd_resolve {
 	/* Per SRV record (or the name itself): its IPv4, then IPv6 addresses. */
 	struct nkd_target found[NKD_MAX_SERVERS][2][NKD_ADDRS_PER_TARGET];
 	size_t n_found[NKD_MAX_SERVERS][2];
+	/* This lookup's A (0) or AAAA (1) query of record i failed (no answer). */
+	bool addr_failed[NKD_MAX_SERVERS][2];
+	/* What the last lookup found, per name: served when its query fails. */
+	struct nkd_target last[NKD_MAX_SERVERS][2][NKD_ADDRS_PER_TARGET];
+	size_t n_last[NKD_MAX_SERVERS][2];
+	size_t n_last_names;
+	bool had_srv;			/* a lookup found SRV records */
 	struct addr_query addr_queries[2 * NKD_MAX_SERVERS];
 	/* A and AAAA queries per SRV record; the last one: the SRV query. */
 	sres_query_t *queries[2 * NKD_MAX_SERVERS + 1];
@@ -96,11 +108,49 @@ static void note_ttl(struct nkd_resolve *r, uint32_t ttl)
 		r->min_ttl = ttl;
 }
 
+/*
+ * Record i's family f went unanswered: the last lookup's addresses of the
+ * same name stand in, with this lookup's SRV priority, weight and port.
+ */
+static void serve_stale(struct nkd_resolve *r, size_t i, int f)
+{
+	const char *host = r->from_srv ? r->srv[i].target : r->name;
+
+	for (size_t k = 0; k < r->n_last_names; k++) {
+		if (!r->n_last[k][f] || strcmp(r->last[k][f][0].host, host))
+			continue;
+		for (size_t j = 0; j < r->n_last[k][f]; j++) {
+			struct nkd_target *t = &r->found[i][f][j];
+
+			*t = r->last[k][f][j];
+			t->ep.port = r->from_srv ? r->srv[i].port : r->port;
+			t->priority = r->from_srv ? r->srv[i].priority : 0;
+			t->weight = r->from_srv ? r->srv[i].weight : 0;
+		}
+		r->n_found[i][f] = r->n_last[k][f];
+		nkd_warn("dns: %s: %s query unanswered: keeping its %zu address(es)", host,
+			 f ? "AAAA" : "A", r->n_found[i][f]);
+		return;
+	}
+}
+
+static void remember(struct nkd_resolve *r)
+{
+	r->n_last_names = r->from_srv ? r->n_srv : 1;
+	memcpy(r->last, r->found, sizeof(r->last));
+	memcpy(r->n_last, r->n_found, sizeof(r->n_last));
+}
+
 static void finish(struct nkd_resolve *r, const char *error)
 {
 	struct nkd_target targets[NKD_MAX_SERVERS];
 	size_t n = 0, i, j, f;
 	uint32_t ttl = r->min_ttl;
+
+	for (i = 0; i < (r->from_srv ? r->n_srv : 1); i++)
+		for (f = 0; f < 2; f++)
+			if (!r->n_found[i][f] && r->addr_failed[i][f])
+				serve_stale(r, i, (int)f);
 
 	for (i = 0; i < (r->from_srv ? r->n_srv : 1); i++)
 		for (f = 0; f < 2; f++)
@@ -121,6 +171,7 @@ static void finish(struct nkd_resolve *r, const char *error)
 		ttl = NKD_DNS_TTL_MAX_S;
 	nkd_debug("dns: %s: %zu candidate(s) from %s, again in %u s", r->name, n,
 		  r->from_srv ? "SRV" : "A", ttl);
+	remember(r);
 	again_in(r, ttl);
 	r->done(r->ctx, targets, n, NULL);
 }
@@ -135,6 +186,23 @@ static const char *status_text(unsigned int status)
 	case 5: return "query refused";
 	default: return "lookup failed";
 	}
+}
+
+/* The status of answers: 0, an error's, or a timeout when there are none. */
+static unsigned int answer_status(sres_record_t **answers)
+{
+	if (!answers || !answers[0])
+		return SRES_TIMEOUT_ERR;
+	for (size_t k = 0; answers[k]; k++)
+		if (answers[k]->sr_record->r_status)
+			return answers[k]->sr_record->r_status;
+	return 0;
+}
+
+/* DNS said the name, or the type of record asked for, does not exist. */
+static bool authoritative_no(unsigned int status)
+{
+	return status == SRES_NAME_ERR || status == SRES_RECORD_ERR;
 }
 
 static void on_addr(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers)
@@ -177,6 +245,8 @@ static void on_addr(sres_context_t *ctx, sres_query_t *q, sres_record_t **answer
 	}
 	if (!answers && !f)
 		r->last_error = status_text(SRES_TIMEOUT_ERR);
+	if (!r->n_found[i][f])
+		r->addr_failed[i][f] = !authoritative_no(answer_status(answers));
 	sres_free_answers(resolver.res, answers);
 	if (--r->pending == 0)
 		finish(r, r->last_error);
@@ -202,6 +272,7 @@ static void query_addr(struct nkd_resolve *r, size_t index, const char *host)
 static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers)
 {
 	struct nkd_resolve *r = (struct nkd_resolve *)ctx;
+	unsigned int status = answer_status(answers);
 	size_t k;
 
 	(void)q;
@@ -230,7 +301,17 @@ static void on_srv(sres_context_t *ctx, sres_query_t *q, sres_record_t **answers
 	sres_free_answers(resolver.res, answers);
 
 	r->last_error = NULL;
+	if (!r->n_srv && r->had_srv && !authoritative_no(status)) {
+		/* Not "no SRV records": the servers we know stand. */
+		char why[NK_SIP_HOST_MAX + 64];
+
+		snprintf(why, sizeof(why), "%s: SRV: %s", r->name, status_text(status));
+		again_in(r, NKD_DNS_RETRY_S);
+		r->done(r->ctx, NULL, 0, why);
+		return;
+	}
 	r->from_srv = r->n_srv > 0;
+	r->had_srv |= r->from_srv;
 	if (r->from_srv) {
 		nkd_srv_order(r->srv, r->n_srv, nkd_random_below, NULL);
 		for (k = 0; k < r->n_srv; k++)
@@ -258,6 +339,7 @@ static void lookup(struct nkd_resolve *r)
 
 	cancel_queries(r);
 	memset(r->n_found, 0, sizeof(r->n_found));
+	memset(r->addr_failed, 0, sizeof(r->addr_failed));
 	r->min_ttl = UINT32_MAX;
 	/* A name that is itself an SRV owner (_sip._udp.example.net). */
 	if (r->name[0] == '_')

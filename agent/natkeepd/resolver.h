@@ -5,6 +5,11 @@
  * target's A then AAAA records; without SRV records, every A and AAAA
  * record of NAME at one priority with the configured port. An IP address is its own single
  * candidate. The lookup is repeated when the answers' TTL runs out.
+ * A failure is not an answer: an SRV query that times out (or SERVFAIL,
+ * REFUSED) after SRV records were found is a failed lookup, not a cue to
+ * fall back to NAME's A records; an address query of one target that
+ * fails keeps that target's addresses from the last lookup. Only NXDOMAIN
+ * and "no records of that type" change what is known.
  */
 #ifndef NKD_RESOLVER_H
 #define NKD_RESOLVER_H
