@@ -63,6 +63,8 @@ struct nkd_registration {
 	char stale_contact[NK_SIP_HOST_MAX + 160];	/* to remove (expires=0) */
 	bool clean_contact;		/* send once more without the stale one */
 	uint32_t flow_id;		/* keep-alive flow, 0: none */
+	nta_outgoing_t *probe;		/* a keep-alive miss's confirmation */
+	su_timer_t *probe_timer;
 };
 
 struct nkd_account {

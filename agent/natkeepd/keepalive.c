@@ -6,6 +6,7 @@
 
 #include "kernel.h"
 #include "keepalive.h"
+#include "liveness.h"
 #include "log.h"
 #include "nk_msg_type.h"
 #include "registration.h"
@@ -16,8 +17,25 @@
 
 bool nkd_keepalive_tells_liveness(uint8_t msg_type)
 {
-	return msg_type == NATKEEP_MSG_OPTIONS || msg_type == NATKEEP_MSG_NOTIFY ||
-	       msg_type == NATKEEP_MSG_CUSTOM;
+	return msg_type == NATKEEP_MSG_OPTIONS || msg_type == NATKEEP_MSG_NOTIFY;
+}
+
+static bool is_sip(uint8_t msg_type)
+{
+	return nkd_keepalive_tells_liveness(msg_type) || msg_type == NATKEEP_MSG_CUSTOM;
+}
+
+/*
+ * How long a SIP keep-alive, and then the request that confirms its miss
+ * (liveness.h), may go unanswered: a third of the interval, 2 s at most,
+ * so that a dead server is left within two intervals (a send, its miss,
+ * the confirmation).
+ */
+static uint32_t response_timeout_ms(const struct nkd_account *acct)
+{
+	uint32_t t = acct->cfg.keepalive_expires * 1000 / 3;
+
+	return t < 2000 ? (t ? t : 1) : 2000;
 }
 
 void nkd_keepalive_flow_spec(const struct nkd_account *acct,
@@ -36,15 +54,12 @@ void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 	f->interval_ms = interval;
 	f->msg_type = c->keepalive_msg_type;
 	/*
-	 * OBi: "no response from the server triggers a proxy failover": one
-	 * miss, answered within half an interval (2 s at most), so that a
-	 * dead server is left within two intervals.
+	 * OBi: "no response from the server triggers a proxy failover": the
+	 * module reports the first miss, natkeepd confirms it (liveness.h).
 	 */
-	f->response_timeout_ms = interval / 2 < 2000 ? interval / 2 : 2000;
-	if (!f->response_timeout_ms)
-		f->response_timeout_ms = 1;
+	f->response_timeout_ms = response_timeout_ms(acct);
 	f->miss_limit = 1;
-	if (nkd_keepalive_tells_liveness(f->msg_type)) {
+	if (is_sip(f->msg_type)) {
 		f->fields |= NK_FLOW_SIP_FROM_USER | NK_FLOW_SIP_HOST |
 			     NK_FLOW_SIP_USER_AGENT;
 		snprintf(f->sip_from_user, sizeof(f->sip_from_user), "%s",
@@ -138,6 +153,18 @@ static struct nk_endpoint mapping_endpoint(const struct nk_mapping *m)
 	return ep;
 }
 
+void nkd_keepalive_fail_over(struct nkd_registration *reg)
+{
+	struct nkd_account *acct = reg->account;
+	uint32_t id = reg->server_id;
+
+	nkd_warn("%s: %s does not answer keep-alives: failing over", acct->cfg.name,
+		 reg->next_hop);
+	nkd_reg_end(reg, false);
+	nkd_redundancy_failed(&acct->red, id, NKD_FAIL_UNRESPONSIVE, 0,
+			      "keep-alive unanswered", 0, nkd_now_ms());
+}
+
 bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow)
 {
 	struct nkd_registration *reg = NULL;
@@ -169,23 +196,17 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 				 acct->cfg.keepalive_server);
 			break;
 		}
-		/* OBi: only unanswered SIP keep-alives fail over (not STUN). */
+		/* OBi: only unanswered OPTIONS and NOTIFY fail over. */
 		if (!acct->redundancy_on ||
 		    !nkd_keepalive_tells_liveness(acct->cfg.keepalive_msg_type)) {
 			nkd_warn("%s: %s does not answer keep-alives (%s: staying)",
 				 acct->cfg.name, reg->next_hop,
-				 acct->redundancy_on ? "not SIP keep-alives" : "no redundancy");
+				 acct->redundancy_on ? "not OPTIONS or NOTIFY" : "no redundancy");
 			break;
 		}
-		nkd_warn("%s: %s does not answer keep-alives: failing over",
-			 acct->cfg.name, reg->next_hop);
-		{
-			uint32_t id = reg->server_id;
-
-			nkd_reg_end(reg, false);
-			nkd_redundancy_failed(&acct->red, id, NKD_FAIL_UNRESPONSIVE, 0,
-					      "keep-alive unanswered", 0, nkd_now_ms());
-		}
+		if (!nkd_liveness_confirm(reg, acct->cfg.keepalive_msg_type,
+					  response_timeout_ms(acct)))
+			nkd_keepalive_fail_over(reg);
 		break;
 	case NATKEEP_CMD_PEER_RESPONSIVE:
 		nkd_info("%s: %s answers keep-alives again", acct->cfg.name,

@@ -3,8 +3,8 @@
  * An account's keep-alive flows in natkeep.ko: one per registered server
  * (primary and secondary), from the account's SIP port, with its
  * X_KeepAlive* settings; or one towards X_KeepAliveServer when set. The
- * flows' events: a new public mapping re-registers, an unanswered SIP
- * keep-alive fails the server over.
+ * flows' events: a new public mapping re-registers, an unanswered OPTIONS
+ * or NOTIFY keep-alive, its miss confirmed, fails the server over.
  */
 #ifndef NKD_KEEPALIVE_H
 #define NKD_KEEPALIVE_H
@@ -20,7 +20,9 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 /* The flow spec for a keep-alive towards remote. */
 void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 			     const struct nk_endpoint *remote, struct nk_flow *flow);
-/* SIP keep-alive types (options, notify, custom): answers tell liveness. */
+/* The types whose silence fails a server over (OBi): options and notify. */
 bool nkd_keepalive_tells_liveness(uint8_t msg_type);
+/* reg's server missed a keep-alive and its confirmation: fail over. */
+void nkd_keepalive_fail_over(struct nkd_registration *reg);
 
 #endif

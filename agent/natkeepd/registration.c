@@ -19,6 +19,7 @@
 #include "agent.h"
 #include "candidates.h"
 #include "kernel.h"
+#include "liveness.h"
 #include "local_addr.h"
 #include "log.h"
 #include "registration.h"
@@ -240,6 +241,7 @@ static void drop_flow(struct nkd_registration *reg)
 /* Nothing of sofia's left: the transaction, the timer, the credentials. */
 static void drop_transport(struct nkd_registration *reg)
 {
+	nkd_liveness_cancel(reg);
 	if (reg->orq)
 		nta_outgoing_destroy(reg->orq);
 	reg->orq = NULL;
@@ -279,6 +281,7 @@ void nkd_reg_end(struct nkd_registration *reg, bool unregister)
 	}
 	reg->state = NKD_REG_UNREGISTERING;
 	drop_flow(reg);
+	nkd_liveness_cancel(reg);
 	su_timer_reset(reg->refresh_timer);
 	nkd_info("%s: un-REGISTER at %s", reg->account->cfg.name, reg->next_hop);
 	if (!send_request(reg, reg->contact, 0))

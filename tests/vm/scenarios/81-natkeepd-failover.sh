@@ -1,6 +1,7 @@
 #!/bin/bash
-# Proxy server redundancy with real registrars: a killed primary is left
-# within two keep-alive intervals (OPTIONS keep-alives unanswered), a
+# Proxy server redundancy with real registrars: one keep-alive lost on the
+# way is not a dead server; a killed primary is left within two keep-alive
+# intervals (NOTIFY keep-alives unanswered, the miss confirmed), a
 # restarted one taken back within X_CheckPrimaryServerInterval; with dual
 # registration both servers hold the binding and killing the primary
 # leaves the account registered in every sample, the secondary taking over
@@ -60,6 +61,42 @@ check "natkeepd starts" nkd_start
 check "registered with sip1" nkd_wait 15 'a["current_server"] == "10.3.0.11:5060"'
 check "its NOTIFY keep-alives are answered" \
 	nkd_wait 10 'server("10.3.0.11:5060")["flow"]["rx_responses"] >= 1'
+# A lossy uplink: the NAT drops one NOTIFY to sip1 (a quota that one
+# keep-alive's length fits under, two do not), nothing else. The miss is
+# confirmed by another NOTIFY, answered: no failover.
+notify_to_sip1() {
+	in_ns nat nft -f - <<-NFT
+		table inet lossy
+		delete table inet lossy
+		table inet lossy {
+			chain forward {
+				type filter hook forward priority 0; policy accept;
+				ip daddr 10.3.0.11 udp dport 5060 @th,64,48 0x4e4f54494659 $1
+			}
+		}
+	NFT
+}
+# Packets the rule matched (counted, or dropped).
+dropped() {
+	in_ns nat nft list table inet lossy | grep -o 'packets [0-9]*' | head -n 1 | cut -d' ' -f2
+}
+notify_to_sip1 "counter"
+counted() {
+	[ "$(dropped)" -ge 1 ]
+}
+check "NOTIFY to sip1 counted" wait_for $((3 * INTERVAL)) counted
+size=$(in_ns nat nft list table inet lossy | awk '{ for (i = 1; i < NF; i++) { if ($i == "packets") p = $(i + 1); if ($i == "bytes") b = $(i + 1) } } END { if (p) print int(b / p) }')
+echo "  a NOTIFY keep-alive is $size bytes"
+notify_to_sip1 "quota $((size + size / 2)) bytes counter drop"
+check "the keep-alive's miss is confirmed by another request" \
+	wait_for $((4 * INTERVAL)) grep -q "SP1: sip:10.3.0.11:5060;transport=udp missed a keep-alive: asking once more" "$NKD_LOG"
+check "which is answered: no failover" \
+	wait_for $((2 * INTERVAL)) grep -q "SP1: sip:10.3.0.11:5060;transport=udp answered again (200)" "$NKD_LOG"
+check "exactly one NOTIFY was dropped" test "$(dropped)" = 1
+sleep $((2 * INTERVAL))
+check "still registered with sip1" nkd_eval 'a["current_server"] == "10.3.0.11:5060"'
+check "sip1 never failed over" bash -c "! grep -B3 'failing over' '$NKD_LOG'"
+in_ns nat nft delete table inet lossy
 peer_kamailio_stop srv@10.3.0.11
 died=$(date +%s.%N)
 check "failover: current server sip2" nkd_wait 20 'a["current_server"] == "10.3.0.12:5060"'
