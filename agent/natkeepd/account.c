@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +33,13 @@
 /* How long a stopping account waits for its un-REGISTERs. */
 #define NKD_STOP_GRACE_MS	10000
 
-int64_t nkd_now_ms(void)
+const char *nkd_account_state(const struct nkd_account *acct, int64_t now)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (acct->stopping)
+		return "stopping";
+	if (!acct->sip)
+		return "no-socket";
+	return nkd_account_state_name(nkd_redundancy_state(&acct->red, now));
 }
 
 /* --------------------------------------------- the redundancy's orders */
@@ -262,7 +266,25 @@ static void close_socket(struct nkd_account *acct)
 }
 
 static bool open_socket(struct nkd_account *acct, uint16_t port);
-/* Closed for another port or address: open it again (outside nta's callbacks). */
+static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg);
+
+/*
+ * No port could be opened (another program has it, or a hook's child
+ * kept it): try again, 1 s later, then 2, 4 ... 60 s at most, and say
+ * why in the status meanwhile.
+ */
+static void retry_socket_later(struct nkd_account *acct)
+{
+	unsigned int shift = acct->socket_retries < 6 ? acct->socket_retries : 6;
+	su_duration_t delay = (su_duration_t)1000 << shift;
+
+	if (delay > 60000)
+		delay = 60000;
+	acct->socket_retries++;
+	su_timer_set_interval(acct->rebind_timer, rebind_expired, (su_timer_arg_t *)acct, delay);
+}
+
+/* Closed for another port or address, or none opened yet: open it (outside nta's callbacks). */
 static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct nkd_account *acct = (struct nkd_account *)arg;
@@ -272,16 +294,15 @@ static void rebind_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t
 	if (acct->stopping)
 		return;
 	close_socket(acct);
-	if (!open_socket(acct, port_at(acct, acct->port_index))) {
-		/* Back to the port that worked: it is free again. */
+	if (open_socket(acct, port_at(acct, acct->port_index)))
+		return;
+	/* Back to the first port: the one that worked, or the configured one. */
+	if (acct->port_index) {
 		acct->port_index = 0;
-		if (!open_socket(acct, port_at(acct, 0))) {
-			nkd_err("%s: cannot open a SIP socket again: account stopped",
-				acct->cfg.name);
-			acct->stopping = acct->gone = true;
-			nkd_agent_account_gone(acct->agent, acct);
-		}
+		if (open_socket(acct, port_at(acct, 0)))
+			return;
 	}
+	retry_socket_later(acct);
 }
 
 static void reopen_socket(struct nkd_account *acct)
@@ -348,6 +369,37 @@ static int on_message(nta_agent_magic_t *magic, nta_agent_t *sip_agent, msg_t *m
 	return 0;
 }
 
+/*
+ * Why nta could not bind port: sofia keeps no errno. A plain bind of the
+ * port on any address, IPv4 then IPv6, says what is in the way.
+ */
+static const char *bind_failure(uint16_t port)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		struct sockaddr_storage ss = { .ss_family = (sa_family_t)families[i] };
+		int fd = socket(families[i], SOCK_DGRAM | SOCK_CLOEXEC, 0), err, one = 1;
+		socklen_t len;
+
+		if (fd < 0)
+			continue;
+		if (families[i] == AF_INET) {
+			((struct sockaddr_in *)&ss)->sin_port = htons(port);
+			len = sizeof(struct sockaddr_in);
+		} else {
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+			len = sizeof(struct sockaddr_in6);
+		}
+		err = bind(fd, (struct sockaddr *)&ss, len) ? errno : 0;
+		close(fd);
+		if (err)
+			return strerror(err);
+	}
+	return "sofia-sip cannot bind it (the port itself is free)";
+}
+
 /* The account's SIP socket: an nta agent bound to port. */
 static bool open_socket(struct nkd_account *acct, uint16_t port)
 {
@@ -367,10 +419,19 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 				     NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
 				     TAG_END());
 	if (!acct->sip) {
-		nkd_err("%s: cannot open the SIP socket on UDP port %u: %s", acct->cfg.name,
-			port, strerror(errno));
+		char why[sizeof(acct->socket_error)];
+
+		snprintf(why, sizeof(why), "cannot open UDP port %u: %s", port,
+			 bind_failure(port));
+		if (strcmp(why, acct->socket_error))
+			nkd_err("%s: %s (trying again, every minute at most)", acct->cfg.name, why);
+		snprintf(acct->socket_error, sizeof(acct->socket_error), "%s", why);
 		return false;
 	}
+	if (acct->socket_error[0])
+		nkd_notice("%s: UDP port %u is open now", acct->cfg.name, port);
+	acct->socket_error[0] = '\0';
+	acct->socket_retries = 0;
 	m = nta_agent_contact(acct->sip);
 	if (m && m->m_url->url_port)
 		acct->port = (uint16_t)atoi(m->m_url->url_port);
@@ -433,10 +494,12 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 		nkd_malformed_watch(&acct->malformed, 1, nkd_relay_lan(acct->relay));
 	if (!acct->red_timer || !acct->rebind_timer || !acct->opened_timer ||
 	    nkd_malformed_start(&acct->malformed, agent->root, acct->cfg.name) ||
-	    (c->local_proxy.set && !acct->relay) || !open_socket(acct, c->user_agent_port)) {
+	    (c->local_proxy.set && !acct->relay)) {
 		nkd_account_free(acct);
 		return NULL;
 	}
+	if (!open_socket(acct, c->user_agent_port))
+		retry_socket_later(acct);
 	return acct;
 }
 
@@ -482,6 +545,10 @@ void nkd_account_free(struct nkd_account *acct)
 {
 	if (!acct)
 		return;
+	/* Their timers would call back into a freed account. */
+	nkd_resolve_stop(acct->resolve);
+	nkd_resolve_stop(acct->ka_resolve);
+	acct->resolve = acct->ka_resolve = NULL;
 	close_socket(acct);
 	nkd_malformed_watch(&acct->malformed, 1, NULL);
 	nkd_malformed_stop(&acct->malformed);

@@ -16,6 +16,7 @@
 #include <sofia-sip/nta.h>
 #include <sofia-sip/su_wait.h>
 
+#include "clock.h"
 #include "config.h"
 #include "held_contacts.h"
 #include "malformed.h"
@@ -90,6 +91,8 @@ struct nkd_account {
 	unsigned int port_index;
 	unsigned int ports_tried;	/* in a row without any answer */
 	bool rebinding;			/* the socket closes for another port */
+	char socket_error[128];		/* why no port could be opened, "" */
+	unsigned int socket_retries;	/* in a row, for the retry's delay */
 	struct nkd_held_contacts held;	/* what the registrars hold */
 	su_timer_t *rebind_timer;
 
@@ -136,6 +139,8 @@ void nkd_account_flows_refresh(struct nkd_account *acct);
 /* Addresses or routes changed: re-register where our address changed. */
 void nkd_account_network_changed(struct nkd_account *acct);
 
-int64_t nkd_now_ms(void);
+/* "stopping", "no-socket", or the redundancy's state (registered...). */
+const char *nkd_account_state(const struct nkd_account *acct, int64_t now);
+
 
 #endif

@@ -55,8 +55,16 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 	sigemptyset(&none);
 	pid = fork();
 	if (pid == 0) {
-		/* The child: signals as a fresh process has them. */
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		/*
+		 * The child: signals as a fresh process has them, and none of
+		 * our sockets (SIP, netlink, control): a long-lived child would
+		 * hold the account's port, and the next bind of it would fail.
+		 */
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		sigaction(SIGPIPE, &dfl, NULL);
+		close_range(3, ~0U, 0);
 		execve(command, argv, envp);
 		_exit(127);
 	}

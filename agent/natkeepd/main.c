@@ -47,13 +47,6 @@ static void usage(FILE *out)
 		"See natkeepd(8), natkeepd.conf(5).\n");
 }
 
-static const char *account_state(const struct nkd_account *acct)
-{
-	if (acct->stopping)
-		return "stopping";
-	return nkd_account_state_name(nkd_redundancy_state(&acct->red, nkd_now_ms()));
-}
-
 void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 {
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
@@ -70,8 +63,8 @@ void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 	if (registered)
 		nkd_notice("%s: current server %s (%s)", acct->cfg.name, server, p->target.host);
 	else
-		nkd_notice("%s: no current server (%s)", acct->cfg.name, account_state(acct));
-	nkd_hook_run(a->cfg.agent.server_change_hook, acct, account_state(acct));
+		nkd_notice("%s: no current server (%s)", acct->cfg.name, nkd_account_state(acct, nkd_now_ms()));
+	nkd_hook_run(a->cfg.agent.server_change_hook, acct, nkd_account_state(acct, nkd_now_ms()));
 }
 
 static void start_account(struct nkd_agent *a, int i)
@@ -115,6 +108,10 @@ static void reload(struct nkd_agent *a)
 {
 	char err[NKD_CONFIG_ERR_MAX];
 
+	if (a->terminating) {
+		nkd_notice("not reloading: shutting down");
+		return;
+	}
 	if (nkd_config_load(a->cfg.path, &next_cfg, err, sizeof(err))) {
 		nkd_err("reload refused, running configuration kept: %s", err);
 		return;
@@ -306,6 +303,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	nkd_clock_steady_sofia();
 	su_init();
 	agent.root = su_root_create(NULL);
 	if (!agent.root) {
@@ -322,10 +320,16 @@ int main(int argc, char **argv)
 	if (nkd_resolver_init(agent.root, agent.cfg.agent.resolv_conf))
 		nkd_warn("cannot start the DNS resolver: only IP addresses will work");
 	opt = nkd_control_open(&agent, agent.cfg.agent.control_socket);
-	if (opt) {
+	if (opt == -EADDRINUSE)
+		nkd_err("control socket %s: another natkeepd serves it: not starting",
+			agent.cfg.agent.control_socket);
+	else if (opt == -EEXIST)
+		nkd_err("control socket %s: something else than a socket is there (left "
+			"as it is): not starting", agent.cfg.agent.control_socket);
+	else if (opt)
 		nkd_err("control socket %s: %s", agent.cfg.agent.control_socket, strerror(-opt));
+	if (opt)
 		return 1;
-	}
 	if (nkd_netwatch_start(agent.root, on_network_changed, &agent))
 		nkd_warn("cannot watch addresses and routes: address changes go unnoticed");
 

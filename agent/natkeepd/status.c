@@ -151,11 +151,12 @@ static void text_account(FILE *out, struct nkd_account *acct, int64_t now)
 	const struct nk_flow *f;
 
 	fprintf(out, "%s %s: %s, UDP port %u%s%s\n", acct->cfg.name, acct->aor,
-		acct->stopping ? "stopping" :
-		nkd_account_state_name(nkd_redundancy_state(&acct->red, now)), acct->port,
+		nkd_account_state(acct, now), acct->port,
 		acct->redundancy_on ? ", redundancy" : "", acct->red.dual ? ", dual registration" : "");
 	fprintf(out, "  current server %s\n", current_server(acct, cur, sizeof(cur)) ?
 		cur : "none");
+	if (acct->socket_error[0])
+		fprintf(out, "  socket error: %s\n", acct->socket_error);
 	if (acct->dns_error[0])
 		fprintf(out, "  dns error: %s\n", acct->dns_error);
 	if (acct->malformed.total)
@@ -285,8 +286,7 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 	json_object_start(jw);
 	json_kv_string(jw, "account", acct->cfg.name);
 	json_kv_string(jw, "aor", acct->aor);
-	json_kv_string(jw, "state", acct->stopping ? "stopping" :
-		       nkd_account_state_name(nkd_redundancy_state(&acct->red, now)));
+	json_kv_string(jw, "state", nkd_account_state(acct, now));
 	json_kv_uint(jw, "local_port", acct->port);
 	json_kv_bool(jw, "redundancy", acct->redundancy_on);
 	json_kv_bool(jw, "dual_registration", acct->red.dual);
@@ -294,6 +294,8 @@ static void json_account(struct json_writer *jw, struct nkd_account *acct, int64
 		json_kv_string(jw, "current_server", cur);
 	else
 		json_kv_null(jw, "current_server");
+	if (acct->socket_error[0])
+		json_kv_string(jw, "socket_error", acct->socket_error);
 	if (acct->dns_error[0])
 		json_kv_string(jw, "dns_error", acct->dns_error);
 	json_kv_uint(jw, "malformed_sip", acct->malformed.total);
