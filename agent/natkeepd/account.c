@@ -70,6 +70,7 @@ static void red_changed(void *ctx)
 
 	if (nkd_redundancy_primary(&acct->red))
 		acct->ports_tried = 0;
+	nkd_agent_state_changed(acct->agent);
 	nkd_keepalive_sync(acct);
 	nkd_agent_account_changed(acct->agent, acct);
 }
@@ -171,6 +172,7 @@ static void keepalive_server_resolved(void *ctx, const struct nkd_target *target
 	if (n && (!acct->has_ka_target || !nkd_endpoint_equal(&acct->ka_target, &targets[0].ep))) {
 		acct->ka_target = targets[0].ep;
 		acct->has_ka_target = true;
+		nkd_agent_state_changed(acct->agent);
 		nkd_keepalive_sync(acct);
 	}
 }
@@ -235,6 +237,51 @@ static void begin_lookups(struct nkd_account *acct)
 						     keepalive_server_resolved, acct);
 }
 
+/* What the registrations depend on: they are taken over only if it is the same. */
+static void handover_key(const struct nkd_account *acct, char *buf, size_t len)
+{
+	const char *host;
+	uint16_t port;
+
+	redundant_server(&acct->profile, &host, &port);
+	snprintf(buf, len, "%s %s %s %u", acct->aor, acct->registrar_uri, host, port);
+}
+
+/*
+ * What the last natkeepd left for this account (handover.h): its servers
+ * and roles, each registration refreshed with its Call-ID and Contact,
+ * the flows taken over (kernel.c finds them by their endpoints).
+ */
+static void adopt_saved(struct nkd_account *acct)
+{
+	/* A copy: each REGISTER sent saves the state over the agent's. */
+	static struct nkd_saved_account saved_copy;
+	const struct nkd_saved_account *saved = &saved_copy;
+	struct nkd_target targets[NKD_MAX_SERVERS];
+	enum nkd_role roles[NKD_MAX_SERVERS];
+	char key[NKD_HANDOVER_KEY_MAX];
+
+	saved_copy = acct->agent->saved[acct->index];
+	if (!saved->present)
+		return;
+	handover_key(acct, key, sizeof(key));
+	if (strcmp(key, saved->key) || saved->port != acct->port) {
+		nkd_notice("%s: the registrations left by the last natkeepd were for other "
+			   "settings: registering anew", acct->cfg.name);
+		return;
+	}
+	for (unsigned int i = 0; i < saved->n_regs; i++) {
+		targets[i] = saved->regs[i].target;
+		roles[i] = saved->regs[i].role;
+	}
+	acct->has_ka_target = saved->has_ka_target;
+	acct->ka_target = saved->ka_target;
+	nkd_relay_adopt(acct->relay, saved);
+	acct->resume = saved;
+	nkd_redundancy_adopt(&acct->red, targets, roles, saved->n_regs, nkd_now_ms());
+	acct->resume = NULL;
+}
+
 /* The socket is open (told from the loop): start, or go on after a reopen. */
 static void socket_opened(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
@@ -252,6 +299,8 @@ static void socket_opened(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t 
 		return;
 	}
 	acct->started = true;
+	adopt_saved(acct);
+	nkd_agent_account_opened(acct->agent, acct);
 	begin_lookups(acct);
 }
 
@@ -539,6 +588,65 @@ void nkd_account_stop(struct nkd_account *acct)
 	su_timer_set_interval(acct->red_timer, stop_grace_expired, (su_timer_arg_t *)acct,
 			      NKD_STOP_GRACE_MS);
 	nkd_account_check_stopped(acct);
+}
+
+void nkd_account_hand_over(struct nkd_account *acct)
+{
+	if (acct->stopping)
+		return;
+	/* The registrations and flows are left as they are, not ended. */
+	acct->stopping = acct->handing_over = true;
+	acct->gone = true;
+	nkd_agent_account_gone(acct->agent, acct);
+}
+
+void nkd_account_save(const struct nkd_account *acct, struct nkd_saved_account *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!acct || acct->stopping || !acct->started)
+		return;
+	out->present = true;
+	handover_key(acct, out->key, sizeof(out->key));
+	out->port = acct->port;
+	out->has_ka_target = acct->has_ka_target;
+	out->ka_target = acct->ka_target;
+	nkd_relay_save(acct->relay, out);
+	/* In the servers' order: priority order, as adopt wants them. */
+	for (size_t i = 0; i < acct->red.count; i++) {
+		const struct nkd_server *s = &acct->red.servers[i];
+		const struct nkd_registration *reg = NULL;
+		struct nkd_saved_reg *r = &out->regs[out->n_regs];
+
+		if (s->role != NKD_ROLE_PRIMARY && s->role != NKD_ROLE_SECONDARY)
+			continue;
+		for (size_t j = 0; j < NKD_MAX_SERVERS && !reg; j++)
+			if (acct->regs[j].in_use && acct->regs[j].server_id == s->id)
+				reg = &acct->regs[j];
+		if (!reg || reg->state != NKD_REG_REGISTERED)
+			continue;
+		r->target = s->target;
+		r->role = s->role;
+		snprintf(r->call_id, sizeof(r->call_id), "%s", reg->call_id);
+		snprintf(r->from_tag, sizeof(r->from_tag), "%s", reg->from_tag);
+		r->cseq = reg->cseq;
+		r->local = reg->local;
+		r->has_mapping = reg->has_mapping;
+		r->mapping = reg->mapping;
+		snprintf(r->contact, sizeof(r->contact), "%s", reg->contact);
+		out->n_regs++;
+	}
+}
+
+bool nkd_account_owns_flow(const struct nkd_account *acct, uint32_t id)
+{
+	if (!id)
+		return false;
+	if (acct->ka_flow_id == id)
+		return true;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		if (acct->regs[i].in_use && acct->regs[i].flow_id == id)
+			return true;
+	return false;
 }
 
 void nkd_account_free(struct nkd_account *acct)

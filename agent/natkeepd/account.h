@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "handover.h"
 #include "held_contacts.h"
 #include "malformed.h"
 #include "nk_flow.h"
@@ -86,6 +87,10 @@ struct nkd_account {
 	bool started;			/* socket bound, lookups under way */
 	bool stopping;			/* un-registering, then shutting down */
 	bool gone;			/* no registration left: may be freed */
+	/* Exiting for the next natkeepd: nothing un-registered or deleted. */
+	bool handing_over;
+	/* While taking over what the last natkeepd left: its registrations. */
+	const struct nkd_saved_account *resume;
 	uint16_t port;			/* bound UDP port */
 	/* X_UserAgentPorts: 0 is X_UserAgentPort, i the list's i-th. */
 	unsigned int port_index;
@@ -124,6 +129,15 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 void nkd_account_stop(struct nkd_account *acct);
 /* A registration ended: a stopping account shuts down after the last. */
 void nkd_account_check_stopped(struct nkd_account *acct);
+/*
+ * Exits for a restart: registrations and flows stay as they are for the
+ * next natkeepd (handover.h); then gone.
+ */
+void nkd_account_hand_over(struct nkd_account *acct);
+/* What the next natkeepd takes over from this account. */
+void nkd_account_save(const struct nkd_account *acct, struct nkd_saved_account *out);
+/* Whether natkeep.ko's flow id is one of this account's. */
+bool nkd_account_owns_flow(const struct nkd_account *acct, uint32_t id);
 /* Frees an account once it is gone. */
 void nkd_account_free(struct nkd_account *acct);
 

@@ -5,6 +5,7 @@
 
 #include "account.h"
 #include "config.h"
+#include "handover.h"
 
 struct nkd_agent {
 	su_root_t *root;
@@ -16,10 +17,18 @@ struct nkd_agent {
 	struct nkd_account *gone[NKD_MAX_ACCOUNTS];
 	bool terminating;
 	int exit_code;
+	/* What the last natkeepd left (StateFile); kept: what we keep there. */
+	struct nkd_saved_account saved[NKD_MAX_ACCOUNTS];
+	bool keep_state;
+	unsigned int opening;		/* accounts whose first socket is not open yet */
 };
 
 /* The account's primary or state changed: log it, run the hook. */
 void nkd_agent_account_changed(struct nkd_agent *agent, struct nkd_account *acct);
+/* Something the next natkeepd would take over changed: save it now. */
+void nkd_agent_state_changed(struct nkd_agent *agent);
+/* The account's first socket is open and what it took over is adopted. */
+void nkd_agent_account_opened(struct nkd_agent *agent, struct nkd_account *acct);
 /* The account stopped: no registration left, its socket to be closed. */
 void nkd_agent_account_gone(struct nkd_agent *agent, struct nkd_account *acct);
 

@@ -28,6 +28,8 @@
 #define NKD_USER_MAX		NK_SIP_USER_MAX
 #define NKD_SECRET_MAX		128
 #define NKD_PATH_MAX		256
+/* Where a natkeepd leaves its registrations to the next (handover.h). */
+#define NKD_STATE_FILE_DEFAULT	"/run/natkeepd.state"
 
 enum nkd_log_level {
 	NKD_LOG_ERR,
@@ -49,6 +51,7 @@ struct nkd_agent_config {
 	 * register without kernel keep-alives and say so). */
 	bool require_module;
 	char control_socket[NKD_PATH_MAX];	/* ControlSocket */
+	char state_file[NKD_PATH_MAX];		/* StateFile, "" none */
 	char server_change_hook[NKD_PATH_MAX];	/* ServerChangeHook, "" none */
 	char resolv_conf[NKD_PATH_MAX];		/* ResolvConf, "" system's */
 	enum nkd_log_level log_level;		/* LogLevel */

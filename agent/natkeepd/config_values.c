@@ -32,6 +32,7 @@ _Static_assert(NKD_SECRET_MAX <= NK_SIP_TEXT_MAX, "AuthPassword is SIP text");
 static const struct nkd_param agent_params[] = {
 	AGENT(require_module, "RequireModule", NKD_VAL_BOOL, 0, 0),
 	AGENT(control_socket, "ControlSocket", NKD_VAL_PATH, 0, SOCKET_PATH_MAX),
+	AGENT(state_file, "StateFile", NKD_VAL_PATH, 0, NKD_PATH_MAX - 8),
 	AGENT(server_change_hook, "ServerChangeHook", NKD_VAL_PATH, 0,
 	      NKD_PATH_MAX - 1),
 	AGENT(resolv_conf, "ResolvConf", NKD_VAL_PATH, 0, NKD_PATH_MAX - 1),
@@ -131,6 +132,8 @@ void nkd_config_defaults(struct nkd_config *cfg)
 	cfg->agent.require_module = false;
 	snprintf(cfg->agent.control_socket, sizeof(cfg->agent.control_socket),
 		 "%s", NK_AGENT_SOCKET_DEFAULT);
+	snprintf(cfg->agent.state_file, sizeof(cfg->agent.state_file), "%s",
+		 NKD_STATE_FILE_DEFAULT);
 	cfg->agent.log_level = NKD_LOG_INFO;
 	cfg->agent.transaction_timeout_s = 8;
 	for (i = 0; i < NKD_MAX_PROFILES; i++)

@@ -245,6 +245,39 @@ static uint32_t existing_flow(const struct nk_flow *flow)
 	return s.id;
 }
 
+struct each_flow {
+	void (*fn)(const struct nk_flow *flow, void *ctx);
+	void *ctx;
+};
+
+static int call_each(const struct nlmsghdr *nlh, void *data)
+{
+	struct each_flow *each = data;
+	struct nk_flow f;
+	char why[128];
+
+	if (nk_flow_parse(nlh, &f, why, sizeof(why))) {
+		nkd_warn("natkeep.ko: unreadable flow: %s", why);
+		return 0;
+	}
+	each->fn(&f, each->ctx);
+	return 0;
+}
+
+int nkd_kernel_flow_each(void (*fn)(const struct nk_flow *flow, void *ctx), void *ctx)
+{
+	char buf[NK_MSG_BUF_LEN];
+	struct each_flow each = { fn, ctx };
+	struct nk_error e;
+
+	if (!kernel.open)
+		return -ENOENT;
+	return nk_genl_transact(&kernel.requests,
+				nk_genl_request(&kernel.requests, buf, NATKEEP_CMD_FLOW_GET,
+						NLM_F_REQUEST | NLM_F_DUMP),
+				call_each, &each, &e);
+}
+
 int nkd_kernel_flow_apply(const struct nk_flow *flow, uint32_t *id,
 			  char *err, size_t errlen)
 {

@@ -41,6 +41,8 @@ bool nkd_kernel_available(void);
 int nkd_kernel_flow_apply(const struct nk_flow *flow, uint32_t *id,
 			  char *err, size_t errlen);
 int nkd_kernel_flow_delete(uint32_t id);
+/* Calls fn for every flow of our network namespace. 0 or a negative errno. */
+int nkd_kernel_flow_each(void (*fn)(const struct nk_flow *flow, void *ctx), void *ctx);
 /* The flow as the module has it now (stats, mapping). */
 int nkd_kernel_flow_get(uint32_t id, struct nk_flow *out);
 

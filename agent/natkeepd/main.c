@@ -4,7 +4,8 @@
  * redundancy and dual registration, and drives natkeep.ko's keep-alives.
  * Signals: SIGHUP reloads the configuration (a bad file is refused and the
  * running one kept; unchanged registrations stay), SIGTERM/SIGINT
- * un-register and exit.
+ * un-register and exit, SIGUSR2 exits for a restart: the registrations and
+ * keep-alive flows stay, for the next natkeepd to take over (handover.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +20,7 @@
 
 #include "agent.h"
 #include "control.h"
+#include "handover.h"
 #include "hook.h"
 #include "kernel.h"
 #include "log.h"
@@ -65,6 +67,102 @@ void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 	else
 		nkd_notice("%s: no current server (%s)", acct->cfg.name, nkd_account_state(acct, nkd_now_ms()));
 	nkd_hook_run(a->cfg.agent.server_change_hook, acct, nkd_account_state(acct, nkd_now_ms()));
+}
+
+void nkd_agent_state_changed(struct nkd_agent *a)
+{
+	static int last_error;
+	int ret;
+
+	if (!a->keep_state)
+		return;
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		const struct nkd_account *acct = a->accounts[i];
+
+		/* One yet to start keeps what it is to take over. */
+		if (acct ? acct->started : !a->pending_start[i])
+			nkd_account_save(acct, &a->saved[i]);
+	}
+	ret = nkd_handover_save(a->cfg.agent.state_file, a->saved);
+	if (ret && ret != last_error)
+		nkd_warn("%s: %s: a restart will register anew", a->cfg.agent.state_file,
+			 strerror(-ret));
+	last_error = ret;
+}
+
+/* The flows from one of our ports that no account of ours claims. */
+struct sweep {
+	struct nkd_agent *agent;
+	uint16_t ports[NKD_MAX_ACCOUNTS * (NKD_MAX_UA_PORTS + 2)];
+	size_t n_ports;
+	uint32_t doomed[256];
+	size_t n_doomed;
+};
+
+static void add_port(struct sweep *sw, uint16_t port)
+{
+	for (size_t i = 0; i < sw->n_ports; i++)
+		if (sw->ports[i] == port)
+			return;
+	if (port && sw->n_ports < sizeof(sw->ports) / sizeof(sw->ports[0]))
+		sw->ports[sw->n_ports++] = port;
+}
+
+static void consider_flow(const struct nk_flow *f, void *ctx)
+{
+	struct sweep *sw = ctx;
+	bool ours = false;
+
+	for (size_t i = 0; i < sw->n_ports && !ours; i++)
+		ours = f->local_port == sw->ports[i];
+	if (!ours || sw->n_doomed == sizeof(sw->doomed) / sizeof(sw->doomed[0]))
+		return;
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (sw->agent->accounts[i] && nkd_account_owns_flow(sw->agent->accounts[i], f->id))
+			return;
+	sw->doomed[sw->n_doomed++] = f->id;
+}
+
+/*
+ * Once every account took over what it needs: the flows from our accounts'
+ * ports (the last natkeepd's included) that none of them claims are
+ * orphans of a natkeepd that died, or of settings since changed.
+ */
+static void sweep_flows(struct nkd_agent *a)
+{
+	static struct sweep sw;
+
+	if (!nkd_kernel_available())
+		return;
+	memset(&sw, 0, sizeof(sw));
+	sw.agent = a;
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		const struct nkd_account_config *c = &a->cfg.accounts[i];
+
+		if (a->saved[i].present)
+			add_port(&sw, a->saved[i].port);
+		if (a->accounts[i])
+			add_port(&sw, a->accounts[i]->port);
+		if (!c->present)
+			continue;
+		add_port(&sw, c->user_agent_port);
+		for (size_t j = 0; j < c->n_user_agent_ports; j++)
+			add_port(&sw, c->user_agent_ports[j]);
+	}
+	if (nkd_kernel_flow_each(consider_flow, &sw))
+		return;
+	for (size_t i = 0; i < sw.n_doomed; i++) {
+		nkd_notice("natkeep.ko: deleting flow %u: from one of our SIP ports, and no "
+			   "account of ours needs it", sw.doomed[i]);
+		nkd_kernel_flow_delete(sw.doomed[i]);
+	}
+}
+
+void nkd_agent_account_opened(struct nkd_agent *a, struct nkd_account *acct)
+{
+	(void)acct;
+	if (a->opening && !--a->opening)
+		sweep_flows(a);
 }
 
 static void start_account(struct nkd_agent *a, int i)
@@ -164,6 +262,10 @@ static void terminate(struct nkd_agent *a)
 		return;
 	a->terminating = true;
 	nkd_notice("terminating: un-registering");
+	/* A stop, not a restart: the next natkeepd starts afresh. */
+	a->keep_state = false;
+	if (unlink(a->cfg.agent.state_file) && errno != ENOENT)
+		nkd_warn("%s: %s", a->cfg.agent.state_file, strerror(errno));
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
 		a->pending_start[i] = false;
 		if (a->accounts[i])
@@ -171,6 +273,24 @@ static void terminate(struct nkd_agent *a)
 	}
 	if (all_gone(a))
 		su_root_break(a->root);
+}
+
+/* SIGUSR2: exit for a restart, leaving everything to the next natkeepd. */
+static void hand_over(struct nkd_agent *a)
+{
+	if (a->terminating)
+		return;
+	nkd_agent_state_changed(a);
+	nkd_notice("exiting for a restart: registrations and keep-alive flows stay "
+		   "for the next natkeepd (%s)", a->cfg.agent.state_file);
+	a->keep_state = false;
+	a->terminating = true;
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		a->pending_start[i] = false;
+		if (a->accounts[i])
+			nkd_account_hand_over(a->accounts[i]);
+	}
+	su_root_break(a->root);
 }
 
 static int on_signal(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
@@ -188,6 +308,9 @@ static int on_signal(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 		case SIGTERM:
 		case SIGINT:
 			terminate(&agent);
+			break;
+		case SIGUSR2:
+			hand_over(&agent);
 			break;
 		case SIGCHLD:
 			nkd_hook_reap();
@@ -294,6 +417,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR2);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -334,11 +458,25 @@ int main(int argc, char **argv)
 		nkd_warn("cannot watch addresses and routes: address changes go unnoticed");
 
 	nkd_notice("natkeepd %s starting with %s", NATKEEP_VERSION, config);
-	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
-		if (agent.cfg.accounts[i].present && agent.cfg.accounts[i].enable)
+	if (nkd_handover_load(agent.cfg.agent.state_file, agent.saved) > 0)
+		nkd_notice("taking over what the last natkeepd left in %s",
+			   agent.cfg.agent.state_file);
+	agent.keep_state = true;
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		const struct nkd_account_config *c = &agent.cfg.accounts[i];
+
+		if (c->present && c->enable)
 			start_account(&agent, i);
+		else if (agent.saved[i].present)
+			nkd_notice("SP%d's registrations, left by the last natkeepd, are no "
+				   "longer configured: they expire at the servers", i + 1);
+		/* One whose port is busy is retried, and waited for by nothing. */
+		agent.opening += agent.accounts[i] && agent.accounts[i]->sip;
+	}
 	if (all_gone(&agent))
 		nkd_warn("no enabled account in %s", config);
+	if (!agent.opening)
+		sweep_flows(&agent);
 
 	while (!agent.terminating || !all_gone(&agent)) {
 		su_root_run(agent.root);

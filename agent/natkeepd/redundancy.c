@@ -313,6 +313,41 @@ void nkd_redundancy_set_targets(struct nkd_redundancy *r,
 	reconcile(r, before_primary, before_secondary, now);
 }
 
+static bool listed(const struct nkd_redundancy *r, const struct nkd_target *t)
+{
+	for (size_t i = 0; i < r->count; i++)
+		if (nkd_target_same_endpoint(&r->servers[i].target, t))
+			return true;
+	return false;
+}
+
+void nkd_redundancy_adopt(struct nkd_redundancy *r, const struct nkd_target *targets,
+			  const enum nkd_role *roles, size_t n, int64_t now)
+{
+	size_t i;
+	EVENT_BEGIN(r);
+
+	if (r->stopped || r->count)
+		return;
+	for (i = 0; i < n && r->count < NKD_MAX_SERVERS; i++) {
+		struct nkd_server *s = &r->servers[r->count];
+		enum nkd_role role = roles[i];
+
+		if (role == NKD_ROLE_SECONDARY && !r->dual)
+			continue;
+		if ((role != NKD_ROLE_PRIMARY && role != NKD_ROLE_SECONDARY) ||
+		    with_role(r, role) || listed(r, &targets[i]))
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->id = r->next_id++;
+		s->target = targets[i];
+		r->count++;
+		begin(r, s, role);
+	}
+	/* A secondary alone is the primary now (as after a failover). */
+	reconcile(r, before_primary, before_secondary, now);
+}
+
 void nkd_redundancy_registered(struct nkd_redundancy *r, uint32_t id,
 			       unsigned int expires_s, int64_t now)
 {

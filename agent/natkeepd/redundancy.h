@@ -136,6 +136,15 @@ void nkd_redundancy_set_targets(struct nkd_redundancy *r,
 				const struct nkd_target *targets, size_t n,
 				int64_t now);
 
+/*
+ * Before any candidates: the registrations a previous natkeepd left, n
+ * servers in priority order with their roles (PRIMARY or SECONDARY; at
+ * most one of each). Each gets ops->start(), its REGISTER a refresh of
+ * the binding it holds; DNS's candidates later keep these roles.
+ */
+void nkd_redundancy_adopt(struct nkd_redundancy *r, const struct nkd_target *targets,
+			  const enum nkd_role *roles, size_t n, int64_t now);
+
 /* A REGISTER (or refresh) with server id got 200 OK; binding for expires_s. */
 void nkd_redundancy_registered(struct nkd_redundancy *r, uint32_t id,
 			       unsigned int expires_s, int64_t now);

@@ -125,6 +125,8 @@ static bool send_request(struct nkd_registration *reg, const char *contacts,
 			       TAG_END()) < 0 ||
 	    (reg->auc && auc_authorize(&reg->auc, msg, sip) < 0))
 		goto fail;
+	/* The next natkeepd goes on from this CSeq, whatever happens now. */
+	nkd_agent_state_changed(acct->agent);
 	reg->orq = nta_outgoing_mcreate(acct->sip, on_response, (nta_outgoing_magic_t *)reg,
 					(const url_string_t *)reg->next_hop, msg, TAG_END());
 	if (reg->orq)
@@ -188,6 +190,36 @@ static void set_next_hop_to_target(struct nkd_registration *reg)
 	snprintf(reg->next_hop, sizeof(reg->next_hop), "sip:%s;transport=udp", hp);
 }
 
+/*
+ * A registration the last natkeepd left with this server (handover.h):
+ * the same Call-ID, From tag and CSeq series, and the same Contact while
+ * our address is the same, so that the REGISTER refreshes that binding.
+ */
+static void resume_saved(struct nkd_registration *reg)
+{
+	const struct nkd_saved_account *saved = reg->account->resume;
+	const struct nkd_saved_reg *s = NULL;
+
+	for (unsigned int i = 0; saved && i < saved->n_regs && !s; i++)
+		if (nkd_target_same_endpoint(&saved->regs[i].target, &reg->target))
+			s = &saved->regs[i];
+	if (!s)
+		return;
+	snprintf(reg->call_id, sizeof(reg->call_id), "%s", s->call_id);
+	snprintf(reg->from_tag, sizeof(reg->from_tag), "%s", s->from_tag);
+	reg->cseq = s->cseq;
+	nkd_local_towards(&reg->target.ep, reg->account->port, &reg->local);
+	if (s->has_mapping && nkd_endpoint_equal(&reg->local, &s->local)) {
+		reg->has_mapping = true;
+		reg->mapping = s->mapping;
+	}
+	/* Removed if the Contact is another now (send_register keeps it if not). */
+	snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", s->contact);
+	reg->state = NKD_REG_REGISTERED;
+	nkd_info("%s: taking over the registration at %s (Call-ID %s, Contact %s)",
+		 reg->account->cfg.name, reg->next_hop, reg->call_id, s->contact);
+}
+
 struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server_id,
 				       const struct nkd_target *t)
 {
@@ -226,6 +258,7 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 	reg->in_use = true;
 	reg->state = NKD_REG_REGISTERING;
 	set_next_hop_to_target(reg);
+	resume_saved(reg);
 	send_register(reg);
 	return reg;
 }
@@ -233,7 +266,7 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 /* Its keep-alive flow goes with the registration. */
 static void drop_flow(struct nkd_registration *reg)
 {
-	if (reg->flow_id && nkd_kernel_available())
+	if (reg->flow_id && nkd_kernel_available() && !reg->account->handing_over)
 		nkd_kernel_flow_delete(reg->flow_id);
 	reg->flow_id = 0;
 }

@@ -237,6 +237,7 @@ static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t
 		if (relay->ua_contact[0])
 			nkd_info("%s: the local UA un-registered", name);
 		relay->ua_contact[0] = '\0';
+		nkd_agent_state_changed(relay->acct->agent);
 	} else if (m) {
 		text = url_as_string(NULL, m->m_url);
 		if (!text)
@@ -247,6 +248,7 @@ static int ua_register(struct nkd_relay *relay, nta_incoming_t *irq, const sip_t
 		su_free(NULL, text);
 		relay->ua_ep = ep;
 		relay->ua_expires_at = nkd_now_ms() + (int64_t)expires * 1000;
+		nkd_agent_state_changed(relay->acct->agent);
 	}
 	snprintf(exp, sizeof(exp), "%lu", ua_known(relay) ? expires : 0);
 	snprintf(contact, sizeof(contact), "<%s>", relay->ua_contact);
@@ -926,6 +928,32 @@ void nkd_relay_destroy(struct nkd_relay *relay)
 nta_agent_t *nkd_relay_lan(const struct nkd_relay *relay)
 {
 	return relay->lan;
+}
+
+void nkd_relay_save(const struct nkd_relay *relay, struct nkd_saved_account *out)
+{
+	if (!relay || relay->ua_static || !relay->ua_contact[0] ||
+	    relay->ua_expires_at <= nkd_now_ms())
+		return;
+	out->has_ua = true;
+	snprintf(out->ua_contact, sizeof(out->ua_contact), "%s", relay->ua_contact);
+	out->ua_ep = relay->ua_ep;
+	out->ua_expires_at = relay->ua_expires_at;
+}
+
+void nkd_relay_adopt(struct nkd_relay *relay, const struct nkd_saved_account *saved)
+{
+	int64_t now = nkd_now_ms();
+
+	/* Later than a REGISTER could have asked: not this boot's clock. */
+	if (!relay || relay->ua_static || !saved->has_ua || saved->ua_expires_at <= now ||
+	    saved->ua_expires_at > now + NKD_RELAY_UA_EXPIRES * 1000)
+		return;
+	snprintf(relay->ua_contact, sizeof(relay->ua_contact), "%s", saved->ua_contact);
+	relay->ua_ep = saved->ua_ep;
+	relay->ua_expires_at = saved->ua_expires_at;
+	nkd_info("%s: the local UA is at %s (registered with the last natkeepd)",
+		 relay->acct->cfg.name, relay->ua_contact);
 }
 
 const char *nkd_relay_listen(const struct nkd_relay *relay)

@@ -20,6 +20,7 @@
 struct nkd_account;
 struct nkd_relay;
 struct nkd_json;
+struct nkd_saved_account;
 
 /* What account show reports. */
 struct nkd_relay_counters {
@@ -45,6 +46,11 @@ void nkd_relay_detach(struct nkd_relay *relay);
  */
 int nkd_relay_from_server(struct nkd_relay *relay, nta_incoming_t *irq,
 			  const sip_t *sip);
+
+/* What the next natkeepd takes over: the UA's registration (handover.h). */
+void nkd_relay_save(const struct nkd_relay *relay, struct nkd_saved_account *out);
+/* The UA's registration the last natkeepd left, still running. */
+void nkd_relay_adopt(struct nkd_relay *relay, const struct nkd_saved_account *saved);
 
 /* The listener's nta agent (its statistics). */
 nta_agent_t *nkd_relay_lan(const struct nkd_relay *relay);

@@ -195,9 +195,10 @@ if [ "$full" = 1 ]; then
 		dpkg-deb -x "$deb" "$tmp/x"
 		grep -qx /etc/natkeepd.conf "$tmp/c/conffiles" 2>/dev/null
 		result $? "natkeep: /etc/natkeepd.conf is a conffile"
-		diff <(sed 's|^#ControlSocket = /run/natkeepd.sock$|ControlSocket = /run/natkeepd/natkeepd.sock|' packaging/natkeepd.conf) \
-			"$tmp/x/etc/natkeepd.conf" >/dev/null
-		result $? "natkeep: /etc/natkeepd.conf is packaging/natkeepd.conf, ControlSocket in the unit's RuntimeDirectory"
+		diff <(sed -e 's|^#ControlSocket = /run/natkeepd.sock$|ControlSocket = /run/natkeepd/natkeepd.sock|' \
+			-e 's|^#StateFile = /run/natkeepd.state$|StateFile = /run/natkeepd/natkeepd.state|' \
+			packaging/natkeepd.conf) "$tmp/x/etc/natkeepd.conf" >/dev/null
+		result $? "natkeep: /etc/natkeepd.conf is packaging/natkeepd.conf, ControlSocket and StateFile in the unit's RuntimeDirectory"
 		cmp -s "$unit_src" "$tmp/x/lib/systemd/system/natkeepd.service"
 		result $? "natkeep: the unit is $unit_src"
 		grep -qx 'L /run/natkeepd.sock - - - - natkeepd/natkeepd.sock' \

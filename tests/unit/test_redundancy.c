@@ -721,7 +721,77 @@ static void srv_weights_share_the_first_place(void)
 	CHECK(heavy > 2800 && heavy < 3200);
 }
 
+/*
+ * A restart while failed over: the last natkeepd's primary (.2) is taken
+ * over before DNS answers; DNS then lists .1 again, which the fallback
+ * check takes back after its interval, dropping .2 with an un-REGISTER.
+ */
+static void adopted_roles_hold_until_the_usual_rules_move_them(void)
+{
+	struct nkd_target t[2] = { target("10.0.0.2", 20), target("10.0.0.3", 20) };
+	enum nkd_role roles[2] = { NKD_ROLE_PRIMARY, NKD_ROLE_SECONDARY };
+	struct fake f;
+
+	setup(&f, true, false);
+	nkd_redundancy_adopt(&f.r, t, roles, 2, f.now);
+	/* No dual registration now: the secondary is not taken over. */
+	CHECK_STR(taken(&f), "start 1, changed");
+	CHECK_INT(primary_id(&f), 1);
+	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_REGISTERED);
+	ok(&f, 1);
+	CHECK_STR(taken(&f), "");
+	three_servers(&f);
+	/* .2 keeps its id and role among DNS's candidates; .1 is new (id 2). */
+	CHECK_STR(taken(&f), "");
+	CHECK_INT(primary_id(&f), 1);
+	CHECK_STR(nkd_redundancy_find(&f.r, 1)->target.host, "h-10.0.0.2");
+	CHECK_INT(f.armed, 60000);
+	run_until(&f, 60000);
+	CHECK_STR(taken(&f), "start 2");
+	ok(&f, 2);
+	CHECK_STR(taken(&f), "stop 1 unregister, changed");
+	CHECK_INT(primary_id(&f), 2);
+}
+
+static void adopted_dual_registration_keeps_both(void)
+{
+	struct nkd_target t[3] = {
+		target("10.0.0.1", 10), target("10.0.0.2", 20), target("10.0.0.1", 10),
+	};
+	enum nkd_role roles[3] = { NKD_ROLE_PRIMARY, NKD_ROLE_SECONDARY, NKD_ROLE_SECONDARY };
+	struct fake f;
+
+	setup(&f, true, true);
+	nkd_redundancy_adopt(&f.r, t, roles, 3, f.now);
+	/* One primary, one secondary: the third (a duplicate) is ignored. */
+	CHECK_STR(taken(&f), "start 1, start 2, changed");
+	CHECK_INT(primary_id(&f), 1);
+	CHECK_INT(secondary_id(&f), 2);
+	/* The primary's refresh fails: the secondary takes over at once. */
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "stop 1, changed");
+	CHECK_INT(primary_id(&f), 2);
+	/* Adopting is for a fresh start only. */
+	nkd_redundancy_adopt(&f.r, t, roles, 1, f.now);
+	CHECK_STR(taken(&f), "");
+}
+
+static void adopting_a_secondary_alone_makes_it_the_primary(void)
+{
+	struct nkd_target t = target("10.0.0.2", 20);
+	enum nkd_role role = NKD_ROLE_SECONDARY;
+	struct fake f;
+
+	setup(&f, true, true);
+	nkd_redundancy_adopt(&f.r, &t, &role, 1, f.now);
+	CHECK_STR(taken(&f), "start 1, changed");
+	CHECK_INT(primary_id(&f), 1);
+}
+
 static const struct test_case redundancy_cases[] = {
+	TEST_CASE(adopted_roles_hold_until_the_usual_rules_move_them),
+	TEST_CASE(adopted_dual_registration_keeps_both),
+	TEST_CASE(adopting_a_secondary_alone_makes_it_the_primary),
 	TEST_CASE(registers_with_the_first_candidate),
 	TEST_CASE(next_candidate_when_the_first_fails),
 	TEST_CASE(fallback_to_the_primary_every_check_interval),

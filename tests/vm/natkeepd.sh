@@ -6,7 +6,8 @@
 #                           _sip._udp.natkeep.test SRV records sipN.natkeep.test
 #                           of those priorities (weight 10), TTL 30 s
 #   nkd_conf                write $NKD_CONF: stdin, after a [natkeepd]
-#                           section with the socket and resolv.conf
+#                           section with the socket, resolv.conf and
+#                           StateFile ($NK_TMP/natkeepd.state)
 #   nkd_start [ARGS...]     natkeepd -f -d in gw (log $NKD_LOG); NKD_PID
 #   nkd_stop                SIGTERM and wait for the exit (15 s)
 #   nkd_show [-j]           natkeepctl account show through the socket
@@ -39,8 +40,8 @@ nkd_servers() {
 
 nkd_conf() {
 	{
-		printf '[natkeepd]\nControlSocket = %s\nResolvConf = %s\n' "$NKD_SOCK" \
-			"$NK_TMP/resolv.conf"
+		printf '[natkeepd]\nControlSocket = %s\nResolvConf = %s\nStateFile = %s\n' \
+			"$NKD_SOCK" "$NK_TMP/resolv.conf" "$NK_TMP/natkeepd.state"
 		cat
 	} >"$NKD_CONF"
 }

@@ -170,6 +170,23 @@ check "e: natkeepd runs on, registered with sip2" \
 	nkd_eval 'a["current_server"] == "10.3.0.12:5060" and a["state"] == "registered"'
 check "e: and a call still goes through" far_calls 10.3.0.12 e
 
+# f) a restart (SIGUSR2): the UA's registration and the account's are
+# taken over; a call reaches baresip, which did not register again
+ua=$(nkd_eval 'a["local_proxy"]["user_agent"]')
+ua_registers=$(grep -c '^REGISTER sip:' "$BARESIP_DIR/baresip.log")
+kill -USR2 "$NKD_PID"
+check "f: natkeepd exits for a restart" wait_for 5 bash -c "! kill -0 $NKD_PID 2>/dev/null"
+wait "$NKD_PID" 2>/dev/null
+NKD_PID=
+rm -f "$NKD_SOCK"
+check "f: natkeepd starts again" nkd_start
+check "f: it knows the UA at once, as before ($ua)" \
+	nkd_wait 5 "a['local_proxy']['user_agent'] == '$ua' and a['local_proxy']['user_agent_from'] == 'register'"
+check "f: registered with sip2, taken over" nkd_wait 15 'a["current_server"] == "10.3.0.12:5060"'
+check "f: the far end's call through sip2 reaches baresip" far_calls 10.3.0.12 f
+check "f: baresip did not register again meanwhile" \
+	test "$(grep -c '^REGISTER sip:' "$BARESIP_DIR/baresip.log")" = "$ua_registers"
+
 # Dual registration: a call through either registrar reaches baresip.
 check "dual: natkeepd stops" nkd_stop
 check "dual: sip1 back" peer_kamailio_restart srv@10.3.0.11
@@ -181,8 +198,8 @@ rm -f "$NKD_SOCK"
 check "dual: natkeepd starts again, X_SecondaryRegistration = true" nkd_start
 check "dual: registered with sip1 and sip2" \
 	nkd_wait 20 'a["current_server"] == "10.3.0.11:5060" and server("10.3.0.12:5060")["state"] == "secondary"'
-# A restarted natkeepd knows the UA again at its next REGISTER: baresip's
-# account made anew registers at once.
+# A stopped natkeepd (SIGTERM) forgets the UA: it knows it again at its
+# next REGISTER; baresip's account made anew registers at once.
 baresip_anew() {
 	peer_baresip_cmd uadel sip:alice@natkeep.test && peer_baresip_cmd uanew "$ACCOUNT"
 }
