@@ -91,9 +91,17 @@ static void ensure_primary(struct nkd_redundancy *r, int64_t now)
 		return;
 	s = with_role(r, NKD_ROLE_SECONDARY);
 	if (s) {
-		/* Dual registration: the secondary is registered already. */
+		/*
+		 * Dual registration: the secondary is registered already. As
+		 * after a search that found it, the next search starts afresh
+		 * (the failed primary's "tried" would make it skip a server
+		 * that may long be well again).
+		 */
 		s->role = NKD_ROLE_PRIMARY;
 		r->next_check = 0;
+		r->failed_searches = 0;
+		for (i = 0; i < r->count; i++)
+			r->servers[i].tried = false;
 		return;
 	}
 	/* A REGISTER in flight for another reason now counts for the search. */
@@ -369,7 +377,11 @@ void nkd_redundancy_registered(struct nkd_redundancy *r, uint32_t id,
 			r->servers[i].tried = false;
 		break;
 	case NKD_ROLE_SEEK_SECONDARY:
-		s->role = NKD_ROLE_SECONDARY;
+		/* A fallback made the old primary the secondary meanwhile. */
+		if (with_role(r, NKD_ROLE_SECONDARY))
+			drop(r, s, true);
+		else
+			s->role = NKD_ROLE_SECONDARY;
 		break;
 	case NKD_ROLE_PROBE:
 		/* Fallback: the higher-priority server works again. */

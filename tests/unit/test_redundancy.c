@@ -410,6 +410,54 @@ static void dual_registration_keeps_a_secondary(void)
 	CHECK_INT(secondary_id(&f), 2);
 }
 
+/*
+ * B was promoted when A failed: a later search (B failed, no secondary)
+ * starts from A again, as one after a search that found B would.
+ */
+static void after_a_promotion_the_next_search_starts_afresh(void)
+{
+	struct fake f;
+
+	setup(&f, true, true);
+	three_servers(&f);
+	ok(&f, 1);
+	ok(&f, 2);
+	f.now = 5000;
+	fail(&f, 1, NKD_FAIL_UNRESPONSIVE);
+	CHECK_INT(primary_id(&f), 2);
+	fail(&f, 3, NKD_FAIL_TIMEOUT);	/* no secondary for now */
+	taken(&f);
+	f.now = 20000;
+	fail(&f, 2, NKD_FAIL_SERVER);
+	CHECK_STR(taken(&f), "stop 2, start 1, changed");
+}
+
+/*
+ * A fallback makes the old primary the secondary while a REGISTER for a
+ * secondary is in flight: when that one succeeds, it is not kept as a
+ * second secondary.
+ */
+static void a_fallback_and_a_secondary_search_make_one_secondary(void)
+{
+	struct fake f;
+
+	setup(&f, true, true);
+	three_servers(&f);
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	ok(&f, 2);
+	CHECK_STR(taken(&f), "start 1, start 2, start 3, changed");
+	run_until(&f, 60000);
+	CHECK_STR(taken(&f), "start 1");
+	ok(&f, 1);
+	CHECK_STR(taken(&f), "changed");
+	CHECK_INT(primary_id(&f), 1);
+	CHECK_INT(secondary_id(&f), 2);
+	ok(&f, 3);
+	CHECK_STR(taken(&f), "stop 3 unregister");
+	CHECK_INT(secondary_id(&f), 2);
+	CHECK_INT(nkd_redundancy_find(&f.r, 3)->role, NKD_ROLE_NONE);
+}
+
 static void dual_registration_secondary_is_retried(void)
 {
 	struct fake f;
@@ -803,6 +851,8 @@ static const struct test_case redundancy_cases[] = {
 	TEST_CASE(failover_skips_to_the_next_when_it_fails_too),
 	TEST_CASE(dual_registration_keeps_a_secondary),
 	TEST_CASE(dual_registration_secondary_is_retried),
+	TEST_CASE(after_a_promotion_the_next_search_starts_afresh),
+	TEST_CASE(a_fallback_and_a_secondary_search_make_one_secondary),
 	TEST_CASE(dual_secondary_is_never_of_higher_priority),
 	TEST_CASE(without_redundancy_only_the_first_address),
 	TEST_CASE(without_redundancy_dns_reorder_keeps_the_server),
