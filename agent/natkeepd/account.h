@@ -66,7 +66,9 @@ struct nkd_registration {
 	bool clean_contact;		/* send once more without the stale one */
 	uint32_t flow_id;		/* keep-alive flow, 0: none */
 	nta_outgoing_t *probe;		/* a keep-alive miss's confirmation */
-	su_timer_t *probe_timer;
+	su_timer_t *probe_timer;	/* its timeout, or the next recheck */
+	uint8_t probe_type;
+	uint32_t probe_timeout_ms, probe_recheck_ms;
 };
 
 struct nkd_account {

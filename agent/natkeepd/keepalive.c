@@ -204,11 +204,15 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 				 acct->redundancy_on ? "not OPTIONS or NOTIFY" : "no redundancy");
 			break;
 		}
+		/* Asked again every two intervals until the module sees answers. */
 		if (!nkd_liveness_confirm(reg, acct->cfg.keepalive_msg_type,
-					  response_timeout_ms(acct)))
+					  response_timeout_ms(acct),
+					  2 * acct->cfg.keepalive_expires * 1000))
 			nkd_keepalive_fail_over(reg);
 		break;
 	case NATKEEP_CMD_PEER_RESPONSIVE:
+		if (reg)
+			nkd_liveness_cancel(reg);
 		nkd_info("%s: %s answers keep-alives again", acct->cfg.name,
 			 reg ? reg->next_hop : acct->cfg.keepalive_server);
 		break;
