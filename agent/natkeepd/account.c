@@ -280,6 +280,8 @@ static void adopt_saved(struct nkd_account *acct)
 	acct->resume = saved;
 	nkd_redundancy_adopt(&acct->red, targets, roles, saved->n_regs, nkd_now_ms());
 	acct->resume = NULL;
+	/* X_KeepAliveServer's flow too, before the start's sweep. */
+	nkd_keepalive_sync(acct);
 }
 
 /* The socket is open (told from the loop): start, or go on after a reopen. */
@@ -594,8 +596,19 @@ void nkd_account_hand_over(struct nkd_account *acct)
 {
 	if (acct->stopping)
 		return;
-	/* The registrations and flows are left as they are, not ended. */
+	/*
+	 * Inert at once, nothing ended: no REGISTER, lookup or timer may
+	 * run after the state was saved (its CSeq would be the next one's),
+	 * and the flows stay in the module.
+	 */
 	acct->stopping = acct->handing_over = true;
+	nkd_resolve_stop(acct->resolve);
+	nkd_resolve_stop(acct->ka_resolve);
+	acct->resolve = acct->ka_resolve = NULL;
+	su_timer_reset(acct->red_timer);
+	su_timer_reset(acct->rebind_timer);
+	su_timer_reset(acct->opened_timer);
+	close_socket(acct);
 	acct->gone = true;
 	nkd_agent_account_gone(acct->agent, acct);
 }
@@ -614,14 +627,12 @@ void nkd_account_save(const struct nkd_account *acct, struct nkd_saved_account *
 	/* In the servers' order: priority order, as adopt wants them. */
 	for (size_t i = 0; i < acct->red.count; i++) {
 		const struct nkd_server *s = &acct->red.servers[i];
-		const struct nkd_registration *reg = NULL;
+		const struct nkd_registration *reg;
 		struct nkd_saved_reg *r = &out->regs[out->n_regs];
 
 		if (s->role != NKD_ROLE_PRIMARY && s->role != NKD_ROLE_SECONDARY)
 			continue;
-		for (size_t j = 0; j < NKD_MAX_SERVERS && !reg; j++)
-			if (acct->regs[j].in_use && acct->regs[j].server_id == s->id)
-				reg = &acct->regs[j];
+		reg = nkd_reg_find((struct nkd_account *)acct, s->id);
 		if (!reg || reg->state != NKD_REG_REGISTERED)
 			continue;
 		r->target = s->target;

@@ -91,6 +91,8 @@ struct nkd_account {
 	bool gone;			/* no registration left: may be freed */
 	/* Exiting for the next natkeepd: nothing un-registered or deleted. */
 	bool handing_over;
+	/* Its first socket is what the start's flow sweep waits for. */
+	bool awaited;
 	/* While taking over what the last natkeepd left: its registrations. */
 	const struct nkd_saved_account *resume;
 	uint16_t port;			/* bound UDP port */

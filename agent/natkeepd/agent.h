@@ -7,6 +7,9 @@
 #include "config.h"
 #include "handover.h"
 
+/* natkeepd's exit status after SIGUSR2: handed over, to be started again. */
+#define NKD_EXIT_HANDED_OVER	75
+
 struct nkd_agent {
 	su_root_t *root;
 	struct nkd_config cfg;

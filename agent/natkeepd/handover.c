@@ -15,6 +15,7 @@
  * Contacts as natkeepd makes them have none), so blanks separate them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -242,12 +243,20 @@ int nkd_handover_save(const char *path, const struct nkd_saved_account *accounts
 {
 	char tmp[NKD_PATH_MAX + 8];
 	FILE *f;
-	int ret = 0;
+	int fd, ret = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
+	/* Only natkeepd's: the bindings' Call-IDs and tags are its own business. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
 	nkd_handover_write(f, accounts);
 	if (ferror(f))
 		ret = -EIO;

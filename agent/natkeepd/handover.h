@@ -3,9 +3,10 @@
  * What a natkeepd hands to the next one (StateFile): for each account, the
  * registrations it holds (server, role, Call-ID, From tag, CSeq, our
  * address and public mapping, the Contact registered), its keep-alive
- * server, and where the local UA registered with its relay. A restart (SIGUSR2) or a crash leaves it behind; the next start
- * refreshes the same bindings instead of registering anew, and takes the
- * keep-alive flows over. A shutdown (SIGTERM) removes it.
+ * server, and where the local UA registered with its relay. A restart
+ * (SIGUSR2) or a crash leaves it behind; the next start refreshes the
+ * same bindings instead of registering anew, and takes the keep-alive
+ * flows over. A shutdown (SIGTERM) removes it.
  *
  * The file is text, one record a line, written whole and renamed into
  * place, so that a reader never sees half of one.

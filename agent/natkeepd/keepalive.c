@@ -102,9 +102,9 @@ static void apply(struct nkd_account *acct, const struct nk_endpoint *remote,
 	}
 }
 
-static void delete(uint32_t *flow_id)
+static void delete(const struct nkd_account *acct, uint32_t *flow_id)
 {
-	if (*flow_id && nkd_kernel_available())
+	if (*flow_id && nkd_kernel_available() && !acct->handing_over)
 		nkd_kernel_flow_delete(*flow_id);
 	*flow_id = 0;
 }
@@ -128,22 +128,22 @@ void nkd_keepalive_sync(struct nkd_account *acct)
 			if (nkd_kernel_available())
 				apply(acct, &reg->target.ep, &reg->flow_id);
 		} else {
-			delete(&reg->flow_id);
+			delete(acct, &reg->flow_id);
 		}
 	}
 	if (acct->cfg.keepalive_enable && acct->has_ka_target && !acct->stopping) {
 		if (nkd_kernel_available())
 			apply(acct, &acct->ka_target, &acct->ka_flow_id);
 	} else {
-		delete(&acct->ka_flow_id);
+		delete(acct, &acct->ka_flow_id);
 	}
 }
 
 void nkd_keepalive_delete_all(struct nkd_account *acct)
 {
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
-		delete(&acct->regs[i].flow_id);
-	delete(&acct->ka_flow_id);
+		delete(acct, &acct->regs[i].flow_id);
+	delete(acct, &acct->ka_flow_id);
 }
 
 static struct nk_endpoint mapping_endpoint(const struct nk_mapping *m)

@@ -69,13 +69,14 @@ void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 	nkd_hook_run(a->cfg.agent.server_change_hook, acct, nkd_account_state(acct, nkd_now_ms()));
 }
 
-void nkd_agent_state_changed(struct nkd_agent *a)
+/* 0, or the save's -errno (the file is removed then: never a stale one). */
+static int save_state(struct nkd_agent *a)
 {
 	static int last_error;
 	int ret;
 
 	if (!a->keep_state)
-		return;
+		return 0;
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
 		const struct nkd_account *acct = a->accounts[i];
 
@@ -87,7 +88,16 @@ void nkd_agent_state_changed(struct nkd_agent *a)
 	if (ret && ret != last_error)
 		nkd_warn("%s: %s: a restart will register anew", a->cfg.agent.state_file,
 			 strerror(-ret));
+	/* An older file would hand an old CSeq over: the registrar refuses it. */
+	if (ret)
+		unlink(a->cfg.agent.state_file);
 	last_error = ret;
+	return ret;
+}
+
+void nkd_agent_state_changed(struct nkd_agent *a)
+{
+	save_state(a);
 }
 
 /* The flows from one of our ports that no account of ours claims. */
@@ -138,11 +148,15 @@ static void sweep_flows(struct nkd_agent *a)
 	sw.agent = a;
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
 		const struct nkd_account_config *c = &a->cfg.accounts[i];
+		const struct nkd_account *acct = a->accounts[i];
 
+		/* One whose port is busy has taken nothing over yet: its flows stay. */
+		if (acct && !acct->started)
+			continue;
 		if (a->saved[i].present)
 			add_port(&sw, a->saved[i].port);
-		if (a->accounts[i])
-			add_port(&sw, a->accounts[i]->port);
+		if (acct)
+			add_port(&sw, acct->port);
 		if (!c->present)
 			continue;
 		add_port(&sw, c->user_agent_port);
@@ -160,8 +174,20 @@ static void sweep_flows(struct nkd_agent *a)
 
 void nkd_agent_account_opened(struct nkd_agent *a, struct nkd_account *acct)
 {
-	(void)acct;
-	if (a->opening && !--a->opening)
+	if (!acct->awaited)
+		return;
+	acct->awaited = false;
+	if (!--a->opening)
+		sweep_flows(a);
+}
+
+/* Not waited for any more: it stopped before its socket was told open. */
+static void account_not_awaited(struct nkd_agent *a, struct nkd_account *acct)
+{
+	if (!acct->awaited)
+		return;
+	acct->awaited = false;
+	if (!--a->opening && !a->terminating)
 		sweep_flows(a);
 }
 
@@ -186,6 +212,7 @@ void nkd_agent_account_gone(struct nkd_agent *a, struct nkd_account *acct)
 	nkd_info("%s: stopped", acct->cfg.name);
 	/* Not from inside sofia's callback: from the loop, a moment later. */
 	a->accounts[i] = NULL;
+	account_not_awaited(a, acct);
 	su_root_break(a->root);
 	a->gone[i] = acct;
 }
@@ -275,16 +302,26 @@ static void terminate(struct nkd_agent *a)
 		su_root_break(a->root);
 }
 
-/* SIGUSR2: exit for a restart, leaving everything to the next natkeepd. */
+/*
+ * SIGUSR2: exit for a restart, leaving everything to the next natkeepd,
+ * with NKD_EXIT_HANDED_OVER (natkeepd.service restarts on it). Without a
+ * state file to leave, a stop: a binding the next one cannot refresh
+ * would linger at the registrar.
+ */
 static void hand_over(struct nkd_agent *a)
 {
 	if (a->terminating)
 		return;
-	nkd_agent_state_changed(a);
+	if (save_state(a)) {
+		nkd_warn("cannot leave the state to the next natkeepd: stopping instead");
+		terminate(a);
+		return;
+	}
 	nkd_notice("exiting for a restart: registrations and keep-alive flows stay "
 		   "for the next natkeepd (%s)", a->cfg.agent.state_file);
 	a->keep_state = false;
 	a->terminating = true;
+	a->exit_code = NKD_EXIT_HANDED_OVER;
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
 		a->pending_start[i] = false;
 		if (a->accounts[i])
@@ -471,7 +508,10 @@ int main(int argc, char **argv)
 			nkd_notice("SP%d's registrations, left by the last natkeepd, are no "
 				   "longer configured: they expire at the servers", i + 1);
 		/* One whose port is busy is retried, and waited for by nothing. */
-		agent.opening += agent.accounts[i] && agent.accounts[i]->sip;
+		if (agent.accounts[i] && agent.accounts[i]->sip) {
+			agent.accounts[i]->awaited = true;
+			agent.opening++;
+		}
 	}
 	if (all_gone(&agent))
 		nkd_warn("no enabled account in %s", config);
