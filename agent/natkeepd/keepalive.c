@@ -113,7 +113,8 @@ static bool wants_flow(const struct nkd_account *acct, const struct nkd_registra
 {
 	const struct nkd_server *s;
 
-	if (!acct->cfg.keepalive_enable || acct->cfg.keepalive_server[0] || acct->stopping)
+	if (!acct->cfg.keepalive_enable || acct->cfg.keepalive_server[0] || acct->stopping ||
+	    reg->state == NKD_REG_UNREGISTERING)
 		return false;
 	s = nkd_redundancy_find((struct nkd_redundancy *)&acct->red, reg->server_id);
 	return s && (s->role == NKD_ROLE_PRIMARY || s->role == NKD_ROLE_SECONDARY);

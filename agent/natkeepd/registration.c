@@ -32,8 +32,13 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 
 struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_id)
 {
+	/*
+	 * Not one un-registering: the server may be begun again before its
+	 * un-REGISTER is answered, and the live slot is the one meant.
+	 */
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
-		if (acct->regs[i].in_use && acct->regs[i].server_id == server_id)
+		if (acct->regs[i].in_use && acct->regs[i].server_id == server_id &&
+		    acct->regs[i].state != NKD_REG_UNREGISTERING)
 			return &acct->regs[i];
 	return NULL;
 }
@@ -492,6 +497,25 @@ static unsigned int granted_expires(const struct nkd_registration *reg, const si
 	return granted < reg->expires ? (unsigned int)granted : reg->expires;
 }
 
+/*
+ * A mapping learned while the REGISTER just answered was out (STUN, the
+ * keep-alive server, another REGISTER's Via) is not what it registered:
+ * register it now, the Contact it replaces removed.
+ */
+static void register_late_mapping(struct nkd_registration *reg)
+{
+	char now[sizeof(reg->contact)];
+
+	if (!reg->in_use || reg->state != NKD_REG_REGISTERED || reg->orq || reg->queued)
+		return;
+	build_contact(reg, now, sizeof(now));
+	if (!strcmp(now, reg->contact))
+		return;
+	snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", reg->contact);
+	reg->clean_contact = false;
+	send_register(reg);
+}
+
 static void registered(struct nkd_registration *reg, const sip_t *sip)
 {
 	struct nkd_account *acct = reg->account;
@@ -514,8 +538,8 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
 			 reg->contact);
 	nkd_redundancy_registered(&acct->red, reg->server_id, expires, now);
-	/* The registration may have ended meanwhile, its slot reused. */
-	if (!reg->in_use || reg->server_id != id)
+	/* The registration may have ended meanwhile (its slot reused), or be ending. */
+	if (!reg->in_use || reg->server_id != id || reg->state == NKD_REG_UNREGISTERING)
 		return;
 	if (reg->clean_contact) {
 		/* The stale binding is removed: stop repeating it. */
@@ -527,6 +551,7 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	if (reg->stale_contact[0])
 		reg->clean_contact = true;
 	learn_via_mapping(reg, sip);
+	register_late_mapping(reg);
 }
 
 static void failed(struct nkd_registration *reg, int status, const char *phrase,
