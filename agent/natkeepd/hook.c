@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "hook.h"
@@ -20,8 +21,23 @@ static void endpoint_of(const struct nkd_server *s, char *buf, size_t len)
 
 extern char **environ;
 
+/*
+ * Closes every fd from first on, in a forked child (async-signal-safe):
+ * close_range(2) where the kernel has it (5.9), else one by one.
+ */
+static void close_from(int first, long max_fd)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, (unsigned int)first, ~0U, 0))
+		return;
+#endif
+	for (long fd = first; fd < max_fd; fd++)
+		close((int)fd);
+}
+
 void nkd_hook_run(const char *command, const struct nkd_account *acct, const char *state)
 {
+	long max_fd;
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
 	const struct nkd_server *s = nkd_redundancy_secondary(&acct->red);
 	char server[NK_ENDPOINT_STRLEN], secondary[NK_ENDPOINT_STRLEN];
@@ -53,6 +69,7 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 	for (i = 0; i < 6; i++)
 		envp[n + i] = vars[i];
 	sigemptyset(&none);
+	max_fd = sysconf(_SC_OPEN_MAX);
 	pid = fork();
 	if (pid == 0) {
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -64,7 +81,7 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 		 */
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		sigaction(SIGPIPE, &dfl, NULL);
-		close_range(3, ~0U, 0);
+		close_from(3, max_fd);
 		execve(command, argv, envp);
 		_exit(127);
 	}

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sofia-sip/su.h>
 
 #include "agent.h"
@@ -52,6 +54,7 @@ static void usage(FILE *out)
 void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 {
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
+	const char *state = nkd_account_state(acct, nkd_now_ms());
 	char server[NK_ENDPOINT_STRLEN] = "";
 	bool registered = p != NULL;
 
@@ -65,8 +68,8 @@ void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 	if (registered)
 		nkd_notice("%s: current server %s (%s)", acct->cfg.name, server, p->target.host);
 	else
-		nkd_notice("%s: no current server (%s)", acct->cfg.name, nkd_account_state(acct, nkd_now_ms()));
-	nkd_hook_run(a->cfg.agent.server_change_hook, acct, nkd_account_state(acct, nkd_now_ms()));
+		nkd_notice("%s: no current server (%s)", acct->cfg.name, state);
+	nkd_hook_run(a->cfg.agent.server_change_hook, acct, state);
 }
 
 /* 0, or the save's -errno (the file is removed then: never a stale one). */
@@ -189,6 +192,24 @@ static void account_not_awaited(struct nkd_agent *a, struct nkd_account *acct)
 	acct->awaited = false;
 	if (!--a->opening && !a->terminating)
 		sweep_flows(a);
+}
+
+/*
+ * The passwords: never in a core dump (nor readable through /proc by
+ * another user's ptrace), and a file others can read is worth a word.
+ * Warned, not refused: OpenWrt writes its files 0644.
+ */
+static void guard_secrets(const struct nkd_config *cfg)
+{
+	bool secrets = false;
+	struct stat st;
+
+	prctl(PR_SET_DUMPABLE, 0);
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		secrets |= cfg->accounts[i].present && cfg->accounts[i].auth_password[0];
+	if (secrets && !stat(cfg->path, &st) && (st.st_mode & S_IROTH))
+		nkd_warn("%s holds SIP passwords and every user can read it: chmod o-r it "
+			 "(natkeepd's packages make it 0640, root:natkeepd)", cfg->path);
 }
 
 static void start_account(struct nkd_agent *a, int i)
@@ -495,6 +516,7 @@ int main(int argc, char **argv)
 		nkd_warn("cannot watch addresses and routes: address changes go unnoticed");
 
 	nkd_notice("natkeepd %s starting with %s", NATKEEP_VERSION, config);
+	guard_secrets(&agent.cfg);
 	if (nkd_handover_load(agent.cfg.agent.state_file, agent.saved) > 0)
 		nkd_notice("taking over what the last natkeepd left in %s",
 			   agent.cfg.agent.state_file);

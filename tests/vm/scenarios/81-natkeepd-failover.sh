@@ -22,6 +22,7 @@ cat >"$NK_TMP/hook.sh" <<EOF
 #!/bin/sh
 echo "\$NATKEEP_ACCOUNT \$NATKEEP_STATE \$NATKEEP_SERVER \$NATKEEP_SERVER_HOST" >>"$NK_TMP/hook.log"
 echo "sockets \$(ls -l /proc/\$\$/fd | grep -c 'socket:')" >>"$NK_TMP/hook-fds.log"
+env >>"$NK_TMP/hook-env.log"
 EOF
 chmod +x "$NK_TMP/hook.sh"
 
@@ -133,6 +134,8 @@ hook_order() {
 		grep -q '^10.3.0.11:5060 10.3.0.12:5060 10.3.0.11:5060 $'
 }
 check "the hook saw sip1, sip2 (failover), sip1 (fallback), in that order" hook_order
+check "the hook's environment has no password" \
+	bash -c "grep -q '^NATKEEP_AOR=' '$NK_TMP/hook-env.log' && ! grep secret '$NK_TMP/hook-env.log'"
 check "the hook inherited none of natkeepd's sockets" \
 	bash -c "[ -s '$NK_TMP/hook-fds.log' ] && ! grep -vx 'sockets 0' '$NK_TMP/hook-fds.log'"
 check "natkeepd stops" nkd_stop

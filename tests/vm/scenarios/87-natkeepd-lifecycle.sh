@@ -7,7 +7,8 @@
 # the daemon; the socket is 0660, closed to others; the wall clock stepped
 # back or forward by an hour neither delays nor bunches the REGISTER
 # refreshes; SIGHUP during the shutdown does not bring the accounts back,
-# and the daemon exits.
+# and the daemon exits. The password is in no status, log or core dump,
+# and a configuration file others can read is warned about.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -96,10 +97,10 @@ print("abuse over", flush=True)
 EOF
 python3 "$NK_TMP/abuse.py" "$NKD_SOCK" >"$NK_TMP/abuse.out" 2>&1 &
 abuser=$!
-# Meanwhile the status answers, every time, within 3 s: a daemon that
-# waited on each silent client (half a second each, as it did) would take
-# 20 s; the bound is loose for TCG, where one natkeepctl and python take
-# half a second.
+# Meanwhile the status answers, every time, within 6 s: a daemon that
+# waited on each silent client (half a second each) would take 20 s; the
+# bound is loose for TCG, where one natkeepctl and python take a second
+# and more under load.
 answers() {
 	local i t0 t1
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -107,11 +108,11 @@ answers() {
 		nkd_eval "a['current_server'] == '$SIP1:5060'" >/dev/null || { echo "no answer ($i)"; return 1; }
 		t1=$(date +%s%N)
 		echo "answer $i in $(((t1 - t0) / 1000000)) ms"
-		[ $((t1 - t0)) -lt 3000000000 ] || return 1
+		[ $((t1 - t0)) -lt 6000000000 ] || return 1
 		sleep 0.3
 	done
 }
-check "the status answers within 3 s each time, amid 150 bad clients" answers
+check "the status answers within 6 s each time, amid 150 bad clients" answers
 wait "$abuser"
 check "the abuse ran its course" grep -q "abuse over" "$NK_TMP/abuse.out"
 dropped=$(grep -c "control socket: a client dropped" "$NKD_LOG")
@@ -133,6 +134,14 @@ not_others() {
 }
 check "others (nobody) cannot read the status" not_others
 chmod 700 "$NK_TMP"
+
+# --- the password: not in the status, nor in the log
+no_password() {
+	! nkd_show -j | grep secret && ! nkd_show | grep secret && ! grep secret "$NKD_LOG"
+}
+check "neither the status nor the log shows the password" no_password
+check "a configuration others can read is warned about" \
+	grep -q "natkeepd.conf holds SIP passwords and every user can read it" "$NKD_LOG"
 
 # --- e) the wall clock steps (a gateway without an RTC, then NTP)
 # REGISTERs answered 200 at the registrar, and the moment each was seen on
@@ -166,8 +175,8 @@ check "the clock going forward an hour fires nothing early (5 s on: no refresh)"
 	test "$(oks)" = $((n + 2))
 t3=$(next_refresh $((n + 3)) 20) || t3=
 echo "  and after the clock went forward an hour: $t3"
-check "the next refresh comes 10 to 15 s after the last" \
-	awk -v a="$t2" -v b="$t3" 'BEGIN { exit !(b != "" && b - a >= 9.5 && b - a <= 16) }'
+check "the next refresh comes 10 to 15 s after the last (polled: 8 to 17)" \
+	awk -v a="$t2" -v b="$t3" 'BEGIN { exit !(b != "" && b - a >= 8 && b - a <= 17) }'
 check "still registered" nkd_eval "a['current_server'] == '$SIP1:5060'"
 check "no REGISTER failed meanwhile" bash -c "! grep -q 'REGISTER at .*: [0-9]' '$NKD_LOG'"
 
@@ -185,4 +194,28 @@ check "natkeepd exits after its un-REGISTER grace (10 s)" exited
 NKD_PID=
 check "no account came back" bash -c "! sed -n '/terminating/,\$p' '$NKD_LOG' | grep -q 'registering sip:'"
 check "no flow left" test "$(in_ns gw "$NK_CTL" -j flow show)" = "[]"
+
+# --- g) no core dump to hold the password
+ulimit -c unlimited
+core_pattern=$(cat /proc/sys/kernel/core_pattern)
+cleanup_add "echo '$core_pattern' >/proc/sys/kernel/core_pattern"
+echo "$NK_TMP/core.%e.%p" >/proc/sys/kernel/core_pattern
+sleep 60 &
+ref=$!
+# Once it is sleep: a signal to the forked shell before its exec would run
+# the scenario's exit trap there.
+wait_for 5 grep -qx sleep "/proc/$ref/comm"
+kill -SEGV "$ref"
+wait "$ref" 2>/dev/null
+check "the reference: a process that may dump leaves a core" \
+	bash -c "ls '$NK_TMP'/core.sleep.*"
+check "the registrar answers again" peer_kamailio_mode "srv@$SIP1" normal
+rm -f "$NKD_SOCK"
+check "natkeepd starts again" nkd_start
+check "registered" nkd_wait 15 "a['current_server'] == '$SIP1:5060'"
+kill -SEGV "$NKD_PID"
+wait "$NKD_PID" 2>/dev/null
+NKD_PID=
+check "natkeepd killed by SIGSEGV leaves no core" \
+	bash -c "! ls '$NK_TMP'/core.natkeepd.* 2>/dev/null"
 summary
