@@ -58,8 +58,9 @@ vm() {
 	make -s module KDIR="$KDIR" WERROR=1 || return 1
 	make -s userspace WERROR=1 || return 1
 	make -s -C tests/fuzz nlfuzz || return 1
-	# ~11 min alone; a busy machine (another VM) doubles it.
-	tests/vm/run.sh -k "$KVER" -t 2400 -- tests/vm/scenarios/all.sh
+	# ~24 min alone (80-88, natkeepd's, about 9 of them); a busy machine
+	# (another VM) doubles it.
+	tests/vm/run.sh -k "$KVER" -t 3600 -- tests/vm/scenarios/all.sh
 }
 
 tier build build
