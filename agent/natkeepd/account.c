@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>

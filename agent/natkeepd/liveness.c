@@ -86,7 +86,7 @@ static bool send_probe(struct nkd_registration *reg)
 	sip_t *sip;
 
 	nk_endpoint_format(us->family, &us->addr, us->port, hp, sizeof(hp));
-	snprintf(via, sizeof(via), "SIP/2.0/UDP %s;rport", hp);
+	nkd_reg_via(reg, via, sizeof(via));
 	snprintf(from, sizeof(from), "<%s>;tag=%08x", acct->aor,
 		 nkd_random_below(NULL, UINT32_MAX));
 	snprintf(request, sizeof(request), "%s sip:%s SIP/2.0", notify ? "NOTIFY" : "OPTIONS",

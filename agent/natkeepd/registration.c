@@ -76,7 +76,7 @@ static void build_contact(const struct nkd_registration *reg, char *buf, size_t 
 		snprintf(buf, len, "<sip:%s@%s>", nkd_account_user(&acct->cfg), hp);
 }
 
-static void build_via(const struct nkd_registration *reg, char *buf, size_t len)
+void nkd_reg_via(const struct nkd_registration *reg, char *buf, size_t len)
 {
 	char hp[NK_ENDPOINT_STRLEN];
 
@@ -109,7 +109,7 @@ static bool send_request(struct nkd_registration *reg, const char *contacts,
 		reg->queued = true;
 		return true;
 	}
-	build_via(reg, via, sizeof(via));
+	nkd_reg_via(reg, via, sizeof(via));
 	snprintf(from, sizeof(from), "<%s>;tag=%s", acct->aor, reg->from_tag);
 	snprintf(request, sizeof(request), "REGISTER %s SIP/2.0", acct->registrar_uri);
 	snprintf(cseq, sizeof(cseq), "%u REGISTER", ++reg->cseq);

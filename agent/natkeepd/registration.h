@@ -29,6 +29,8 @@ void nkd_reg_close_all(struct nkd_account *acct);
 /* A new public mapping (from STUN or Via): register the new Contact now. */
 void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint *mapping);
 
+/* Our Via towards the server: the advertised address, ;rport asked for. */
+void nkd_reg_via(const struct nkd_registration *reg, char *buf, size_t len);
 /* What the server should see us as: the public mapping, else our address. */
 const struct nk_endpoint *nkd_reg_advertised(const struct nkd_registration *reg);
 /* Registrations in use (any state). */
