@@ -380,7 +380,8 @@ static void count_msg(struct nf_counts *c, int err, const char *text)
 struct sub {
 	const struct nlmsghdr *h;
 	uint32_t len;
-	bool natkeep;		/* a request to the family with a genl header */
+	bool to_family;		/* a request to the family's id */
+	bool natkeep;		/* to_family, with a genl header */
 	bool known;		/* natkeep: a command the family has */
 	bool dump;		/* a dump the kernel starts: answered by DONE */
 	bool want;		/* an answer is due (NLM_F_ACK, or a dump) */
@@ -442,6 +443,7 @@ static void split(struct exchange *x)
 		s->len = h->nlmsg_len;
 		s->want = h->nlmsg_flags & NLM_F_ACK;
 		if (h->nlmsg_type == family && (h->nlmsg_flags & NLM_F_REQUEST)) {
+			s->to_family = true;
 			if (s->len < GENL_HDR_END) {
 				s->expect = EINVAL;	/* no room for the genl header */
 			} else {
@@ -963,10 +965,11 @@ static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h
 		note(w, m, cmd_name(s->cmd), err, text);
 	if (text && err)
 		count_msg(w->c, err, text);
-	if (s->natkeep && err == ENOENT && !text) {
+	if (s->to_family && err == ENOENT && !text) {
 		/*
 		 * The family went away (rmmod)? genetlink says so for any
-		 * command, known or not. Asked after the exchange.
+		 * request to its id, before it looks at the genl header.
+		 * Asked after the exchange.
 		 */
 		x->check_family = true;
 		return;
