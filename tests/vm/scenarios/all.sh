@@ -1,12 +1,14 @@
 #!/bin/bash
 # Every VM scenario in one VM boot, in order; each loads and unloads the
-# module itself. Prints each scenario's lines and then the sum.
+# module itself. Prints each scenario's lines, then the time each took and
+# the sum.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-passed=0 failed=0
+passed=0 failed=0 times=()
 
 for s in "$here"/[0-9][0-9]-*.sh; do
 	echo "--- $(basename "$s")"
+	start=$SECONDS
 	out=$(mktemp)
 	bash "$s" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
@@ -19,9 +21,12 @@ for s in "$here"/[0-9][0-9]-*.sh; do
 		f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f))
+	times+=("$(printf '%-34s %4d s' "$(basename "$s")" $((SECONDS - start)))")
 	rm -f "$out"
 	# A scenario that left the module loaded would spoil the next one.
 	rmmod natkeep 2>/dev/null && echo "note: $(basename "$s") left natkeep loaded"
 done
+echo "=== scenario times"
+printf '%s\n' "${times[@]}"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
