@@ -16,6 +16,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_md5.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "agent.h"
 #include "keepalive.h"
@@ -467,6 +468,12 @@ static bool open_socket(struct nkd_account *acct, uint16_t port)
 				     /* We choose the servers: no DNS of sofia's own. */
 				     NTATAG_USE_NAPTR(0), NTATAG_USE_SRV(0),
 				     NTATAG_SIP_T1X64(cfg->agent.transaction_timeout_s * 1000),
+				     /*
+				      * No STUN server of sofia's on the SIP port: it
+				      * answers anyone and prints each datagram to
+				      * stderr (a flood would flood the log).
+				      */
+				     TPTAG_STUN_SERVER(0),
 				     TAG_END());
 	if (!acct->sip) {
 		char why[sizeof(acct->socket_error)];
@@ -535,6 +542,8 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 			 "X_ProxyServerRedundancy", c->name);
 	nkd_redundancy_init(&acct->red, &red_ops, acct, p->proxy_server_redundancy,
 			    p->secondary_registration, p->check_primary_interval);
+	acct->register_rate.burst = NKD_REGISTER_BURST;
+	acct->register_rate.every_ms = NKD_REGISTER_EVERY_MS;
 	acct->red_timer = su_timer_create(su_root_task(agent->root), 0);
 	acct->rebind_timer = su_timer_create(su_root_task(agent->root), 0);
 	acct->opened_timer = su_timer_create(su_root_task(agent->root), 0);

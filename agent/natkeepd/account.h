@@ -21,6 +21,7 @@
 #include "handover.h"
 #include "held_contacts.h"
 #include "malformed.h"
+#include "rate_limit.h"
 #include "nk_flow.h"
 #include "redundancy.h"
 #include "resolver.h"
@@ -80,6 +81,7 @@ struct nkd_account {
 
 	nta_agent_t *sip;		/* the SIP socket on X_UserAgentPort */
 	uint64_t dropped_sip;		/* requests its gate dropped (sip_gate.h) */
+	int64_t dropped_sip_said;	/* when the log last said so */
 	/* Proxies of dialogs the relay carried, the last few (sip_gate.h). */
 	struct nk_endpoint dialog_peers[NKD_GATE_DIALOG_PEERS];
 	unsigned int dialog_peers_count, dialog_peers_next;
@@ -114,6 +116,10 @@ struct nkd_account {
 	struct nkd_redundancy red;
 	su_timer_t *red_timer;
 	struct nkd_registration regs[NKD_MAX_SERVERS];
+	/* Every REGISTER of the account's but un-REGISTERs (registration.h). */
+	struct nkd_rate_limit register_rate;
+	uint64_t register_deferred;	/* REGISTERs that waited their turn */
+	int64_t register_limit_said;	/* when the log last said so */
 
 	/* X_KeepAliveServer, when set: one flow for the account. */
 	struct nkd_resolve *ka_resolve;

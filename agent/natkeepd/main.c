@@ -28,6 +28,7 @@
 #include "log.h"
 #include "netwatch.h"
 #include "resolver.h"
+#include "sofia_log.h"
 
 #ifndef NATKEEP_VERSION
 #define NATKEEP_VERSION "0.1.0"
@@ -486,6 +487,7 @@ int main(int argc, char **argv)
 	}
 
 	nkd_clock_steady_sofia();
+	nkd_sofia_log_start();
 	su_init();
 	agent.root = su_root_create(NULL);
 	if (!agent.root) {

@@ -143,12 +143,54 @@ fail:
 	return false;
 }
 
+static void send_register(struct nkd_registration *reg);
+
+static void deferred_register(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct nkd_registration *reg = (struct nkd_registration *)arg;
+
+	(void)magic;
+	(void)t;
+	if (reg->in_use && !reg->orq && reg->state != NKD_REG_UNREGISTERING)
+		send_register(reg);
+}
+
+/* Over the account's REGISTER rate: true, and it goes when its turn comes. */
+static bool over_rate(struct nkd_registration *reg)
+{
+	struct nkd_account *acct = reg->account;
+	int64_t now = (int64_t)nkd_now_ms();
+	int64_t wait = nkd_rate_limit_wait(&acct->register_rate, now);
+
+	if (!wait) {
+		nkd_rate_limit_take(&acct->register_rate, now);
+		return false;
+	}
+	/* A line a minute at most, however long it lasts. */
+	acct->register_deferred++;
+	if (!acct->register_limit_said || now - acct->register_limit_said >= 60000) {
+		nkd_notice("%s: REGISTERs asked for faster than %d at once, then one per %d ms: "
+			   "%llu held back so far", acct->cfg.name, NKD_REGISTER_BURST,
+			   NKD_REGISTER_EVERY_MS, (unsigned long long)acct->register_deferred);
+		acct->register_limit_said = now;
+	}
+	su_timer_set_interval(reg->refresh_timer, deferred_register, (su_timer_arg_t *)reg,
+			      (su_duration_t)wait);
+	return true;
+}
+
 /* Sends REGISTER with the current Contact (and the stale one removed). */
 static void send_register(struct nkd_registration *reg)
 {
 	struct nkd_account *acct = reg->account;
 	char contacts[2 * sizeof(reg->contact) + 16];
 
+	if (reg->orq) {
+		reg->queued = true;	/* after the answer to the one in flight */
+		return;
+	}
+	if (over_rate(reg))
+		return;
 	if (!reg->has_mapping)
 		nkd_local_towards(&reg->target.ep, acct->port, &reg->local);
 	build_contact(reg, reg->contact, sizeof(reg->contact));

@@ -14,6 +14,16 @@
 
 #define NKD_MAX_REDIRECTS	5
 
+/*
+ * However the servers answer, an account sends at most NKD_REGISTER_BURST
+ * REGISTERs at once, then one per NKD_REGISTER_EVERY_MS (challenge answers
+ * included, un-REGISTERs not): a REGISTER over the limit waits its turn.
+ * The refreshes of two servers at the shortest RegisterExpires (10 s),
+ * each answering a challenge, take 0.8 a second.
+ */
+#define NKD_REGISTER_BURST	10
+#define NKD_REGISTER_EVERY_MS	1000
+
 struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_id);
 
 /* REGISTER with server id (its target t). Returns NULL when out of handles. */

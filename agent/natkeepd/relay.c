@@ -26,6 +26,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "agent.h"
 #include "log.h"
@@ -870,7 +871,7 @@ struct nkd_relay *nkd_relay_create(struct nkd_account *acct)
 	/* RFC 3261's timers: TransactionTimeout is the REGISTERs' failover. */
 	relay->lan = nta_agent_create(acct->agent->root, (const url_string_t *)url, NULL, NULL,
 				      NTATAG_CANCEL_487(0), NTATAG_USE_NAPTR(0),
-				      NTATAG_USE_SRV(0), TAG_END());
+				      NTATAG_USE_SRV(0), TPTAG_STUN_SERVER(0), TAG_END());
 	if (relay->lan)
 		relay->lan_requests = nta_leg_tcreate(relay->lan, from_ua,
 						      (nta_leg_magic_t *)relay,

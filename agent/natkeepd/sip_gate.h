@@ -34,8 +34,8 @@ bool nkd_same_address(const struct nk_endpoint *a, const struct nk_endpoint *b);
 
 /*
  * A request no transaction matched, before nta makes one: true if it may
- * in; false if it is to be dropped (counted, and logged once per
- * thousand).
+ * in; false if it is to be dropped (counted, and logged: the first, then
+ * a line every 10 s at most).
  */
 bool nkd_sip_gate_admits(struct nkd_account *acct, msg_t *msg, const sip_t *sip);
 

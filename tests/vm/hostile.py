@@ -341,6 +341,76 @@ def cat_garbage(rng, maxlen):
     return out
 
 
+def sip_request(rng, dst, method="OPTIONS", via=None, extra="", body=""):
+    """A request to a user at dst, from a stranger (10.9.9.9), Via as given."""
+    host = "[%s]" % dst[0] if ":" in dst[0] else dst[0]
+    via = via if via is not None else \
+        "Via: SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bK%s;rport" % rng.randbytes(6).hex()
+    lines = ["%s sip:alice@%s:%d SIP/2.0" % (method, host, dst[1])]
+    if via:
+        lines.append(via)
+    lines += [
+        "Max-Forwards: 70",
+        "From: <sip:mallory@10.9.9.9>;tag=%s" % rng.randbytes(4).hex(),
+        "To: <sip:alice@%s>" % host,
+        "Call-ID: %s@hostile" % rng.randbytes(6).hex(),
+        "CSeq: %d %s" % (rng.randrange(1, 2 ** 31), method),
+        "Contact: <sip:mallory@10.9.9.9:5060>",
+    ]
+    if extra:
+        lines.append(extra)
+    if body:
+        lines.append("Content-Type: application/sdp")
+    lines += ["Content-Length: %d" % len(body), "", body]
+    return "\r\n".join(lines).encode("latin-1")
+
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 10.9.9.9\r\ns=-\r\nc=IN IP4 10.9.9.9\r\nt=0 0\r\n"
+       "m=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def cat_sip_req_stranger(rng, dst):
+    """Well-formed requests from a host that is none of the account's
+    servers: OPTIONS, INVITE with SDP, MESSAGE, SUBSCRIBE, REGISTER, BYE."""
+    return [sip_request(rng, dst, "OPTIONS"),
+            sip_request(rng, dst, "INVITE", body=SDP),
+            sip_request(rng, dst, "MESSAGE", extra="Content-Type: text/plain"),
+            sip_request(rng, dst, "SUBSCRIBE", extra="Event: presence"),
+            sip_request(rng, dst, "REGISTER", extra="Expires: 3600"),
+            sip_request(rng, dst, "BYE", extra="")]
+
+
+def cat_sip_req_bad_via(rng, dst):
+    """Requests whose Via is missing, aimed elsewhere (maddr, a third
+    party's sent-by), or malformed."""
+    b = "z9hG4bK" + rng.randbytes(6).hex()
+    vias = ["",
+            "Via: SIP/2.0/UDP 10.9.9.9:5060;branch=%s;maddr=10.8.8.8" % b,
+            "Via: SIP/2.0/UDP 10.8.8.8:9;branch=%s" % b,
+            "Via: SIP/2.0/UDP 999.1.1.1:5060;branch=%s" % b,
+            "Via: SIP/2.0/UDP 10.9.9.9:99999;branch=%s;rport=abc" % b,
+            "Via: SIP/2.0/TLS 10.9.9.9;branch=%s" % b,
+            "Via: SIP/2.0/UDP 10.9.9.9;branch=z9hG4bK" + "b" * 4000,
+            "Via: garbage",
+            "Via: SIP/2.0/UDP",
+            "Via: SIP/2.0/UDP [::1;branch=%s" % b]
+    return [sip_request(rng, dst, rng.choice(["OPTIONS", "INVITE", "NOTIFY"]), via=v)
+            for v in vias]
+
+
+def cat_sip_req_truncated(rng, dst):
+    """An INVITE with SDP cut short at random points."""
+    whole = sip_request(rng, dst, "INVITE", body=SDP)
+    return [whole[:rng.randrange(1, len(whole))] for _ in range(8)]
+
+
+def cat_sip_req_huge(rng, dst, maxlen):
+    """64 KiB requests: a long header, a long body."""
+    head = sip_request(rng, dst, "OPTIONS", extra="X-Pad: " + "p" * (maxlen - 600))
+    body = "b" * (maxlen - 700)
+    return [head[:maxlen], sip_request(rng, dst, "MESSAGE", body=body)[:maxlen]]
+
+
 def cat_zero_length(rng):
     return [b""]
 
@@ -364,13 +434,18 @@ CATEGORIES = [
     ("sip-spoofed-mapping", "200 OKs to the destination whose Via names it, received/rport other hosts "
                             "by turns, answering nothing sent", cat_sip_spoofed_mapping),
     ("sip-huge", "64 KiB SIP datagrams", cat_sip_huge),
+    ("sip-req-stranger", "well-formed requests from a host that is no server", cat_sip_req_stranger),
+    ("sip-req-bad-via", "requests without Via, with maddr, a third party's or a malformed one",
+                        cat_sip_req_bad_via),
+    ("sip-req-truncated", "an INVITE cut short", cat_sip_req_truncated),
+    ("sip-req-huge", "64 KiB requests", cat_sip_req_huge),
     ("garbage", "random bytes, some with SIP/STUN prefixes", cat_garbage),
     ("zero-length", "UDP datagrams with no payload", cat_zero_length),
     ("fragments", "hand-made IPv4 fragments: complete (in order, reversed, 8-byte), "
                   "first only, last only, overlapping", None),
 ]
 NEEDS_MAXLEN = {"stun-huge", "sip-many-via", "sip-long-line", "sip-huge", "garbage"}
-NEEDS_DST = {"sip-spoofed-mapping"}
+NEEDS_DST = {"sip-spoofed-mapping", "sip-req-stranger", "sip-req-bad-via", "sip-req-truncated"}
 
 
 # ---------------------------------------------------------------- sending
@@ -569,7 +644,9 @@ def main():
             pool = []
             for i in range(args.count):
                 if not pool:
-                    if name in NEEDS_MAXLEN:
+                    if name == "sip-req-huge":
+                        pool = gen(rng, dst, maxlen)
+                    elif name in NEEDS_MAXLEN:
                         pool = gen(rng, maxlen)
                     elif name in NEEDS_DST:
                         pool = gen(rng, dst)
