@@ -718,6 +718,12 @@ bool nkd_account_flow_event(struct nkd_account *acct, int cmd, const struct nk_f
 	return nkd_keepalive_event(acct, cmd, flow);
 }
 
+void nkd_account_flows_resync(struct nkd_account *acct)
+{
+	if (!acct->stopping)
+		nkd_keepalive_resync(acct);
+}
+
 void nkd_account_flows_refresh(struct nkd_account *acct)
 {
 	if (acct->stopping)

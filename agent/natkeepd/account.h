@@ -160,6 +160,8 @@ bool nkd_account_flow_event(struct nkd_account *acct, int cmd,
 			    const struct nk_flow *flow);
 /* The module is there (again): make the flows. */
 void nkd_account_flows_refresh(struct nkd_account *acct);
+/* Module events were lost: read the account's flows again. */
+void nkd_account_flows_resync(struct nkd_account *acct);
 /* Addresses or routes changed: re-register where our address changed. */
 void nkd_account_network_changed(struct nkd_account *acct);
 

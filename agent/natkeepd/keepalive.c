@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The account's keep-alive flows in natkeep.ko. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -166,6 +167,18 @@ void nkd_keepalive_fail_over(struct nkd_registration *reg)
 			      "keep-alive unanswered", 0, nkd_now_ms());
 }
 
+/*
+ * One of our flows deleted by someone else (natkeepctl): natkeepd owns
+ * the flows from its ports, and the account still needs it.
+ */
+static void deleted_behind_our_back(struct nkd_account *acct, uint32_t *flow_id)
+{
+	nkd_warn("%s: keep-alive flow %u was deleted (not by natkeepd): creating it again",
+		 acct->cfg.name, *flow_id);
+	*flow_id = 0;
+	nkd_keepalive_sync(acct);
+}
+
 bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow)
 {
 	struct nkd_registration *reg = NULL;
@@ -178,6 +191,9 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 		return false;
 
 	switch (cmd) {
+	case NATKEEP_CMD_FLOW_DEL:
+		deleted_behind_our_back(acct, reg ? &reg->flow_id : &acct->ka_flow_id);
+		break;
 	case NATKEEP_CMD_MAPPING_CHANGED:
 		if (!nk_flow_has(flow, NK_FLOW_MAPPING))
 			break;
@@ -219,4 +235,33 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 		break;
 	}
 	return true;
+}
+
+/* What the events would have said, from the flow as the module has it. */
+static void resync_flow(struct nkd_account *acct, uint32_t *flow_id)
+{
+	struct nk_flow f;
+	int ret;
+
+	if (!*flow_id)
+		return;
+	ret = nkd_kernel_flow_get(*flow_id, &f);
+	if (ret == -ENOENT) {
+		deleted_behind_our_back(acct, flow_id);
+		return;
+	}
+	if (ret)
+		return;
+	if (nk_flow_has(&f, NK_FLOW_MAPPING))
+		nkd_keepalive_event(acct, NATKEEP_CMD_MAPPING_CHANGED, &f);
+	if (nk_flow_has(&f, NK_FLOW_PEER_RESPONSIVE) && !f.peer_responsive)
+		nkd_keepalive_event(acct, NATKEEP_CMD_PEER_UNRESPONSIVE, &f);
+}
+
+void nkd_keepalive_resync(struct nkd_account *acct)
+{
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		if (acct->regs[i].in_use)
+			resync_flow(acct, &acct->regs[i].flow_id);
+	resync_flow(acct, &acct->ka_flow_id);
 }

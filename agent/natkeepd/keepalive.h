@@ -15,8 +15,13 @@
 void nkd_keepalive_sync(struct nkd_account *acct);
 /* Delete every flow of the account. */
 void nkd_keepalive_delete_all(struct nkd_account *acct);
-/* A module event; false if the flow is not the account's. */
+/*
+ * A module event; false if the flow is not the account's. One of its
+ * flows deleted by someone else is created again.
+ */
 bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow *flow);
+/* Events were lost: each flow's mapping and liveness read again, as events. */
+void nkd_keepalive_resync(struct nkd_account *acct);
 /* The flow spec for a keep-alive towards remote. */
 void nkd_keepalive_flow_spec(const struct nkd_account *acct,
 			     const struct nk_endpoint *remote, struct nk_flow *flow);

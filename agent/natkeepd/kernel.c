@@ -38,7 +38,7 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	if (cmd != NATKEEP_CMD_MAPPING_CHANGED && cmd != NATKEEP_CMD_PEER_UNRESPONSIVE &&
-	    cmd != NATKEEP_CMD_PEER_RESPONSIVE)
+	    cmd != NATKEEP_CMD_PEER_RESPONSIVE && cmd != NATKEEP_CMD_FLOW_DEL)
 		return 0;
 	if (nk_flow_parse(nlh, &flow, why, sizeof(why))) {
 		nkd_warn("natkeep.ko: unreadable event: %s", why);
@@ -56,9 +56,11 @@ static int events_ready(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *a
 	(void)w;
 	(void)arg;
 	ret = nk_genl_receive_events(&kernel.events, on_event, NULL);
-	if (ret == -ENOBUFS)
-		nkd_warn("natkeep.ko: events were lost (socket buffer full)");
-	else if (ret && ret != -EAGAIN && ret != -EINTR)
+	if (ret == -ENOBUFS) {
+		nkd_warn("natkeep.ko: events were lost (socket buffer full): "
+			 "reading the flows again");
+		kernel.handlers.lost(kernel.handlers.ctx);
+	} else if (ret && ret != -EAGAIN && ret != -EINTR)
 		nkd_warn("natkeep.ko: reading events: %s", strerror(-ret));
 	return 0;
 }

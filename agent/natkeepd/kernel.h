@@ -16,8 +16,10 @@
 #include "nk_flow.h"
 
 struct nkd_kernel_handlers {
-	/* An event (NATKEEP_CMD_MAPPING_CHANGED, PEER_*) for flow->id. */
+	/* An event (NATKEEP_CMD_MAPPING_CHANGED, PEER_*, FLOW_DEL) for flow->id. */
 	void (*event)(void *ctx, int cmd, const struct nk_flow *flow);
+	/* Events were lost (the socket's buffer ran full): look again. */
+	void (*lost)(void *ctx);
 	/* The module is there now (again): create the flows. */
 	void (*available)(void *ctx);
 	void *ctx;

@@ -388,6 +388,15 @@ static void on_kernel_event(void *ctx, int cmd, const struct nk_flow *flow)
 			return;
 }
 
+static void on_kernel_events_lost(void *ctx)
+{
+	struct nkd_agent *a = ctx;
+
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
+		if (a->accounts[i])
+			nkd_account_flows_resync(a->accounts[i]);
+}
+
 static void on_kernel_available(void *ctx)
 {
 	struct nkd_agent *a = ctx;
@@ -413,6 +422,7 @@ static int open_kernel(struct nkd_agent *a)
 	static const struct nkd_kernel_handlers handlers = {
 		.event = on_kernel_event,
 		.available = on_kernel_available,
+		.lost = on_kernel_events_lost,
 		.ctx = &agent,
 	};
 	int ret = nkd_kernel_open(a->root, &handlers);

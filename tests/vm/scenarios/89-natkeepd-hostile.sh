@@ -9,6 +9,8 @@
 # LAN, over IPv6 and (spoofed) from the registrar's own address through
 # the NAT: no crash, no state change (the same registration, flow and
 # mapping; no decoy address registered), a log line per 10 s at most.
+# Last, its keep-alive flow deleted behind its back, once with the event
+# and once with the event lost in an overrun: natkeepd creates it again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -176,5 +178,35 @@ echo "  RSS $rss1 KiB before the floods, $rss2 KiB after the first, $rss3 KiB af
 check "no memory kept by a second flood (within 512 KiB of the first's)" \
 	test "$rss3" -le $((rss2 + 512))
 check "file descriptors as before" test "$(fds)" -le $((fds1 + 2))
+# --- flows deleted behind natkeepd's back
+step "its flow deleted with natkeepctl, then with the deletion's event lost"
+ctl() { in_ns gw "$NK_CTL" "$@"; }
+flow_back() {
+	local id
+	id=$(flow_of id) || return 1
+	[ "$id" != "$1" ] && ctl flow show id "$id" >/dev/null
+}
+id1=$(flow_of id)
+ctl flow del id "$id1"
+t=$SECONDS
+check "natkeepctl flow del: natkeepd creates the flow again" wait_for 10 flow_back "$id1"
+echo "  back after $((SECONDS - t)) s"
+check "and says why" grep -q "keep-alive flow $id1 was deleted (not by natkeepd): creating it again" "$NKD_LOG"
+# Events lost: natkeepd stopped while 300 others (of about 4 KiB each)
+# overrun its socket, its own flow's deletion last; it finds out when it
+# reads again.
+id2=$(flow_of id)
+kill -STOP "$NKD_PID"
+for p in $(seq 30000 30149); do
+	echo "flow add local 10.2.0.2:$p remote 10.3.0.11:5070 interval 25s type empty"
+done | ctl -j -b - | python3 -c 'import json, sys; [print(json.loads(l)["id"]) for l in sys.stdin]' >"$NK_TMP/ids"
+sed 's/^/flow del id /' "$NK_TMP/ids" | ctl -force -b - >/dev/null
+ctl flow del id "$id2"
+kill -CONT "$NKD_PID"
+check "events lost: natkeepd says so and reads its flows again" \
+	wait_for 10 grep -q "events were lost (socket buffer full): reading the flows again" "$NKD_LOG"
+check "its flow is there again" wait_for 10 flow_back "$id2"
+check "still registered" nkd_eval "a['state'] == 'registered'"
+
 check "natkeepd stops cleanly" nkd_stop
 summary
