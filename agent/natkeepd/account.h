@@ -30,6 +30,9 @@ struct nkd_account;
 struct nkd_agent;
 struct nkd_relay;
 
+/* Challenges answered in a row: an outbound proxy's, a registrar's, stale. */
+#define NKD_MAX_CHALLENGES	4
+
 /* Record-Route hosts the account's gate lets dialogs' requests in from. */
 #define NKD_GATE_DIALOG_PEERS	16
 
@@ -57,8 +60,12 @@ struct nkd_registration {
 	unsigned int too_brief;		/* 423s in a row */
 	enum nkd_reg_state state;
 	unsigned int challenges;	/* 401/407 in a row */
+	/* Their "STATUS scheme:realm", each answered once (registration.c). */
+	char challenged[NKD_MAX_CHALLENGES][NK_SIP_HOST_MAX + 48];
 	unsigned int redirects;		/* 3xx in a row */
 	char next_hop[NK_SIP_HOST_MAX + 32];	/* sip:ADDR:PORT, or a redirect's */
+	/* Where the REGISTERs go: the server's address, or the redirect's. */
+	struct nk_endpoint hop;
 	struct nk_endpoint local;	/* our address towards the server */
 	bool has_mapping;		/* public address from Via or STUN */
 	struct nk_endpoint mapping;

@@ -128,7 +128,7 @@ void nkd_keepalive_sync(struct nkd_account *acct)
 
 		if (reg->in_use && wants_flow(acct, reg)) {
 			if (nkd_kernel_available())
-				apply(acct, &reg->target.ep, &reg->flow_id);
+				apply(acct, &reg->hop, &reg->flow_id);
 		} else {
 			delete(acct, &reg->flow_id);
 		}

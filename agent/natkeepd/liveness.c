@@ -42,18 +42,15 @@ static void recheck(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 }
 
 /*
- * nta's callback: any answer from the server is life. nta's own 408 or
- * 503 (a timeout, an ICMP error) has our Via as we sent it (it has a To
- * tag, too); a server fills in the rport we ask for (RFC 3581).
+ * nta's callback: any answer from the server is life; nta's own 408 or
+ * 503 (a timeout, an ICMP error) is not.
  */
 static int on_answer(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, const sip_t *sip)
 {
 	struct nkd_registration *reg = (struct nkd_registration *)magic;
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : 0;
-	bool from_server = sip && sip->sip_via && sip->sip_via->v_rport &&
-			   sip->sip_via->v_rport[0];
 
-	if (orq != reg->probe || !from_server || status < 100)
+	if (orq != reg->probe || nkd_response_is_nta_own(sip) || status < 100)
 		return 0;
 	nkd_notice("%s: %s answered again (%d): one keep-alive lost, not failing over",
 		   reg->account->cfg.name, reg->next_hop, status);

@@ -23,6 +23,7 @@
 #include "local_addr.h"
 #include "log.h"
 #include "registration.h"
+#include "sip_gate.h"
 
 /* A 423's Min-Expires is followed this many times in a row. */
 #define NKD_MAX_TOO_BRIEF	3
@@ -41,6 +42,19 @@ struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_
 		    acct->regs[i].state != NKD_REG_UNREGISTERING)
 			return &acct->regs[i];
 	return NULL;
+}
+
+const struct nk_endpoint *nkd_reg_current_server(const struct nkd_account *acct)
+{
+	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
+		if (acct->regs[i].in_use && acct->regs[i].server_id == p->id &&
+		    acct->regs[i].state != NKD_REG_UNREGISTERING)
+			return &acct->regs[i].hop;
+	return &p->target.ep;
 }
 
 unsigned int nkd_reg_count(const struct nkd_account *acct)
@@ -192,7 +206,7 @@ static void send_register(struct nkd_registration *reg)
 	if (over_rate(reg))
 		return;
 	if (!reg->has_mapping)
-		nkd_local_towards(&reg->target.ep, acct->port, &reg->local);
+		nkd_local_towards(&reg->hop, acct->port, &reg->local);
 	build_contact(reg, reg->contact, sizeof(reg->contact));
 	if (!strcmp(reg->stale_contact, reg->contact))
 		reg->stale_contact[0] = '\0';	/* still ours: nothing to remove */
@@ -235,6 +249,7 @@ static void set_next_hop_to_target(struct nkd_registration *reg)
 
 	format_host_port(&reg->target.ep, hp, sizeof(hp));
 	snprintf(reg->next_hop, sizeof(reg->next_hop), "sip:%s;transport=udp", hp);
+	reg->hop = reg->target.ep;
 }
 
 /*
@@ -255,7 +270,7 @@ static void resume_saved(struct nkd_registration *reg)
 	snprintf(reg->call_id, sizeof(reg->call_id), "%s", s->call_id);
 	snprintf(reg->from_tag, sizeof(reg->from_tag), "%s", s->from_tag);
 	reg->cseq = s->cseq;
-	nkd_local_towards(&reg->target.ep, reg->account->port, &reg->local);
+	nkd_local_towards(&reg->hop, reg->account->port, &reg->local);
 	if (s->has_mapping && nkd_endpoint_equal(&reg->local, &s->local)) {
 		reg->has_mapping = true;
 		reg->mapping = s->mapping;
@@ -418,18 +433,38 @@ static bool answer_challenge(struct nkd_registration *reg, const sip_t *sip)
 				   acct->cfg.auth_password) > 0;
 }
 
+/*
+ * A challenge in a row is answered once per realm: a 407 of an outbound
+ * proxy, then a 401 of the registrar, both are. The same realm again
+ * means the credentials were wrong, unless its nonce was only stale.
+ */
+static bool challenge_answerable(struct nkd_registration *reg, const sip_t *sip, int status)
+{
+	char realm[NK_SIP_HOST_MAX + 32], key[sizeof(reg->challenged[0])];
+	unsigned int i;
+
+	if (!challenge_realm(sip, realm, sizeof(realm)))
+		return false;
+	snprintf(key, sizeof(key), "%d %s", status, realm);
+	for (i = 0; i < reg->challenges && i < NKD_MAX_CHALLENGES; i++)
+		if (!strcmp(reg->challenged[i], key) && !challenge_stale(sip))
+			return false;
+	if (reg->challenges >= NKD_MAX_CHALLENGES)
+		return false;
+	snprintf(reg->challenged[reg->challenges++], sizeof(reg->challenged[0]), "%s", key);
+	return true;
+}
+
 static void authenticate(struct nkd_registration *reg, const sip_t *sip, int status)
 {
 	struct nkd_account *acct = reg->account;
+	uint32_t id = reg->server_id;
 
-	reg->challenges++;
-	/* Two challenges in a row that our credentials cannot answer. */
-	if (reg->challenges > 2 || (reg->challenges == 2 && !challenge_stale(sip)) ||
-	    !answer_challenge(reg, sip)) {
+	if (!challenge_answerable(reg, sip, status) || !answer_challenge(reg, sip)) {
 		nkd_warn("%s: %s refuses the credentials of %s (%d after authenticating)",
 			 acct->cfg.name, reg->next_hop, acct->cfg.auth_user, status);
 		release(reg);
-		nkd_redundancy_failed(&acct->red, reg->server_id, NKD_FAIL_AUTH, status,
+		nkd_redundancy_failed(&acct->red, id, NKD_FAIL_AUTH, status,
 				      "wrong credentials", 0, nkd_now_ms());
 		return;
 	}
@@ -457,6 +492,7 @@ static bool too_brief(struct nkd_registration *reg, const sip_t *sip)
 static bool redirect(struct nkd_registration *reg, const sip_t *sip)
 {
 	const sip_contact_t *m = sip ? sip->sip_contact : NULL;
+	const char *held;
 	char *uri;
 
 	if (!m || ++reg->redirects > NKD_MAX_REDIRECTS)
@@ -470,18 +506,24 @@ static bool redirect(struct nkd_registration *reg, const sip_t *sip)
 	reg->auc = NULL;
 	nkd_info("%s: redirected (%u of %d) to %s", reg->account->cfg.name,
 		 reg->redirects, NKD_MAX_REDIRECTS, reg->next_hop);
+	/*
+	 * The keep-alives, the Contact's address and the current server
+	 * follow; a name (resolved by sofia) leaves them on the server.
+	 */
+	if (!nkd_uri_endpoint(reg->next_hop, &reg->hop))
+		reg->hop = reg->target.ep;
+	if (!reg->has_mapping)
+		nkd_local_towards(&reg->hop, reg->account->port, &reg->local);
+	held = nkd_held_get(&reg->account->held, &reg->hop, nkd_now_ms());
+	if (held && !reg->stale_contact[0])
+		snprintf(reg->stale_contact, sizeof(reg->stale_contact), "%s", held);
 	send_register(reg);
 	return true;
 }
 
 static enum nkd_failure classify(int status, const sip_t *sip)
 {
-	/*
-	 * nta answers itself on timeout and on ICMP errors, with our own
-	 * Via; a server fills in the rport we ask for (RFC 3581).
-	 */
-	bool local = !sip || !sip->sip_via || !sip->sip_via->v_rport ||
-		     !sip->sip_via->v_rport[0];
+	bool local = nkd_response_is_nta_own(sip);
 
 	if (status == 408 && local)
 		return NKD_FAIL_TIMEOUT;
@@ -575,7 +617,7 @@ static void registered(struct nkd_registration *reg, const sip_t *sip)
 	reg->redirects = 0;
 	reg->too_brief = 0;
 	arm_refresh(reg, expires);
-	nkd_held_set(&acct->held, &reg->target.ep, reg->contact, expires, now);
+	nkd_held_set(&acct->held, &reg->hop, reg->contact, expires, now);
 	if (first)
 		nkd_info("%s: registered at %s as %s", acct->cfg.name, reg->next_hop,
 			 reg->contact);
@@ -625,7 +667,7 @@ static void outcome(struct nkd_registration *reg, int status, const char *phrase
 		nkd_debug("%s: un-REGISTER: %d %s", reg->account->cfg.name, status,
 			  phrase ? phrase : "");
 		if (status < 300)
-			nkd_held_set(&reg->account->held, &reg->target.ep, "", 0,
+			nkd_held_set(&reg->account->held, &reg->hop, "", 0,
 				     nkd_now_ms());
 		release(reg);
 		return;

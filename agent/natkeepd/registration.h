@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One REGISTER with one server, nta transactions on the account's socket:
- * digest authentication (two challenges the credentials cannot answer are
- * an error), redirects (at most 5 in a row), 423's Min-Expires, the
- * Contact and Via with the public mapping, refreshes between a half and
- * three quarters of the granted time, and un-REGISTER. Outcomes go to the
+ * digest authentication (a realm that challenges the credentials it was
+ * answered with again is an error), redirects (at most 5 in a row), 423's
+ * Min-Expires, the Contact and Via with the public mapping, refreshes
+ * between a half and three quarters of the granted time, and un-REGISTER. Outcomes go to the
  * account's redundancy state machine.
  */
 #ifndef NKD_REGISTRATION_H
@@ -13,6 +13,19 @@
 #include "account.h"
 
 #define NKD_MAX_REDIRECTS	5
+
+/*
+ * The flag nta sets on the responses it makes itself (on a timeout, an
+ * ICMP error): NTA_INTERNAL_MSG of sofia-sip's nta_internal.h, which is
+ * not installed.
+ */
+#define NKD_NTA_INTERNAL_MSG	(1 << 15)
+
+/* nta's own response, not the server's (which may fill in no rport). */
+static inline bool nkd_response_is_nta_own(const sip_t *sip)
+{
+	return !sip || (sip->sip_flags & NKD_NTA_INTERNAL_MSG);
+}
 
 /*
  * However the servers answer, an account sends at most NKD_REGISTER_BURST
@@ -43,6 +56,11 @@ void nkd_reg_set_mapping(struct nkd_registration *reg, const struct nk_endpoint 
 void nkd_reg_via(const struct nkd_registration *reg, char *buf, size_t len);
 /* What the server should see us as: the public mapping, else our address. */
 const struct nk_endpoint *nkd_reg_advertised(const struct nkd_registration *reg);
+/*
+ * Where the account's calls go: the primary's address, or the server a
+ * redirect sent its REGISTERs to. NULL without a primary.
+ */
+const struct nk_endpoint *nkd_reg_current_server(const struct nkd_account *acct);
 /* Registrations in use (any state). */
 unsigned int nkd_reg_count(const struct nkd_account *acct);
 

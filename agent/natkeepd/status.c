@@ -42,11 +42,11 @@ static void endpoint_text(const struct nk_endpoint *ep, char *buf, size_t len)
 
 static const char *current_server(const struct nkd_account *acct, char *buf, size_t len)
 {
-	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
+	const struct nk_endpoint *ep = nkd_reg_current_server(acct);
 
-	if (!p)
+	if (!ep)
 		return NULL;
-	endpoint_text(&p->target.ep, buf, len);
+	endpoint_text(ep, buf, len);
 	return buf;
 }
 

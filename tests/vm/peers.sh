@@ -55,6 +55,8 @@
 #       sipp UAS answering every request with 200 OK, forever.  sipp cannot
 #       see a request's source address, so its Via is reflected unchanged;
 #       with RECEIVED RPORT the Via reports that fixed mapping instead.
+#       PEER_SIPP_STATUS="503 Service Unavailable" (without RECEIVED): that
+#       status instead of 200 OK.
 #   peer_baresip NS ADDR PORT ACCOUNT
 #       baresip-core as the gateway's SIP UA (ctrl_tcp on PORT+5, events
 #       in PEER_BARESIP_EVENTS); peer_baresip_cmd COMMAND [PARAMS],
@@ -210,7 +212,8 @@ _peer_kam_mode_nr() {
 	500 | 5) echo 5 ;;
 	503-short | 6) echo 6 ;;
 	503-bare | 7) echo 7 ;;
-	*) echo "peer_kamailio: unknown mode '$1' (normal drop 503 423 302 500 503-short 503-bare)" >&2; return 1 ;;
+	407-401 | 8) echo 8 ;;
+	*) echo "peer_kamailio: unknown mode '$1' (normal drop 503 423 302 500 503-short 503-bare 407-401)" >&2; return 1 ;;
 	esac
 }
 
@@ -398,10 +401,16 @@ peer_kamailio_calls() {
 # --- sipp --------------------------------------------------------------
 
 peer_sipp_uas() {
-	local ns=$1 addr=$2 port=$3 received=${4:-} rport=${5:-} dir t0 pid xml keys=()
+	local ns=$1 addr=$2 port=$3 received=${4:-} rport=${5:-} dir t0 pid xml keys status
 	dir=$(mktemp -d "$NK_TMP/sipp-$ns-$port.XXXXXX")
 	PEER_DIR=$dir
 	xml=$NK_PEERS/sipp-uas.xml
+	status=${PEER_SIPP_STATUS:-200 OK}
+	keys=()
+	if [ "$status" != "200 OK" ]; then
+		xml=$dir/sipp-uas.xml
+		sed "s|SIP/2.0 200 OK|SIP/2.0 $status|" "$NK_PEERS/sipp-uas.xml" >"$xml"
+	fi
 	if [ -n "$received" ]; then
 		xml=$NK_PEERS/sipp-uas-via.xml
 		keys=(-key fake_received "$received" -key fake_rport "$rport")
@@ -415,7 +424,7 @@ peer_sipp_uas() {
 	pid=$!
 	PEER_PID=$pid
 	cleanup_add "peer_stop $pid"
-	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/sip_client.py" -t 2 --expect 200 \
+	if ! wait_for 60 in_ns "$ns" python3 "$NK_PEERS/sip_client.py" -t 2 --expect "${status%% *}" \
 		"$(_peer_local_addr "$addr")" "$port"; then
 		cat "$dir/errors.log" >>"$dir/sipp.log" 2>/dev/null
 		_peer_fail "sipp on $ns $addr:$port" "$dir/sipp.log"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # natkeepd in bad situations: a malformed file, the module missing (refused
 # or registering without it, then taking it up when loaded), a wrong
-# password, a name DNS does not know, every server down (killed, silent).
+# password, a name DNS does not know, every server down (killed, silent),
+# an outbound proxy's challenge before the registrar's.
 # Each shows a clear state and message, none loops: REGISTERs are counted.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
@@ -151,5 +152,27 @@ bound_public() {
 	peer_kamailio_bindings srv@10.3.0.11 | grep -q '^alice sip:alice@10.3.0.1:'
 }
 check "kamailio holds the binding, with the NAT's public address" wait_for 5 bound_public
+check "natkeepd stops" nkd_stop
+in_ns nat nft delete table ip blocker
+
+# An outbound proxy's challenge (407), then the registrar's (401): two
+# realms, each answered once.
+check "sip1 challenges as a proxy (407) before the registrar's 401" \
+	peer_kamailio_mode srv@10.3.0.11 407-401
+nkd_conf <<EOF
+[ITSP Profile A - SIP]
+ProxyServer = natkeep.test
+[SP1 Service]
+AuthUserName = alice
+AuthPassword = secret
+EOF
+t0=$(date +%s.%N)
+check "natkeepd starts" nkd_start
+check "registered through both challenges within 15 s" nkd_wait 15 'a["state"] == "registered"'
+codes=$(peer_kamailio_registers srv@10.3.0.11 | awk -v t0="$t0" '
+	{ split($1, t, "="); if (t[2] + 0 <= t0 + 0) next
+	  for (i = 2; i <= NF; i++) if ($i ~ /^code=/) printf "%s ", substr($i, 6) }')
+check "kamailio answered 407, 401, then 200 ($codes)" \
+	bash -c '[[ "$1" == "407 401 200 "* ]]' _ "$codes"
 check "natkeepd stops" nkd_stop
 summary

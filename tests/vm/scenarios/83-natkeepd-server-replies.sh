@@ -2,7 +2,8 @@
 # natkeepd and what registrars answer: 423 Interval Too Brief (registered
 # with the server's Min-Expires), 503 with Retry-After (the wait honoured
 # for a single server; with redundancy the next server at once), 302 (the
-# redirect followed, at most 5 in a row).
+# redirect followed, at most 5 in a row; the keep-alives and the current
+# server follow it), a 503 from a server that fills in no rport.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../natkeep.sh"
 . "$(dirname "$0")/../peers.sh"
@@ -89,10 +90,24 @@ check "sip1 normal" peer_kamailio_mode srv@10.3.0.11 normal
 check "sip3 redirects REGISTERs to sip1" peer_kamailio_redirect srv@10.3.0.13 "sip:10.3.0.11:5060"
 check "sip3 in redirect mode" peer_kamailio_mode srv@10.3.0.13 302
 single_server_conf 10.3.0.13
+printf 'X_KeepAliveEnable = true\nX_KeepAliveExpires = 2\nX_KeepAliveMsgType = options\n' >>"$NKD_CONF"
 check "natkeepd starts (only sip3)" nkd_start
 check "302: registered, following the redirect" nkd_wait 15 'a["state"] == "registered"'
 check "302: sip1 holds the binding" wait_for 5 nkd_bound srv@10.3.0.11
 check "302: the log shows the redirect" grep -q "redirected (1 of 5) to sip:10.3.0.11:5060" "$NKD_LOG"
+# The redirect's server is where calls go and what the keep-alives hold
+# open, not the redirecting one.
+check "302: the current server is sip1, where it was sent" \
+	nkd_eval 'a["current_server"] == "10.3.0.11:5060"'
+ka_to_sip1() {
+	in_ns gw "$NK_CTL" -j flow show | python3 -c '
+import json, sys
+f = json.load(sys.stdin)
+assert len(f) == 1 and f[0]["remote"] == "10.3.0.11:5060", f
+assert f[0]["stats"]["rx_responses"] >= 1, f[0]["stats"]
+'
+}
+check "302: the keep-alive flow goes to sip1, answered" wait_for 10 ka_to_sip1
 check "natkeepd stops" nkd_stop
 rm -f "$NKD_SOCK"
 
@@ -104,6 +119,19 @@ check "redirect loop: given up, too-many-redirects" \
 loops=$(grep -c "redirected (" "$NKD_LOG")
 echo "  redirects followed in all: $loops"
 check "no redirect loop: 1 + 5 followed over both runs ($loops)" test "$loops" = 6
+check "natkeepd stops" nkd_stop
+rm -f "$NKD_SOCK"
+
+# A server that fills in no rport (RFC 3581 is optional): its 503 is its
+# own, a server error, not a local "unreachable".
+nk_addr srv eth0 10.3.0.14/24
+PEER_SIPP_STATUS="503 Service Unavailable"
+check "sipp on 10.3.0.14 answers 503, its Via as it came" peer_sipp_uas srv 10.3.0.14 5060
+unset PEER_SIPP_STATUS
+single_server_conf 10.3.0.14
+check "natkeepd starts (a server without rport)" nkd_start
+check "no rport: the 503 is a server error, not unreachable" \
+	nkd_wait 15 'server("10.3.0.14:5060").get("last_error", {}).get("kind") == "server-error" and server("10.3.0.14:5060")["last_error"]["status"] == 503'
 check "natkeepd stops" nkd_stop
 rm -f "$NKD_SOCK"
 
