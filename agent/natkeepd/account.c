@@ -44,15 +44,16 @@ const char *nkd_account_state(const struct nkd_account *acct, int64_t now)
 
 /* --------------------------------------------- the redundancy's orders */
 
-static void red_start(void *ctx, uint32_t id)
+static bool red_start(void *ctx, uint32_t id)
 {
 	struct nkd_account *acct = ctx;
 	struct nkd_server *s = nkd_redundancy_find(&acct->red, id);
 
-	if (!s)
-		return;
-	if (!nkd_reg_begin(acct, id, &s->target))
-		nkd_err("%s: cannot create a SIP handle for %s", acct->cfg.name, s->target.host);
+	if (s && nkd_reg_begin(acct, id, &s->target))
+		return true;
+	nkd_err("%s: cannot create a SIP handle for %s", acct->cfg.name,
+		s ? s->target.host : "?");
+	return false;
 }
 
 static void red_stop(void *ctx, uint32_t id, bool unregister)

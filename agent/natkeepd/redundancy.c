@@ -65,11 +65,19 @@ bool nkd_redundancy_is_fallback(const struct nkd_redundancy *r,
 	       s->target.priority < primary->target.priority;
 }
 
-static void begin(struct nkd_redundancy *r, struct nkd_server *s,
-		  enum nkd_role role)
+/* False when the caller could not start it: a failure, as it were answered. */
+static bool begin(struct nkd_redundancy *r, struct nkd_server *s,
+		  enum nkd_role role, int64_t now)
 {
 	s->role = role;
-	r->ops->start(r->ctx, s->id);
+	if (r->ops->start(r->ctx, s->id))
+		return true;
+	s->role = NKD_ROLE_NONE;
+	s->last_failure = NKD_FAIL_UNREACHABLE;
+	s->last_status = 0;
+	snprintf(s->last_reason, sizeof(s->last_reason), "no REGISTER could be started");
+	s->last_failure_at = now;
+	return false;
 }
 
 static void drop(struct nkd_redundancy *r, struct nkd_server *s, bool unregister)
@@ -79,13 +87,27 @@ static void drop(struct nkd_redundancy *r, struct nkd_server *s, bool unregister
 	r->ops->stop(r->ctx, s->id, unregister);
 }
 
+/*
+ * Another address of a host that failed in this search (one SRV target's
+ * A and AAAA records): tried after the other hosts, since a dead host is
+ * dead in both families.
+ */
+static bool host_failed(const struct nkd_redundancy *r, const struct nkd_server *s)
+{
+	for (size_t i = 0; i < r->count; i++)
+		if (&r->servers[i] != s && r->servers[i].tried &&
+		    !strcmp(r->servers[i].target.host, s->target.host))
+			return true;
+	return false;
+}
+
 /* The search for a primary: the first untried candidate, or a pause. */
 static void ensure_primary(struct nkd_redundancy *r, int64_t now)
 {
 	struct nkd_server *s;
 	int64_t earliest_retry = 0;
 	bool all_asked_to_wait = true;
-	size_t i;
+	size_t i, pass;
 
 	if (with_role(r, NKD_ROLE_PRIMARY) || r->count == 0)
 		return;
@@ -112,11 +134,14 @@ static void ensure_primary(struct nkd_redundancy *r, int64_t now)
 	}
 	if (with_role(r, NKD_ROLE_SEARCH) || now < r->pause_until || r->held)
 		return;
-	for (i = 0; i < r->count; i++) {
-		s = &r->servers[i];
-		if (!s->tried && s->retry_at <= now) {
-			begin(r, s, NKD_ROLE_SEARCH);
-			return;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < r->count; i++) {
+			s = &r->servers[i];
+			if (s->tried || s->retry_at > now || (!pass && host_failed(r, s)))
+				continue;
+			if (begin(r, s, NKD_ROLE_SEARCH, now))
+				return;
+			s->tried = true;
 		}
 	}
 	/* Every candidate failed: the caller may try another way first ... */
@@ -153,7 +178,10 @@ static bool may_try(const struct nkd_server *s, int64_t now)
 	return s->role == NKD_ROLE_NONE && s->retry_at <= now;
 }
 
-/* Dual registration: the first candidate of lower or equal priority. */
+/*
+ * Dual registration: the first candidate of lower or equal priority on
+ * another host (the primary's other address only when there is none).
+ */
 static void ensure_secondary(struct nkd_redundancy *r, int64_t now)
 {
 	const struct nkd_server *primary = with_role(r, NKD_ROLE_PRIMARY);
@@ -164,14 +192,19 @@ static void ensure_secondary(struct nkd_redundancy *r, int64_t now)
 		return;
 	p = (size_t)(primary - r->servers);
 	/* Those after the primary first, then equal ones before it. */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = pass ? 0 : p + 1; i < (pass ? p : r->count); i++) {
+	for (pass = 0; pass < 4; pass++) {
+		bool other_host = pass < 2, after = !(pass % 2);
+
+		for (i = after ? p + 1 : 0; i < (after ? r->count : p); i++) {
 			struct nkd_server *s = &r->servers[i];
 
+			if (other_host && !strcmp(s->target.host, primary->target.host))
+				continue;
 			if (s->target.priority >= primary->target.priority &&
 			    may_try(s, now) && s->hold_until <= now) {
-				begin(r, s, NKD_ROLE_SEEK_SECONDARY);
-				return;
+				if (begin(r, s, NKD_ROLE_SEEK_SECONDARY, now))
+					return;
+				s->hold_until = now + check_ms(r);
 			}
 		}
 	}
@@ -200,8 +233,9 @@ static void ensure_fallback_check(struct nkd_redundancy *r, int64_t now)
 		struct nkd_server *s = &r->servers[i];
 
 		if (nkd_redundancy_is_fallback(r, s) && !s->probed && may_try(s, now)) {
-			begin(r, s, NKD_ROLE_PROBE);
-			return;
+			if (begin(r, s, NKD_ROLE_PROBE, now))
+				return;
+			s->probed = true;
 		}
 	}
 	/* This check is over: the next one in an interval. */
@@ -350,7 +384,7 @@ void nkd_redundancy_adopt(struct nkd_redundancy *r, const struct nkd_target *tar
 		s->id = r->next_id++;
 		s->target = targets[i];
 		r->count++;
-		begin(r, s, role);
+		begin(r, s, role, now);
 	}
 	/* A secondary alone is the primary now (as after a failover). */
 	reconcile(r, before_primary, before_secondary, now);

@@ -75,8 +75,11 @@ struct nkd_server {
 };
 
 struct nkd_redundancy_ops {
-	/* REGISTER with server id (a new registration). */
-	void (*start)(void *ctx, uint32_t id);
+	/*
+	 * REGISTER with server id (a new registration). False when none can
+	 * be started (no SIP handle): that counts as the server's failure.
+	 */
+	bool (*start)(void *ctx, uint32_t id);
 	/*
 	 * Forget server id's registration: with unregister, un-REGISTER
 	 * first (it still works); else just drop it.

@@ -25,6 +25,7 @@ struct fake {
 	unsigned int changes;
 	uint32_t random_value;	/* UINT32_MAX: always the bound */
 	int other_ports;	/* local ports left to try (X_UserAgentPorts) */
+	uint32_t cannot_start;	/* this id's REGISTER cannot be started */
 };
 
 static void note(struct fake *f, const char *fmt, ...)
@@ -39,12 +40,17 @@ static void note(struct fake *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fake_start(void *ctx, uint32_t id)
+static bool fake_start(void *ctx, uint32_t id)
 {
 	struct fake *f = ctx;
 
+	if (id == f->cannot_start) {
+		note(f, "cannot start %u", id);
+		return false;
+	}
 	f->starts++;
 	note(f, "start %u", id);
+	return true;
 }
 
 static void fake_stop(void *ctx, uint32_t id, bool unregister)
@@ -235,6 +241,100 @@ static void fallback_to_the_primary_every_check_interval(void)
 	CHECK_STR(taken(&f), "stop 2 unregister, changed");
 	CHECK_INT(primary_id(&f), 1);
 	CHECK_INT(f.armed, 0);
+}
+
+/* A REGISTER that cannot be started is that server's failure, not a hang. */
+static void a_register_that_cannot_start_counts_as_a_failure(void)
+{
+	struct fake f;
+
+	setup(&f, true, true);
+	f.random_value = 0;
+	f.cannot_start = 1;
+	three_servers(&f);
+	/* The search goes on to the next candidate at once ... */
+	CHECK_STR(taken(&f), "cannot start 1, start 2");
+	CHECK_INT(nkd_redundancy_find(&f.r, 1)->last_failure, NKD_FAIL_UNREACHABLE);
+	CHECK_INT(nkd_redundancy_find(&f.r, 1)->role, NKD_ROLE_NONE);
+	ok(&f, 2);
+	CHECK_INT(primary_id(&f), 2);
+	/* ... the secondary's search too, and the fallback check ... */
+	CHECK_STR(taken(&f), "start 3, changed");
+	ok(&f, 3);
+	taken(&f);
+	run_until(&f, 60000);
+	CHECK_STR(taken(&f), "cannot start 1");
+	CHECK_INT(primary_id(&f), 2);
+	/* ... and once it can, the next check falls back to it. */
+	f.cannot_start = 0;
+	run_until(&f, 120000);
+	CHECK_STR(taken(&f), "start 1");
+}
+
+/* Every candidate that cannot be started: the usual pause, then again. */
+static void no_register_startable_pauses(void)
+{
+	struct fake f;
+
+	setup(&f, false, false);
+	f.random_value = 0;
+	f.cannot_start = 1;
+	nkd_redundancy_set_targets(&f.r, (struct nkd_target[]){ target("10.0.0.1", 10) }, 1, 0);
+	CHECK_STR(taken(&f), "cannot start 1");
+	CHECK_INT(nkd_redundancy_state(&f.r, f.now), NKD_ACCOUNT_PAUSED);
+	CHECK_INT(f.armed, 30000);
+	f.cannot_start = 0;
+	run_until(&f, 30000);
+	CHECK_STR(taken(&f), "start 1");
+}
+
+/* One SRV target's A and AAAA records: ids 1 (a, IPv4), 2 (a, IPv6), 3 (b). */
+static void dual_stack_target_and_another(struct fake *f)
+{
+	struct nkd_target t[3] = {
+		target("10.0.0.1", 10), target("10.0.0.2", 10), target("10.0.0.3", 10),
+	};
+
+	snprintf(t[0].host, sizeof(t[0].host), "a.example");
+	snprintf(t[1].host, sizeof(t[1].host), "a.example");
+	t[1].ep.family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::a", &t[1].ep.addr.v6);
+	snprintf(t[2].host, sizeof(t[2].host), "b.example");
+	nkd_redundancy_set_targets(&f->r, t, 3, f->now);
+}
+
+/* A dead host is dead in both families: the other host is tried first. */
+static void a_failed_hosts_other_address_comes_after_other_hosts(void)
+{
+	struct fake f;
+
+	setup(&f, true, false);
+	dual_stack_target_and_another(&f);
+	CHECK_STR(taken(&f), "start 1");
+	fail(&f, 1, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "start 3");
+	/* ... and only then the host's other address. */
+	fail(&f, 3, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "start 2");
+	ok(&f, 2);
+	CHECK_INT(primary_id(&f), 2);
+}
+
+/* The secondary is on another host, not the primary's other address. */
+static void the_secondary_is_on_another_host(void)
+{
+	struct fake f;
+
+	setup(&f, true, true);
+	dual_stack_target_and_another(&f);
+	ok(&f, 1);
+	CHECK_STR(taken(&f), "start 1, start 3, changed");
+	ok(&f, 3);
+	CHECK_INT(secondary_id(&f), 3);
+	CHECK_STR(taken(&f), "changed");
+	/* With no other host left, the other address will do. */
+	fail(&f, 3, NKD_FAIL_TIMEOUT);
+	CHECK_STR(taken(&f), "stop 3, start 2, changed");
 }
 
 static void pause_then_search_again_from_the_first(void)
@@ -844,6 +944,10 @@ static const struct test_case redundancy_cases[] = {
 	TEST_CASE(next_candidate_when_the_first_fails),
 	TEST_CASE(fallback_to_the_primary_every_check_interval),
 	TEST_CASE(pause_then_search_again_from_the_first),
+	TEST_CASE(a_failed_hosts_other_address_comes_after_other_hosts),
+	TEST_CASE(the_secondary_is_on_another_host),
+	TEST_CASE(a_register_that_cannot_start_counts_as_a_failure),
+	TEST_CASE(no_register_startable_pauses),
 	TEST_CASE(backoff_grows_to_its_cap_and_never_loops),
 	TEST_CASE(retry_after_is_honoured),
 	TEST_CASE(retry_after_server_is_skipped_by_the_search),
