@@ -5,7 +5,6 @@
  * (registrations, keep-alive flows) and the shutdown.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -15,10 +14,10 @@
 #include <unistd.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
-#include <sofia-sip/su_md5.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "agent.h"
+#include "instance.h"
 #include "keepalive.h"
 #include "local_addr.h"
 #include "log.h"
@@ -193,33 +192,6 @@ static void redundant_server(const struct nkd_profile *p, const char **host, uin
 		*host = p->proxy_server;
 		*port = p->proxy_server_port;
 	}
-}
-
-/* A stable +sip.instance per gateway and account (RFC 5626 4.1). */
-static void make_instance(struct nkd_account *acct)
-{
-	char machine[64] = "natkeep";
-	unsigned char d[16];
-	su_md5_t md5;
-	int fd;
-
-	fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, machine, sizeof(machine) - 1);
-
-		machine[n > 0 ? n : 0] = '\0';
-		close(fd);
-	}
-	su_md5_init(&md5);
-	su_md5_strupdate(&md5, machine);
-	su_md5_strupdate(&md5, acct->cfg.name);
-	su_md5_digest(&md5, d);
-	d[6] = (d[6] & 0x0f) | 0x30;	/* version 3: name-based */
-	d[8] = (d[8] & 0x3f) | 0x80;
-	snprintf(acct->instance, sizeof(acct->instance),
-		 "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5], d[6],
-		 d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]);
 }
 
 static void begin_lookups(struct nkd_account *acct)
@@ -536,8 +508,10 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 	else
 		snprintf(acct->registrar_uri, sizeof(acct->registrar_uri), "sip:%s:%u",
 			 registrar, registrar_port);
-	if (p->register_include_instance)
-		make_instance(acct);
+	if (p->register_include_instance &&
+	    !nkd_instance_urn("/", c->name, acct->instance, sizeof(acct->instance)))
+		nkd_warn("%s: no /etc/machine-id and no hardware address: its +sip.instance "
+			 "is the same on every such gateway", c->name);
 	if (p->secondary_registration && !p->proxy_server_redundancy)
 		nkd_warn("%s: X_SecondaryRegistration has no effect without "
 			 "X_ProxyServerRedundancy", c->name);
