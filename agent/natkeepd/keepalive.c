@@ -202,9 +202,13 @@ bool nkd_keepalive_event(struct nkd_account *acct, int cmd, const struct nk_flow
 			nkd_reg_set_mapping(reg, &ep);
 			break;
 		}
-		/* X_KeepAliveServer's answer is the account's mapping. */
+		/*
+		 * X_KeepAliveServer's answer is the account's mapping, in its
+		 * address family: an IPv4 mapping is no Contact at an IPv6
+		 * registrar.
+		 */
 		for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
-			if (acct->regs[i].in_use)
+			if (acct->regs[i].in_use && acct->regs[i].hop.family == ep.family)
 				nkd_reg_set_mapping(&acct->regs[i], &ep);
 		break;
 	case NATKEEP_CMD_PEER_UNRESPONSIVE:
