@@ -89,6 +89,8 @@ static void red_arm(void *ctx, int64_t when)
 	struct nkd_account *acct = ctx;
 	int64_t now = nkd_now_ms();
 
+	/* The end of every decision: the state may be another (paused...). */
+	nkd_agent_account_changed(acct->agent, acct);
 	if (!when) {
 		su_timer_reset(acct->red_timer);
 		return;

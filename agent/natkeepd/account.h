@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <sofia-sip/auth_client.h>
 #include <sofia-sip/nta.h>
@@ -135,8 +136,13 @@ struct nkd_account {
 	uint32_t ka_flow_id;
 	char flow_error[160];		/* the module's last refusal */
 
-	char reported_server[NK_ENDPOINT_STRLEN];	/* for the hook */
+	/* What the log and ServerChangeHook were last told (main.c). */
+	char reported_server[NK_ENDPOINT_STRLEN];
+	char reported_secondary[NK_ENDPOINT_STRLEN];
+	char reported_state[16];
 	bool reported_registered;
+	pid_t hook_pid;			/* its hook running, 0: none */
+	bool hook_again;		/* a change since it started */
 };
 
 /* Creates the account's socket and starts registering. */

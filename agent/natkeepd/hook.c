@@ -10,13 +10,13 @@
 
 #include "hook.h"
 #include "log.h"
+#include "registration.h"
 
-static void endpoint_of(const struct nkd_server *s, char *buf, size_t len)
+static void endpoint_of(const struct nk_endpoint *ep, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (s)
-		nk_endpoint_format(s->target.ep.family, &s->target.ep.addr,
-				   s->target.ep.port, buf, len);
+	if (ep)
+		nk_endpoint_format(ep->family, &ep->addr, ep->port, buf, len);
 }
 
 extern char **environ;
@@ -35,7 +35,7 @@ static void close_from(int first, long max_fd)
 		close((int)fd);
 }
 
-void nkd_hook_run(const char *command, const struct nkd_account *acct, const char *state)
+pid_t nkd_hook_run(const char *command, const struct nkd_account *acct, const char *state)
 {
 	long max_fd;
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
@@ -49,9 +49,9 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 	pid_t pid;
 
 	if (!command || !command[0])
-		return;
-	endpoint_of(p, server, sizeof(server));
-	endpoint_of(s, secondary, sizeof(secondary));
+		return 0;
+	endpoint_of(nkd_reg_current_server(acct), server, sizeof(server));
+	endpoint_of(s ? &s->target.ep : NULL, secondary, sizeof(secondary));
 	snprintf(vars[0], sizeof(vars[0]), "NATKEEP_ACCOUNT=%s", acct->cfg.name);
 	snprintf(vars[1], sizeof(vars[1]), "NATKEEP_STATE=%s", state);
 	snprintf(vars[2], sizeof(vars[2]), "NATKEEP_SERVER=%s", server);
@@ -63,7 +63,7 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 		n++;
 	envp = calloc(n + 7, sizeof(*envp));
 	if (!envp)
-		return;
+		return 0;
 	for (i = 0; i < n; i++)
 		envp[i] = environ[i];
 	for (i = 0; i < 6; i++)
@@ -86,13 +86,15 @@ void nkd_hook_run(const char *command, const struct nkd_account *acct, const cha
 		_exit(127);
 	}
 	free(envp);
-	if (pid < 0)
+	if (pid < 0) {
 		nkd_warn("ServerChangeHook: fork: %s", strerror(errno));
-	else
-		nkd_debug("ServerChangeHook %s started (pid %d)", command, (int)pid);
+		return 0;
+	}
+	nkd_debug("ServerChangeHook %s started (pid %d)", command, (int)pid);
+	return pid;
 }
 
-void nkd_hook_reap(void)
+void nkd_hook_reap(void (*ended)(pid_t pid, void *ctx), void *ctx)
 {
 	int status;
 	pid_t pid;
@@ -106,5 +108,6 @@ void nkd_hook_reap(void)
 		else if (WIFSIGNALED(status))
 			nkd_warn("ServerChangeHook (pid %d) killed by signal %d", (int)pid,
 				 WTERMSIG(status));
+		ended(pid, ctx);
 	}
 }

@@ -27,6 +27,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "netwatch.h"
+#include "registration.h"
 #include "resolver.h"
 #include "sofia_log.h"
 
@@ -52,25 +53,62 @@ static void usage(FILE *out)
 		"See natkeepd(8), natkeepd.conf(5).\n");
 }
 
+/* One hook run per account at a time; changes meanwhile make one more. */
+static void run_hook(struct nkd_agent *a, struct nkd_account *acct)
+{
+	if (acct->hook_pid > 0) {
+		acct->hook_again = true;
+		return;
+	}
+	acct->hook_again = false;
+	acct->hook_pid = nkd_hook_run(a->cfg.agent.server_change_hook, acct,
+				      nkd_account_state(acct, nkd_now_ms()));
+}
+
+static void hook_ended(pid_t pid, void *ctx)
+{
+	struct nkd_agent *a = ctx;
+
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		struct nkd_account *acct = a->accounts[i];
+
+		if (!acct || acct->hook_pid != pid)
+			continue;
+		acct->hook_pid = 0;
+		if (acct->hook_again)
+			run_hook(a, acct);
+	}
+}
+
 void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 {
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
+	const struct nkd_server *s = nkd_redundancy_secondary(&acct->red);
+	const struct nk_endpoint *ep = nkd_reg_current_server(acct);
 	const char *state = nkd_account_state(acct, nkd_now_ms());
-	char server[NK_ENDPOINT_STRLEN] = "";
+	char server[NK_ENDPOINT_STRLEN] = "", secondary[NK_ENDPOINT_STRLEN] = "";
 	bool registered = p != NULL;
 
-	if (p)
-		nk_endpoint_format(p->target.ep.family, &p->target.ep.addr, p->target.ep.port,
-				   server, sizeof(server));
-	if (registered == acct->reported_registered && !strcmp(server, acct->reported_server))
+	if (ep)
+		nk_endpoint_format(ep->family, &ep->addr, ep->port, server, sizeof(server));
+	if (s)
+		nk_endpoint_format(s->target.ep.family, &s->target.ep.addr, s->target.ep.port,
+				   secondary, sizeof(secondary));
+	if (registered == acct->reported_registered && !strcmp(server, acct->reported_server) &&
+	    !strcmp(secondary, acct->reported_secondary) && !strcmp(state, acct->reported_state))
 		return;
+	if (registered != acct->reported_registered || strcmp(server, acct->reported_server)) {
+		if (registered)
+			nkd_notice("%s: current server %s (%s)", acct->cfg.name, server,
+				   p->target.host);
+		else
+			nkd_notice("%s: no current server (%s)", acct->cfg.name, state);
+	}
 	acct->reported_registered = registered;
 	snprintf(acct->reported_server, sizeof(acct->reported_server), "%s", server);
-	if (registered)
-		nkd_notice("%s: current server %s (%s)", acct->cfg.name, server, p->target.host);
-	else
-		nkd_notice("%s: no current server (%s)", acct->cfg.name, state);
-	nkd_hook_run(a->cfg.agent.server_change_hook, acct, state);
+	snprintf(acct->reported_secondary, sizeof(acct->reported_secondary), "%s", secondary);
+	snprintf(acct->reported_state, sizeof(acct->reported_state), "%s", state);
+	run_hook(a, acct);
 }
 
 /* 0, or the save's -errno (the file is removed then: never a stale one). */
@@ -372,7 +410,7 @@ static int on_signal(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 			hand_over(&agent);
 			break;
 		case SIGCHLD:
-			nkd_hook_reap();
+			nkd_hook_reap(hook_ended, &agent);
 			break;
 		}
 	}

@@ -17,12 +17,16 @@ nk_load
 nk_sip_topology
 check "three registrars and DNS (SRV priorities 10, 20, 30)" nkd_servers 10 20 30
 
-# The hook the gateway's call handling would use: it records every change.
+# The hook the gateway's call handling would use: it records every change,
+# and takes its time (runs that overlapped would show in runs.log).
 cat >"$NK_TMP/hook.sh" <<EOF
 #!/bin/sh
-echo "\$NATKEEP_ACCOUNT \$NATKEEP_STATE \$NATKEEP_SERVER \$NATKEEP_SERVER_HOST" >>"$NK_TMP/hook.log"
+echo "start \$NATKEEP_STATE" >>"$NK_TMP/runs.log"
+echo "\$NATKEEP_ACCOUNT \$NATKEEP_STATE \$NATKEEP_SERVER \$NATKEEP_SERVER_HOST \$NATKEEP_SECONDARY" >>"$NK_TMP/hook.log"
 echo "sockets \$(ls -l /proc/\$\$/fd | grep -c 'socket:')" >>"$NK_TMP/hook-fds.log"
 env >>"$NK_TMP/hook-env.log"
+sleep 0.3
+echo end >>"$NK_TMP/runs.log"
 EOF
 chmod +x "$NK_TMP/hook.sh"
 
@@ -109,7 +113,7 @@ check "failover to sip2 within 2 keep-alive intervals (${t:-never} s)" within "$
 check "sip1 failed: keep-alive unanswered" \
 	nkd_eval 'server("10.3.0.11:5060")["last_error"]["kind"] == "keep-alive-unanswered"'
 check "the hook was told: current server sip2" \
-	wait_for 5 grep -q "^SP1 registered 10.3.0.12:5060 sip2.natkeep.test$" "$NK_TMP/hook.log"
+	wait_for 5 grep -qE "^SP1 registered 10.3.0.12:5060 sip2.natkeep.test( |$)" "$NK_TMP/hook.log"
 check "sip1 is a fallback candidate now" \
 	nkd_eval 'server("10.3.0.11:5060")["state"] == "fallback-candidate"'
 check "the keep-alive flow follows: to sip2 now" \
@@ -130,10 +134,17 @@ check "after the fallback sip2's binding is removed (un-REGISTER)" \
 check "sip1 holds the binding again" wait_for 5 nkd_bound srv@10.3.0.11
 echo "  hook calls: $(tr '\n' ';' <"$NK_TMP/hook.log")"
 hook_order() {
-	grep -o ' 10\.3\.0\.1[0-9]:5060 ' "$NK_TMP/hook.log" | tr -d ' ' | tr '\n' ' ' |
+	awk '{ print $3 }' "$NK_TMP/hook.log" | grep . | uniq | tr '\n' ' ' |
 		grep -q '^10.3.0.11:5060 10.3.0.12:5060 10.3.0.11:5060 $'
 }
 check "the hook saw sip1, sip2 (failover), sip1 (fallback), in that order" hook_order
+check "the hook saw the states on the way (registering, then registered)" \
+	bash -c "grep -q '^SP1 registering ' '$NK_TMP/hook.log' && grep -q '^SP1 registered ' '$NK_TMP/hook.log'"
+one_at_a_time() {
+	awk '/^start/ { if (open) bad = 1; open = 1 } /^end/ { open = 0 } END { exit bad }' \
+		"$NK_TMP/runs.log"
+}
+check "one hook run at a time ($(grep -c ^start "$NK_TMP/runs.log") runs)" one_at_a_time
 check "the hook's environment has no password" \
 	bash -c "grep -q '^NATKEEP_AOR=' '$NK_TMP/hook-env.log' && ! grep secret '$NK_TMP/hook-env.log'"
 check "the hook inherited none of natkeepd's sockets" \
