@@ -65,7 +65,7 @@ bool nkd_redundancy_is_fallback(const struct nkd_redundancy *r,
 	       s->target.priority < primary->target.priority;
 }
 
-/* False when the caller could not start it: a failure, as it were answered. */
+/* False when the caller could not start it: then a failure, as if answered. */
 static bool begin(struct nkd_redundancy *r, struct nkd_server *s,
 		  enum nkd_role role, int64_t now)
 {

@@ -84,7 +84,7 @@ check "file descriptors flat ($fds0 before, $(fds) after)" test "$(fds)" -le $((
 
 step "the registrar well again"
 t_well=$SECONDS
-# A REGISTER into the silence times out (32 s), then a pause of 30-60 s,
+# A REGISTER into the silence times out (8 s), then a pause of 30-60 s,
 # 60-120 s after a second failed search: 200 s covers the worst.
 check "registered again" nkd_wait 200 "a['state'] == 'registered' and a['current_server'] == '$SIP1:5060'"
 echo "  registered again $((SECONDS - t_well)) s after the registrar recovered"
