@@ -8,6 +8,8 @@
 #   nkd_conf                write $NKD_CONF: stdin, after a [natkeepd]
 #                           section with the socket, resolv.conf and
 #                           StateFile ($NK_TMP/natkeepd.state)
+#   nkd_conf_alice          nkd_conf: alice at natkeep.test (the SRV
+#                           records), RegisterExpires 20, OPTIONS every 5 s
 #   nkd_start [ARGS...]     natkeepd -f -d in gw (log $NKD_LOG); NKD_PID
 #   nkd_stop                SIGTERM and wait for the exit (15 s)
 #   nkd_show [-j]           natkeepctl account show through the socket
@@ -44,6 +46,20 @@ nkd_conf() {
 			"$NKD_SOCK" "$NK_TMP/resolv.conf" "$NK_TMP/natkeepd.state"
 		cat
 	} >"$NKD_CONF"
+}
+
+nkd_conf_alice() {
+	nkd_conf <<-EOF
+		[ITSP Profile A - SIP]
+		ProxyServer = natkeep.test
+		RegisterExpires = 20
+		[SP1 Service]
+		AuthUserName = alice
+		AuthPassword = secret
+		X_KeepAliveEnable = true
+		X_KeepAliveExpires = 5
+		X_KeepAliveMsgType = options
+	EOF
 }
 
 nkd_start() {

@@ -19,17 +19,7 @@ nk_load
 nk_sip_topology
 check "a registrar and DNS" nkd_servers 10
 
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-RegisterExpires = 20
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-X_KeepAliveEnable = true
-X_KeepAliveExpires = 5
-X_KeepAliveMsgType = options
-EOF
+nkd_conf_alice
 
 # --- a) the account's port is busy at start
 in_ns gw python3 -c '

@@ -25,17 +25,7 @@ nk_load
 nk_sip_topology
 check "a registrar and DNS" nkd_servers 10
 
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-RegisterExpires = 20
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-X_KeepAliveEnable = true
-X_KeepAliveExpires = 5
-X_KeepAliveMsgType = options
-EOF
+nkd_conf_alice
 check "natkeepd starts" nkd_start
 check "registered with sip1" nkd_wait 20 "a['current_server'] == '$SIP1:5060'"
 
