@@ -521,6 +521,8 @@ struct nkd_account *nkd_account_start(struct nkd_agent *agent, int index,
 			    p->secondary_registration, p->check_primary_interval);
 	acct->register_rate.burst = NKD_REGISTER_BURST;
 	acct->register_rate.every_ms = NKD_REGISTER_EVERY_MS;
+	acct->register_limit_log.every_ms = NKD_REGISTER_LOG_PERIOD_MS;
+	acct->dropped_sip_log.every_ms = NKD_GATE_LOG_PERIOD_MS;
 	acct->red_timer = su_timer_create(su_root_task(agent->root), 0);
 	acct->rebind_timer = su_timer_create(su_root_task(agent->root), 0);
 	acct->opened_timer = su_timer_create(su_root_task(agent->root), 0);

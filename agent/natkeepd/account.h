@@ -89,7 +89,7 @@ struct nkd_account {
 
 	nta_agent_t *sip;		/* the SIP socket on X_UserAgentPort */
 	uint64_t dropped_sip;		/* requests its gate dropped (sip_gate.h) */
-	int64_t dropped_sip_said;	/* when the log last said so */
+	struct nkd_rate_limit dropped_sip_log;	/* their log lines */
 	/* Proxies of dialogs the relay carried, the last few (sip_gate.h). */
 	struct nk_endpoint dialog_peers[NKD_GATE_DIALOG_PEERS];
 	unsigned int dialog_peers_count, dialog_peers_next;
@@ -127,7 +127,7 @@ struct nkd_account {
 	/* Every REGISTER of the account's but un-REGISTERs (registration.h). */
 	struct nkd_rate_limit register_rate;
 	uint64_t register_deferred;	/* REGISTERs that waited their turn */
-	int64_t register_limit_said;	/* when the log last said so */
+	struct nkd_rate_limit register_limit_log;	/* its log lines */
 
 	/* X_KeepAliveServer, when set: one flow for the account. */
 	struct nkd_resolve *ka_resolve;

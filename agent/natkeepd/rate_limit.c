@@ -14,3 +14,11 @@ void nkd_rate_limit_take(struct nkd_rate_limit *r, int64_t now)
 {
 	r->due = (r->due > now ? r->due : now) + r->every_ms;
 }
+
+bool nkd_rate_limit_try(struct nkd_rate_limit *r, int64_t now)
+{
+	if (nkd_rate_limit_wait(r, now))
+		return false;
+	nkd_rate_limit_take(r, now);
+	return true;
+}

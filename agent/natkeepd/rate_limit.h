@@ -7,6 +7,7 @@
 #ifndef NKD_RATE_LIMIT_H
 #define NKD_RATE_LIMIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nkd_rate_limit {
@@ -20,5 +21,8 @@ int64_t nkd_rate_limit_wait(const struct nkd_rate_limit *r, int64_t now);
 
 /* Counts an event at now (whether or not it was waited for). */
 void nkd_rate_limit_take(struct nkd_rate_limit *r, int64_t now);
+
+/* An event at now if the limit allows it (counted), else false. */
+bool nkd_rate_limit_try(struct nkd_rate_limit *r, int64_t now);
 
 #endif

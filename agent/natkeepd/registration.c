@@ -173,21 +173,18 @@ static void deferred_register(su_root_magic_t *magic, su_timer_t *t, su_timer_ar
 static bool over_rate(struct nkd_registration *reg)
 {
 	struct nkd_account *acct = reg->account;
-	int64_t now = (int64_t)nkd_now_ms();
+	int64_t now = nkd_now_ms();
 	int64_t wait = nkd_rate_limit_wait(&acct->register_rate, now);
 
 	if (!wait) {
 		nkd_rate_limit_take(&acct->register_rate, now);
 		return false;
 	}
-	/* A line a minute at most, however long it lasts. */
 	acct->register_deferred++;
-	if (!acct->register_limit_said || now - acct->register_limit_said >= 60000) {
+	if (nkd_rate_limit_try(&acct->register_limit_log, now))
 		nkd_notice("%s: REGISTERs asked for faster than %d at once, then one per %d ms: "
 			   "%llu held back so far", acct->cfg.name, NKD_REGISTER_BURST,
 			   NKD_REGISTER_EVERY_MS, (unsigned long long)acct->register_deferred);
-		acct->register_limit_said = now;
-	}
 	su_timer_set_interval(reg->refresh_timer, deferred_register, (su_timer_arg_t *)reg,
 			      (su_duration_t)wait);
 	return true;

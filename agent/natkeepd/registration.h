@@ -36,6 +36,8 @@ static inline bool nkd_response_is_nta_own(const sip_t *sip)
  */
 #define NKD_REGISTER_BURST	10
 #define NKD_REGISTER_EVERY_MS	1000
+/* How often the log may say that REGISTERs are held back. */
+#define NKD_REGISTER_LOG_PERIOD_MS	60000
 
 struct nkd_registration *nkd_reg_find(struct nkd_account *acct, uint32_t server_id);
 

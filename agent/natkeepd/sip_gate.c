@@ -14,9 +14,6 @@
 #include "server.h"
 #include "sip_gate.h"
 
-/* Dropped requests: a log line per this many ms at most (a flood too). */
-#define NKD_GATE_LOG_PERIOD_MS	10000
-
 bool nkd_url_endpoint(const url_t *u, struct nk_endpoint *ep)
 {
 	char text[NK_ENDPOINT_STRLEN + 8], err[64];
@@ -138,15 +135,12 @@ bool nkd_sip_gate_admits(struct nkd_account *acct, msg_t *msg, const sip_t *sip)
 	char text[NK_ENDPOINT_STRLEN];
 	struct nk_endpoint src;
 	const char *why = "its sender is unknown";
-	int64_t now;
 
 	if (nkd_msg_source(msg, &src) && admits(acct, &src, sip, &why))
 		return true;
 	acct->dropped_sip++;
-	now = nkd_now_ms();
-	if (acct->dropped_sip_said && now - acct->dropped_sip_said < NKD_GATE_LOG_PERIOD_MS)
+	if (!nkd_rate_limit_try(&acct->dropped_sip_log, nkd_now_ms()))
 		return false;
-	acct->dropped_sip_said = now;
 	nk_endpoint_format(src.family, &src.addr, src.port, text, sizeof(text));
 	nkd_notice("%s: %s from %s dropped unanswered: %s (%llu dropped so far)",
 		   acct->cfg.name, sip->sip_request->rq_method_name,

@@ -18,6 +18,9 @@
 
 #include "nk_addr.h"
 
+/* Dropped requests: a log line per this many ms at most (a flood too). */
+#define NKD_GATE_LOG_PERIOD_MS	10000
+
 struct nkd_account;
 
 /* One of the account's servers: a candidate, a redirect's, the keep-alives'. */

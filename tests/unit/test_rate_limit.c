@@ -69,10 +69,23 @@ static void a_burst_of_one_is_a_plain_interval(void)
 	CHECK_INT(nkd_rate_limit_wait(&r, 600), 0);
 }
 
+/* A log line per period: the first at once, the next a period on. */
+static void try_counts_only_what_it_allows(void)
+{
+	struct nkd_rate_limit r = { .every_ms = 10000 };
+
+	CHECK(nkd_rate_limit_try(&r, 1000));
+	CHECK(!nkd_rate_limit_try(&r, 1001));
+	CHECK(!nkd_rate_limit_try(&r, 10999));
+	CHECK(nkd_rate_limit_try(&r, 11000));
+	CHECK(!nkd_rate_limit_try(&r, 11000));
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(a_burst_goes_at_once_then_one_per_interval),
 	TEST_CASE(a_tight_loop_is_held_to_the_bound),
 	TEST_CASE(idle_time_refills_only_up_to_the_burst),
 	TEST_CASE(a_burst_of_one_is_a_plain_interval),
+	TEST_CASE(try_counts_only_what_it_allows),
 };
 TEST_SUITE(rate_limit_suite, cases);
