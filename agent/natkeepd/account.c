@@ -72,7 +72,6 @@ static void red_changed(void *ctx)
 		acct->ports_tried = 0;
 	nkd_agent_state_changed(acct->agent);
 	nkd_keepalive_sync(acct);
-	nkd_agent_account_changed(acct->agent, acct);
 }
 
 static void red_timer_expired(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
@@ -89,7 +88,11 @@ static void red_arm(void *ctx, int64_t when)
 	struct nkd_account *acct = ctx;
 	int64_t now = nkd_now_ms();
 
-	/* The end of every decision: the state may be another (paused...). */
+	/*
+	 * Every decision of the state machine ends here (a change of primary
+	 * or secondary too, before red_changed): the log and the hook hear of
+	 * it, and of a new state (paused...) that changes neither.
+	 */
 	nkd_agent_account_changed(acct->agent, acct);
 	if (!when) {
 		su_timer_reset(acct->red_timer);
