@@ -4,11 +4,10 @@
 
 NK_VERSION := $(shell sed -n 's/^\#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
-# The kernel to build against: the running one if it has headers, else the
-# newest Debian amd64 headers installed (this machine's own kernel has none;
-# the module runs in a VM booting that Debian kernel).
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+# The kernel to build against: the running one if it has headers, else
+# Debian 12's stock kernel (tests/kernels.sh says how it is found; a build
+# machine's own kernel has none: the module runs in a VM booting that one).
+KDIR ?= $(shell tests/kernels.sh kdir 2>/dev/null)
 KVER ?= $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
 
 # WERROR=1 (the default in `make check` and CI) makes warnings errors in

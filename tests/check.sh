@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 export WERROR=${WERROR:-1}
-KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
+KDIR=${KDIR:-$(tests/kernels.sh kdir)}
 KVER=$(basename "$(realpath "$KDIR")")
 KVER=${KVER#linux-headers-}
 export KDIR KVER

@@ -13,6 +13,10 @@ packages=(
 	xz-utils
 	# VM tier: Debian's kernel under qemu, busybox initramfs, the test peers
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod iproute2
+	# kernels tier (tests/vm/kernels.sh): Debian 12's other kernels, 6.12
+	# and 6.12 PREEMPT_RT, to build for and boot
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 	nftables conntrack util-linux procps socat
 	# fuzzing the protocol code (libFuzzer)
 	clang libclang-rt-14-dev

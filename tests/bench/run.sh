@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 smoke=0
 [ "${1:-}" = --smoke ] && smoke=1
-KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)}
+KDIR=${KDIR:-$(tests/kernels.sh kdir)}
 KVER=$(basename "$(realpath "$KDIR")")
 KVER=${KVER#linux-headers-}
 

@@ -4,8 +4,8 @@
 #
 #   tests/vm/run.sh [-k KVER | -D DIR] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
 #
-#   -k KVER   kernel version (default: newest /usr/src/linux-headers-*-amd64
-#             with a matching /boot/vmlinuz-*, i.e. what the module builds for)
+#   -k KVER   kernel version (default: the one the module builds for,
+#             tests/kernels.sh default)
 #   -D DIR    boot the debug kernel in DIR (tests/vm/debug-kernel.sh) instead,
 #             on a q35 machine: its lib/modules on /lib/modules, -W, -m 2048M
 #   -m MEM    guest memory (default 1024M; 2048M with -D)
@@ -67,13 +67,8 @@ if [ -n "$debug_dir" ]; then
 	: "${mem:=2048M}" "${panic_on_warn:=1}"
 else
 	# Default kernel: the one the module is built against (DKMS-style).
-	if [ -z "$kver" ]; then
-		for h in $(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V); do
-			v=${h#/usr/src/linux-headers-}
-			[ -f "/boot/vmlinuz-$v" ] && kver=$v
-		done
-		[ -n "$kver" ] || { echo "run.sh: no /usr/src/linux-headers-*-amd64 with a matching /boot/vmlinuz" >&2; exit 2; }
-	fi
+	[ -n "$kver" ] || kver=$("$here/../kernels.sh" default)
+	[ -f "/boot/vmlinuz-$kver" ] || { echo "run.sh: no /boot/vmlinuz-$kver (install linux-image-$kver)" >&2; exit 2; }
 	kernel=/boot/vmlinuz-$kver
 	moddir=/lib/modules/$kver
 	: "${mem:=1024M}" "${panic_on_warn:=0}"
