@@ -72,6 +72,7 @@ tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
 tier deb tests/deb/build.sh
 tier vm vm
+tier kernels tests/vm/kernels.sh
 tier debug tests/vm/debug.sh
 tier bench tests/bench/run.sh --smoke
 

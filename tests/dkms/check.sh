@@ -1,6 +1,7 @@
 #!/bin/bash
 # DKMS tier: the module sources that `make dkms-install` ships are added to
-# DKMS and built against the installed Debian headers, as on a gateway.
+# DKMS and built against each installed Debian kernel's headers, as on a
+# gateway.
 # A version suffix keeps this clear of a natkeep that DKMS already manages.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,15 +34,18 @@ cp -a "$src" "/usr/src/natkeep-$ver"
 
 dkms add "natkeep/$ver" >"$tmp/add.log" 2>&1
 result $? "dkms add natkeep/$ver" || cat "$tmp/add.log"
-dkms build "natkeep/$ver" -k "$kver" >"$tmp/build.log" 2>&1
-rc=$?
-[ $rc = 0 ] || { cat "$tmp/build.log"; sed -n '1,200p' "/var/lib/dkms/natkeep/$ver/build/make.log" 2>/dev/null; }
-result $rc "dkms build natkeep/$ver for $kver"
-ko=$(find "/var/lib/dkms/natkeep/$ver/$kver" -name 'natkeep.ko*' 2>/dev/null | head -n 1)
-if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$kver "; then
-	result 0 "DKMS built natkeep.ko for $kver"
-else
-	result 1 "DKMS built natkeep.ko for $kver (found: ${ko:-nothing})"
-fi
+# The default kernel, then the others installed (tests/kernels.sh others).
+for k in "$kver" $(tests/kernels.sh others); do
+	dkms build "natkeep/$ver" -k "$k" >"$tmp/build.log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || { cat "$tmp/build.log"; sed -n '1,200p' "/var/lib/dkms/natkeep/$ver/build/make.log" 2>/dev/null; }
+	result $rc "dkms build natkeep/$ver for $k"
+	ko=$(find "/var/lib/dkms/natkeep/$ver/$k" -name 'natkeep.ko*' 2>/dev/null | head -n 1)
+	if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$k "; then
+		result 0 "DKMS built natkeep.ko for $k"
+	else
+		result 1 "DKMS built natkeep.ko for $k (found: ${ko:-nothing})"
+	fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,12 +1,21 @@
 #!/bin/bash
-# Every VM scenario in one VM boot, in order; each loads and unloads the
-# module itself. Prints each scenario's lines, then the time each took and
-# the sum.
+# Every VM scenario in one VM boot, in order, or those named (10-send or
+# 10-send.sh); each loads and unloads the module itself. Prints each
+# scenario's lines, then the time each took and the sum.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 times=()
 
-for s in "$here"/[0-9][0-9]-*.sh; do
+scripts=("$here"/[0-9][0-9]-*.sh)
+if [ $# -gt 0 ]; then
+	scripts=()
+	for s; do
+		s=$here/${s%.sh}.sh
+		[ -f "$s" ] || { echo "FAIL: no scenario $s"; echo "0 passed, 1 failed"; exit 1; }
+		scripts+=("$s")
+	done
+fi
+for s in "${scripts[@]}"; do
 	echo "--- $(basename "$s")"
 	start=$SECONDS
 	out=$(mktemp)

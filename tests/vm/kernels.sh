@@ -1,0 +1,94 @@
+#!/bin/bash
+# The kernels tier: natkeep.ko built, with warnings as errors, against each
+# other Debian kernel installed (tests/kernels.sh others: Debian 12's 6.12
+# and 6.12 PREEMPT_RT) by tests/build-module.sh, then a choice of the VM
+# scenarios in a VM booting that kernel. The vm tier runs them all
+# on the default kernel.
+#
+#   tests/vm/kernels.sh [KVER...]
+#
+# Each kernel runs the send, bad-input, namespace-teardown, rebinding,
+# hostile and spoofed-answer scenarios, and natkeepd's registration; a
+# PREEMPT_RT kernel (CONFIG_PREEMPT_RT in its /boot/config-*) also the
+# module's removal with many flows and the teardown under traffic, where
+# threaded softirqs change most. NK_KERNEL_SCENARIOS (names,
+# space-separated) replaces both lists.
+# The last line is "N passed, N failed" over all kernels.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+common="10-send 30-bad-input 50-netns-delete 71-rebinding 75-hostile
+	76-spoofed-answers 80-natkeepd-register"
+rt_only="40-rmmod-scale 51-teardown-under-traffic"
+
+if [ $# -gt 0 ]; then
+	kernels=("$@")
+else
+	mapfile -t kernels < <("$top/tests/kernels.sh" others)
+fi
+passed=0 failed=0 summary=()
+result() {
+	if [ "$1" = 0 ]; then
+		echo "PASS: $2"; passed=$((passed + 1))
+	else
+		echo "FAIL: $2"; failed=$((failed + 1))
+	fi
+}
+
+if [ ${#kernels[@]} -eq 0 ]; then
+	result 1 "no other kernel installed (make deps installs Debian 12's 6.12 and 6.12-rt)"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+make -s -C "$top" userspace ${WERROR:+WERROR=1} || result 1 "make userspace"
+make -s -C "$top/tests/fuzz" nlfuzz || result 1 "make -C tests/fuzz nlfuzz"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-kernels.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+for k in "${kernels[@]}"; do
+	start=$SECONDS p0=$passed f0=$failed
+	rt=0
+	grep -q '^CONFIG_PREEMPT_RT=y' "/boot/config-$k" 2>/dev/null && rt=1
+	list=${NK_KERNEL_SCENARIOS:-$common}
+	[ -z "${NK_KERNEL_SCENARIOS:-}" ] && [ $rt = 1 ] && list+=" $rt_only"
+	read -r -d '' -a scenarios <<<"$list"
+	echo "=== kernel $k$([ $rt = 1 ] && echo ' (PREEMPT_RT)'): ${scenarios[*]}"
+
+	# -Werror covers the compiler; modpost's warnings are read here.
+	if ko=$("$top/tests/build-module.sh" "/usr/src/linux-headers-$k" "$tmp/build-$k" 2>"$tmp/make.log") &&
+		! grep -qi 'warning' "$tmp/make.log"; then
+		result 0 "natkeep.ko builds against $k with no warning"
+	else
+		result 1 "natkeep.ko builds against $k with no warning"
+		sed 's/^/  /' "$tmp/make.log"
+		summary+=("$(printf '%-28s build failed' "$k")")
+		continue
+	fi
+	vermagic=$(modinfo -F vermagic "$ko")
+	[ "${vermagic%% *}" = "$k" ]
+	result $? "its vermagic names $k ($vermagic)"
+
+	out=$tmp/out-$k
+	(cd "$top" && tests/vm/run.sh -k "$k" -t 1800 -- \
+		env NK_KO="$ko" tests/vm/scenarios/all.sh "${scenarios[@]}") |
+		tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=${line%% passed*} f=${line#*passed, }
+		f=${f%% failed*}
+	else
+		p=0 f=0
+	fi
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1 && echo "FAIL: the VM on $k ended with status $rc"
+	passed=$((passed + p)) failed=$((failed + f))
+	summary+=("$(printf '%-28s %4d passed, %d failed (%d s)' "$k" \
+		$((passed - p0)) $((failed - f0)) $((SECONDS - start)))")
+done
+echo "=== kernels"
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
