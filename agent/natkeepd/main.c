@@ -29,6 +29,7 @@
 #include "netwatch.h"
 #include "registration.h"
 #include "resolver.h"
+#include "service_notify.h"
 #include "sofia_log.h"
 
 #ifndef NATKEEP_VERSION
@@ -80,6 +81,23 @@ static void hook_ended(pid_t pid, void *ctx)
 	}
 }
 
+/* For `systemctl status`: how many accounts have a current server. */
+static void tell_status(const struct nkd_agent *a)
+{
+	int accounts = 0, registered = 0;
+	char status[64];
+
+	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
+		if (!a->accounts[i])
+			continue;
+		accounts++;
+		registered += a->accounts[i]->reported_registered;
+	}
+	snprintf(status, sizeof(status), "STATUS=%d of %d accounts registered",
+		 registered, accounts);
+	nkd_service_notify(status);
+}
+
 void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 {
 	const struct nkd_server *p = nkd_redundancy_primary(&acct->red);
@@ -104,7 +122,10 @@ void nkd_agent_account_changed(struct nkd_agent *a, struct nkd_account *acct)
 		else
 			nkd_notice("%s: no current server (%s)", acct->cfg.name, state);
 	}
-	acct->reported_registered = registered;
+	if (registered != acct->reported_registered) {
+		acct->reported_registered = registered;
+		tell_status(a);
+	}
 	snprintf(acct->reported_server, sizeof(acct->reported_server), "%s", server);
 	snprintf(acct->reported_secondary, sizeof(acct->reported_secondary), "%s", secondary);
 	snprintf(acct->reported_state, sizeof(acct->reported_state), "%s", state);
@@ -302,6 +323,7 @@ static void reload(struct nkd_agent *a)
 		return;
 	}
 	nkd_notice("reloading %s", a->cfg.path);
+	nkd_service_notify("RELOADING=1");
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++) {
 		struct nkd_account *old = a->accounts[i];
 		const struct nkd_account_config *n = &next_cfg.accounts[i];
@@ -341,6 +363,8 @@ static void reload(struct nkd_agent *a)
 	for (int i = 0; i < NKD_MAX_ACCOUNTS; i++)
 		if (a->pending_start[i] && !a->accounts[i])
 			start_account(a, i);
+	nkd_service_notify("READY=1");
+	tell_status(a);
 }
 
 static void terminate(struct nkd_agent *a)
@@ -349,6 +373,7 @@ static void terminate(struct nkd_agent *a)
 		return;
 	a->terminating = true;
 	nkd_notice("terminating: un-registering");
+	nkd_service_notify("STOPPING=1");
 	/* A stop, not a restart: the next natkeepd starts afresh. */
 	a->keep_state = false;
 	if (unlink(a->cfg.agent.state_file) && errno != ENOENT)
@@ -379,6 +404,7 @@ static void hand_over(struct nkd_agent *a)
 	}
 	nkd_notice("exiting for a restart: registrations and keep-alive flows stay "
 		   "for the next natkeepd (%s)", a->cfg.agent.state_file);
+	nkd_service_notify("STOPPING=1");
 	a->keep_state = false;
 	a->terminating = true;
 	a->exit_code = NKD_EXIT_HANDED_OVER;
@@ -517,6 +543,7 @@ int main(int argc, char **argv)
 		snprintf(agent.cfg.agent.control_socket, sizeof(agent.cfg.agent.control_socket),
 			 "%s", socket_path);
 	nkd_log_open(foreground, debug ? NKD_LOG_DEBUG : agent.cfg.agent.log_level);
+	nkd_service_notify_init();
 	srandom((unsigned int)(time(NULL) ^ getpid()));
 
 	/* Blocked for the signalfd, before any thread (a hook's fork too). */
@@ -589,6 +616,9 @@ int main(int argc, char **argv)
 		nkd_warn("no enabled account in %s", config);
 	if (!agent.opening)
 		sweep_flows(&agent);
+	/* The control socket answers and every account has begun. */
+	nkd_service_notify("READY=1");
+	tell_status(&agent);
 
 	while (!agent.terminating || !all_gone(&agent)) {
 		su_root_run(agent.root);

@@ -10,7 +10,7 @@ extern const struct test_suite addr_suite, msg_type_suite, lateness_suite,
 	report_suite, genl_suite, stun_suite, sip_build_suite, sip_parse_suite,
 	custom_spec_suite, config_suite, redundancy_suite, tokenize_suite,
 	batch_suite, local_addr_suite, held_contacts_suite, sip_gate_suite, handover_suite,
-	rate_limit_suite, instance_suite;
+	rate_limit_suite, instance_suite, service_notify_suite;
 
 static const struct test_suite *const suites[] = {
 	&addr_suite, &msg_type_suite, &lateness_suite, &flow_attrs_suite,
@@ -19,7 +19,7 @@ static const struct test_suite *const suites[] = {
 	&genl_suite, &stun_suite, &sip_build_suite, &sip_parse_suite,
 	&custom_spec_suite, &config_suite, &redundancy_suite, &tokenize_suite,
 	&batch_suite, &local_addr_suite, &held_contacts_suite, &sip_gate_suite, &handover_suite,
-	&rate_limit_suite, &instance_suite,
+	&rate_limit_suite, &instance_suite, &service_notify_suite,
 };
 
 static const char *current_suite, *current_test;
