@@ -12,6 +12,11 @@
  * and, once a packet flood has woken ksoftirqd, behind the scheduler: make
  * bench measures both (module parameter softirq_timers).
  *
+ * On PREEMPT_RT softirqs run in threads (ksoftirqd), the tasklet too; the
+ * hrtimer still expires in hard irq context (a _HARD mode), where it takes
+ * no lock: every lock here is a spinlock_t, a sleeping one there, taken
+ * only by the tasklet, the netfilter hook and process context.
+ *
  * One queue per CPU instead of an hrtimer per flow: a flow carries a 32-byte
  * rbtree node instead of a 64-byte hrtimer and the lock and list that went
  * with it, which is most of what make bench's memory target asked for.
