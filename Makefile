@@ -1,6 +1,10 @@
 # natkeep: `make` builds the module and the userspace programs;
 # `make check` runs every test tier; `make demo` shows it working in a VM.
 # Both install the Debian packages they need (`make deps`, as root).
+#
+# A cross build, for a gateway of another architecture (README.md):
+#   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+#        KDIR=$(tests/cross/kernel-tree.sh arm64) SYSROOT=$(tests/cross/sysroot.sh arm64)
 
 NK_VERSION := $(shell sed -n 's/^\#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
@@ -24,6 +28,7 @@ PREFIX ?= /usr
 all: module userspace
 
 module:
+	@test -z "$(ARCH)" -o "$(origin KDIR)" != file || { echo "ARCH=$(ARCH): set KDIR to a kernel tree of that architecture (tests/cross/kernel-tree.sh prepares Debian's)" >&2; exit 1; }
 	@test -d "$(KDIR)" || { echo "no kernel headers: install linux-headers-amd64 (make deps) or set KDIR" >&2; exit 1; }
 	$(KMAKE) modules
 

@@ -70,6 +70,7 @@ tier unit make -s -C tests/unit check
 tier fuzz make -s -C tests/fuzz smoke SMOKE_SECONDS=10
 tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
+tier cross tests/cross/build.sh
 tier deb tests/deb/build.sh
 tier vm vm
 tier kernels tests/vm/kernels.sh

@@ -28,6 +28,10 @@ packages=(
 	stress-ng iperf3
 	# make bench part 5: the SIP agent natkeepd is compared with
 	baresip-core
+	# cross tier (tests/cross/build.sh): the gateways' other architectures,
+	# their programs run under qemu-user
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
+	qemu-user-static
 	# packaging
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
