@@ -67,6 +67,7 @@ tier build build
 tier style tests/style.sh
 tier spec /usr/bin/python3 tests/spec/check.py
 tier unit make -s -C tests/unit check
+tier openwrt tests/openwrt/test.sh
 tier fuzz make -s -C tests/fuzz smoke SMOKE_SECONDS=10
 tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh

@@ -7,7 +7,16 @@
 #ifndef NK_AGENT_SOCKET_H
 #define NK_AGENT_SOCKET_H
 
-#define NK_AGENT_SOCKET_DEFAULT	"/run/natkeepd.sock"
+/*
+ * Where natkeepd keeps its socket and state file unless its configuration
+ * says otherwise: the build's RUNSTATEDIR (agent/Makefile), /run by
+ * default; OpenWrt's is /var/run.
+ */
+#ifndef NK_RUNSTATEDIR
+#define NK_RUNSTATEDIR		"/run"
+#endif
+
+#define NK_AGENT_SOCKET_DEFAULT	NK_RUNSTATEDIR "/natkeepd.sock"
 #define NK_AGENT_SOCKET_ENV	"NATKEEPD_SOCKET"	/* natkeepctl's override */
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "custom_spec.h"
 #include "nk_addr.h"
+#include "nk_agent_socket.h"
 #include "sip.h"
 
 #define NKD_MAX_PROFILES	8	/* ITSP Profile A..H */
@@ -29,7 +30,7 @@
 #define NKD_SECRET_MAX		128
 #define NKD_PATH_MAX		256
 /* Where a natkeepd leaves its registrations to the next (handover.h). */
-#define NKD_STATE_FILE_DEFAULT	"/run/natkeepd.state"
+#define NKD_STATE_FILE_DEFAULT	NK_RUNSTATEDIR "/natkeepd.state"
 
 enum nkd_log_level {
 	NKD_LOG_ERR,
