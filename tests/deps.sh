@@ -32,6 +32,8 @@ packages=(
 	# their programs run under qemu-user
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
 	qemu-user-static
+	# and musl, OpenWrt's C library
+	musl-tools
 	# packaging
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
