@@ -38,8 +38,9 @@ userspace:
 deps:
 	@tests/deps.sh
 
+# TIERS="unit vm" runs only those tiers (tests/check.sh names them all).
 check: deps
-	@WERROR=1 KDIR=$(KDIR) tests/check.sh
+	@WERROR=1 KDIR=$(KDIR) TIERS="$(TIERS)" tests/check.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all KDIR=$(KDIR)

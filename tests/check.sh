@@ -2,6 +2,7 @@
 # `make check`: every test tier in turn. Each tier prints PASS/FAIL lines and
 # ends with `N passed, N failed`; a tier that dies without that line counts
 # as one failure. The last line is the sum over all tiers.
+# TIERS="unit openwrt" (make check TIERS=...) runs only the tiers named.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ total_passed=0 total_failed=0 summary=()
 tier() {
 	local name=$1 log=$logdir/$1.log rc line p f
 	shift
+	[ -z "${TIERS:-}" ] || [[ " $TIERS " == *" $name "* ]] || return 0
 	echo "=== $name: $*"
 	local start=$SECONDS
 	"$@" 2>&1 | tee "$log"
@@ -38,7 +40,7 @@ tier() {
 	fi
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
-	summary+=("$(printf '%-6s %4d passed, %d failed (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
+	summary+=("$(printf '%-8s %4d passed, %d failed (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
 }
 
 build() {
@@ -77,6 +79,11 @@ tier vm vm
 tier kernels tests/vm/kernels.sh
 tier debug tests/vm/debug.sh
 tier bench tests/bench/run.sh --smoke
+
+if [ -n "${TIERS:-}" ] && [ ${#summary[@]} = 0 ]; then
+	echo "FAIL: TIERS=\"$TIERS\" names no tier"
+	total_failed=1
+fi
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
