@@ -86,22 +86,33 @@ musl_check() {
 	result $rc "musl: every userspace source compiles against musl's headers with -Werror"
 }
 
+# Each architecture's downloads, one after the other (apt-arch.sh's
+# caches are not for two at once): its libraries and kernel headers.
+declare -A sysroots kdirs
 for arch in "$@"; do
-	if [ "$arch" = musl ]; then
-		musl_check
-		continue
-	fi
-	read -r triplet qemu machine class karch <<< "$(target "$arch")" || {
+	[ "$arch" = musl ] && continue
+	read -r triplet _ <<< "$(target "$arch")" || {
 		echo "cross: unknown architecture $arch (arm64, armhf, mipsel, musl)" >&2
 		exit 2
 	}
-	echo "== $arch ($triplet)"
 	if ! command -v "$triplet-gcc" > /dev/null; then
 		result 1 "$arch: $triplet-gcc is installed (make deps)"
 		continue
 	fi
-	sysroot=$("$here/sysroot.sh" "$arch")
-	result $? "$arch: Debian's $arch libraries unpacked ($sysroot)" || continue
+	sysroots[$arch]=$("$here/sysroot.sh" "$arch")
+	result $? "$arch: Debian's $arch libraries unpacked (${sysroots[$arch]})"
+	kdirs[$arch]=$("$here/kernel-tree.sh" "$arch")
+	result $? "$arch: Debian's $arch kernel headers unpacked (${kdirs[$arch]})"
+done
+
+# check_arch ARCH: its builds and runs.
+check_arch() {
+	local arch=$1 triplet qemu machine class karch sysroot=${sysroots[$1]:-}
+	local kdir=${kdirs[$1]:-} src run out rc sanitize counts release ko vermagic prog
+
+	read -r triplet qemu machine class karch <<< "$(target "$arch")"
+	echo "== $arch ($triplet)"
+	[ -n "$sysroot" ] && [ -n "$kdir" ] || return
 	src=$work/$arch
 	copy_tree "$src"
 	run=(env "QEMU_LD_PREFIX=/usr/$triplet"
@@ -148,8 +159,6 @@ for arch in "$@"; do
 	# The module, against Debian's kernel of that architecture: modpost
 	# checks each symbol it uses against that kernel's Module.symvers (a
 	# 64-bit division on a 32-bit kernel would be an undefined symbol).
-	kdir=$("$here/kernel-tree.sh" "$arch")
-	result $? "$arch: Debian's $arch kernel headers unpacked (${kdir:-none})" || continue
 	release=$(basename "$kdir")
 	release=${release#linux-headers-}
 	ko=$(ARCH=$karch CROSS_COMPILE=$triplet- "$top/tests/build-module.sh" "$kdir" \
@@ -164,6 +173,31 @@ for arch in "$@"; do
 	echo "  vermagic: $vermagic"
 	[ "${vermagic%% *}" = "$release" ]
 	result $? "$arch: natkeep.ko's vermagic names $release"
+}
+
+# Two at a time, on two CPUs; each one's lines in order afterwards, and
+# its counts added up.
+for arch in "$@"; do
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+		wait -n
+	done
+	# shellcheck disable=SC2030,SC2031 # each job counts its own
+	(
+		passed=0 failed=0
+		if [ "$arch" = musl ]; then
+			musl_check
+		else
+			check_arch "$arch"
+		fi
+		echo "cross-counts $passed $failed"
+	) > "$work/$arch.out" 2>&1 &
+done
+wait
+for arch in "$@"; do
+	grep -v '^cross-counts ' "$work/$arch.out"
+	read -r _ p f <<< "$(grep '^cross-counts ' "$work/$arch.out" || echo "cross-counts 0 1")"
+	# shellcheck disable=SC2031 # the jobs' counts come from their output
+	passed=$((passed + p)) failed=$((failed + f))
 done
 
 echo "$passed passed, $failed failed"
