@@ -4,13 +4,17 @@
 # natkeep-uci.sh call, for tests/openwrt/test.sh: no OpenWrt runs on these
 # machines. Written after OpenWrt's documented behaviour, not its code:
 #
-# - /lib/functions.sh's configuration API: config_load evaluates the UCI
-#   file (`uci export` prints the same syntax: config TYPE 'NAME', option
-#   NAME 'VALUE', list NAME 'VALUE'); an unnamed section is named cfgN;
-#   config_cb gets (TYPE, NAME) at each section and no argument at the
-#   end; option_cb and list_cb get (NAME, VALUE); config_get reads
-#   CONFIG_<section>_<option>, a list's items are <option>_ITEM1.. and
-#   <option>_LENGTH; reset_cb makes the callbacks no-ops.
+# - /lib/functions.sh's configuration API: config_load evaluates what
+#   `uci -n export natkeep` prints: "package natkeep", then the file's
+#   sections (config TYPE 'NAME', option NAME 'VALUE', list NAME 'VALUE',
+#   values in single quotes with ' as '\''), an unnamed section named by
+#   uci "cfg" and six hex digits (its index, then a hash); config_cb gets
+#   (TYPE, NAME) at each section and no argument at the end; option_cb and
+#   list_cb get (NAME, VALUE); config_get reads CONFIG_<section>_<option>;
+#   a list's items are <option>_ITEM1.. and <option>_LENGTH, and the
+#   option itself is the items joined by spaces; reset_cb makes the
+#   callbacks no-ops. The test's files are written as uci writes them, so
+#   that evaluating one is what evaluating the export would be.
 # - procd.sh and rc.common: each call is appended to $PROCD_LOG, one line;
 #   procd_running answers from $PROCD_RUNNING; start runs start_service
 #   and service_triggers as rc.common does.
@@ -35,9 +39,11 @@ config_get() {
 	fi
 }
 
+package() { return 0; }
+
 config() {
 	CONFIG_NUM_SECTIONS=$((CONFIG_NUM_SECTIONS + 1))
-	CONFIG_SECTION=${2:-cfg$CONFIG_NUM_SECTIONS}
+	CONFIG_SECTION=${2:-$(printf 'cfg%02x%04x' "$CONFIG_NUM_SECTIONS" $((CONFIG_NUM_SECTIONS * 40503 % 65536)))}
 	CONFIG_SECTIONS="$CONFIG_SECTIONS $CONFIG_SECTION"
 	config_set "$CONFIG_SECTION" TYPE "$1"
 	config_cb "$1" "$CONFIG_SECTION"
@@ -55,6 +61,7 @@ list() {
 	length=$((length + 1))
 	config_set "$CONFIG_SECTION" "${1}_ITEM$length" "$2"
 	config_set "$CONFIG_SECTION" "${1}_LENGTH" "$length"
+	eval "CONFIG_${CONFIG_SECTION}_${1}=\"\${CONFIG_${CONFIG_SECTION}_${1}:+\$CONFIG_${CONFIG_SECTION}_${1} }\$2\""
 	list_cb "$1" "$2"
 }
 
@@ -63,7 +70,7 @@ config_load() {
 
 	CONFIG_SECTIONS='' CONFIG_SECTION='' CONFIG_NUM_SECTIONS=0
 	[ -f "$file" ] || return 1
-	eval "$(cat "$file")"
+	eval "$(printf 'package %s\n\n' "$1"; cat "$file")"
 	[ -z "$CONFIG_SECTION" ] || config_cb
 }
 

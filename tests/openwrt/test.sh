@@ -31,7 +31,7 @@ check() {
 # so that a change of the script's shape fails here, not silently.
 init_copy() {
 	local out=$root/natkeepd.init
-	sed -e "s|^\. /usr/share/natkeep/natkeep-uci.sh$|. $files/natkeep-uci.sh|" \
+	sed -e "s|^\. \"\$IPKG_INSTROOT/usr/share/natkeep/natkeep-uci.sh\"$|. $files/natkeep-uci.sh|" \
 		-e "s|^PROG=/usr/sbin/natkeepd$|PROG=$natkeepd|" \
 		-e "s|^FILE_CONF=/etc/natkeepd.conf$|FILE_CONF=$root/etc/natkeepd.conf|" \
 		-e "s|^UCI_CONF=/var/etc/natkeepd.conf$|UCI_CONF=$root/var/etc/natkeepd.conf|" \
@@ -48,7 +48,7 @@ setup() {
 	mkdir -p "$root/etc/config" "$root/var/etc"
 	[ -z "$1" ] || printf '%s\n' "$1" > "$root/etc/config/natkeep"
 	: > "$root/procd.log"
-	init_copy
+	init_copy || exit 1
 }
 
 # run [VAR=value...] COMMANDS: COMMANDS in $sh after the stubs and the
@@ -81,6 +81,7 @@ config service 'SP1'
 
 config service 'SP2'
 	option AuthUserName 'alice'
+	option AuthPassword 'it'\\''s \$x \\ \`y\`'
 	option Enable 'false'"
 expected='# natkeepd.conf(5), written by /etc/init.d/natkeepd from ROOT/etc/config/natkeep:
 # edit that file (or use uci), not this one.
@@ -102,6 +103,7 @@ X_UserAgentPorts = "5062,5064"
 
 [SP2 Service]
 AuthUserName = "alice"
+AuthPassword = "it'"'"'s $x \ `y`"
 Enable = "false"'
 
 # fault UCI MESSAGE WHAT: start refuses UCI with MESSAGE, starts nothing.
@@ -134,9 +136,9 @@ for sh in "busybox sh" dash; do
 	grep -qxF "set_param command $natkeepd -f -c $root/$conf" "$root/procd.log" &&
 		grep -qx 'open_instance' "$root/procd.log" && grep -qx 'close_instance' "$root/procd.log"
 	check $? "procd runs natkeepd -f -c on the written file"
-	grep -qx 'set_param respawn 3600 5 5' "$root/procd.log" &&
+	grep -qx 'set_param respawn' "$root/procd.log" &&
 		grep -qx 'set_param term_timeout 30' "$root/procd.log"
-	check $? "procd respawns it and gives it 30 s to un-register"
+	check $? "procd respawns it (its defaults) and gives it 30 s to un-register"
 	grep -qx 'add_reload_trigger natkeep' "$root/procd.log"
 	check $? "a commit of the natkeep configuration triggers a reload"
 
@@ -158,6 +160,22 @@ for sh in "busybox sh" dash; do
 	run reload_service
 	grep -qx 'open_instance' "$root/procd.log" && ! grep -q send_signal "$root/procd.log"
 	check $? "a reload when natkeepd is not running starts it"
+	# A start (LuCI's, or a reload's while procd respawns it) with a fault:
+	# procd would stop an instance start does not name; it is named again.
+	cp "$root/$conf" "$root/before"
+	sed -i "s/option LogLevel 'debug'/option LogLevel 'loud'/" "$root/etc/config/natkeep"
+	: > "$root/procd.log"
+	run PROCD_RUNNING=1 start
+	grep -qxF "set_param command $natkeepd -f -c $root/$conf" "$root/procd.log" &&
+		cmp -s "$root/before" "$root/$conf" && grep -q 'natkeep.natkeepd: LogLevel: ' "$root/out"
+	check $? "a start with a fault while natkeepd runs keeps it running on its file"
+	# No account left: a reload stops it (start names no instance).
+	sed -i "s/'loud'/'info'/; /^config service/,\$d" "$root/etc/config/natkeep"
+	: > "$root/procd.log"
+	run PROCD_RUNNING=1 reload_service
+	! grep -q -e open_instance -e send_signal "$root/procd.log" &&
+		grep -q 'daemon.notice no service section' "$root/procd.log"
+	check $? "a reload that leaves no account stops natkeepd (no instance, no SIGHUP)"
 
 	# The shipped configuration: valid, no account, so nothing to start.
 	setup "$(cat "$files/natkeep.config")"
@@ -180,6 +198,12 @@ for sh in "busybox sh" dash; do
 	grep -qxF "set_param command $natkeepd -f -c $root/etc/natkeepd.conf" "$root/procd.log" &&
 		[ ! -e "$root/$conf" ]
 	check $? "without /etc/config/natkeep, natkeepd reads /etc/natkeepd.conf"
+	printf '[SP1 Service]\nAuthUserName = bob\nX_KeepAliveExpires = 0\n' > "$root/etc/natkeepd.conf"
+	: > "$root/procd.log"
+	run start
+	! grep -q open_instance "$root/procd.log" &&
+		grep -q "daemon.err $root/etc/natkeepd.conf:3: X_KeepAliveExpires: " "$root/procd.log"
+	check $? "a fault in /etc/natkeepd.conf: not started, the line and parameter logged"
 	rm "$root/etc/natkeepd.conf"
 	: > "$root/procd.log"
 	run start
@@ -190,10 +214,10 @@ for sh in "busybox sh" dash; do
 	fault "config profile 'X'
 	option ProxyServer 'a.example'" "natkeep.X: a profile section is named A to H" "a profile named X"
 	fault "config service
-	option AuthUserName 'bob'" "natkeep.cfg1: a service section is named SP1 to SP8" "an unnamed service"
+	option AuthUserName 'bob'" "natkeep.@service[0]: a service section is named SP1 to SP8" "an unnamed service"
 	fault "config account 'SP1'" "natkeep.SP1: unknown section type 'account'" "an unknown section type"
 	fault "config natkeepd 'a'
-config natkeepd 'b'" "natkeep.b: a second natkeepd section (the first is a)" "two natkeepd sections"
+config natkeepd 'b'" "natkeep.b: a second natkeepd section (the first is natkeep.a)" "two natkeepd sections"
 	fault "config profile 'A'
 	option ProxyServer 'a.example'
 config service 'SP1'

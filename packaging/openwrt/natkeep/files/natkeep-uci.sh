@@ -55,25 +55,45 @@ natkeep_uci_load() {
 	return $rc
 }
 
+# natkeep_uci_name SECTION TYPE: the section as uci names it: natkeep.NAME,
+# or natkeep.@TYPE[N] for the Nth unnamed one of its type (uci gives those
+# a name of its own, cfg and six hex digits).
+natkeep_uci_name() {
+	local section type n=0
+
+	case "$1" in
+	cfg[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
+	*) echo "natkeep.$1"; return ;;
+	esac
+	for section in $NATKEEP_UCI_SECTIONS; do
+		[ "$section" = "$1" ] && break
+		config_get type "$section" TYPE
+		[ "$type" = "$2" ] && n=$((n + 1))
+	done
+	echo "natkeep.@$2[$n]"
+}
+
 # natkeep_uci_header SECTION: sets natkeep_uci_title to the section's
-# natkeepd.conf header.
+# natkeepd.conf header, natkeep_uci_current to its uci name.
 natkeep_uci_header() {
-	local type
+	local type name
 
 	config_get type "$1" TYPE
+	name=$(natkeep_uci_name "$1" "$type")
+	natkeep_uci_current=$name
 	case "$type:$1" in
 	natkeepd:*)
 		[ -z "$natkeep_uci_agent" ] ||
-			natkeep_uci_fail "natkeep.$1: a second natkeepd section (the first is $natkeep_uci_agent)" ||
+			natkeep_uci_fail "$name: a second natkeepd section (the first is $natkeep_uci_agent_name)" ||
 			return 1
-		natkeep_uci_agent=$1
+		natkeep_uci_agent=$1 natkeep_uci_agent_name=$name
 		natkeep_uci_title="[natkeepd]"
 		;;
 	profile:[A-H]) natkeep_uci_title="[ITSP Profile $1 - SIP]" ;;
 	service:SP[1-8]) natkeep_uci_title="[$1 Service]" ;;
-	profile:*) natkeep_uci_fail "natkeep.$1: a profile section is named A to H: config profile 'A'" ;;
-	service:*) natkeep_uci_fail "natkeep.$1: a service section is named SP1 to SP8: config service 'SP1'" ;;
-	*) natkeep_uci_fail "natkeep.$1: unknown section type '$type' (natkeepd, profile, service)" ;;
+	profile:*) natkeep_uci_fail "$name: a profile section is named A to H: config profile 'A'" ;;
+	service:*) natkeep_uci_fail "$name: a service section is named SP1 to SP8: config service 'SP1'" ;;
+	*) natkeep_uci_fail "$name: unknown section type '$type' (natkeepd, profile, service)" ;;
 	esac
 }
 
@@ -95,7 +115,7 @@ natkeep_uci_value() {
 	case "$joined" in
 	*"
 "* | *"$(printf '\r')"*)
-		natkeep_uci_fail "natkeep.$2.$3: a line break in the value, which natkeepd.conf cannot hold"
+		natkeep_uci_fail "$natkeep_uci_current.$3: a line break in the value, which natkeepd.conf cannot hold"
 		return 1
 		;;
 	esac
@@ -150,7 +170,7 @@ natkeep_uci_blame() {
 	rest=${rest#*: }
 	header=$(awk -v n="$line" 'NR <= n && /^\[/ { h = $0 } NR == n { print h; exit }' "$1")
 	case "$header" in
-	"[natkeepd]") section=$natkeep_uci_agent ;;
+	"[natkeepd]") section=${natkeep_uci_agent_name#natkeep.} ;;
 	"[ITSP Profile "*) section=${header#"[ITSP Profile "}; section=${section%" - SIP]"} ;;
 	"[SP"*" Service]") section=${header#"["}; section=${section%" Service]"} ;;
 	*) natkeep_uci_fail "$2"; return 1 ;;
