@@ -24,7 +24,7 @@ endif
 
 ifneq ($(SYSROOT),)
 TRIPLET := $(shell $(CC) -dumpmachine)
-PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+override PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
 	$(PKG_CONFIG)
 SYSROOT_LDFLAGS := -Wl,-rpath-link,$(SYSROOT)/usr/lib/$(TRIPLET)
@@ -33,4 +33,4 @@ endif
 # 64-bit file offsets and inode numbers on 32-bit targets too (armhf,
 # mipsel): there readdir and stat fail with EOVERFLOW on a file whose
 # inode number or directory offset does not fit in 32 bits.
-TARGET_CPPFLAGS := -D_FILE_OFFSET_BITS=64
+NK_TARGET_CPPFLAGS := -D_FILE_OFFSET_BITS=64

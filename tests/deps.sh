@@ -31,6 +31,8 @@ packages=(
 	# cross tier (tests/cross/build.sh): the gateways' other architectures,
 	# their programs run under qemu-user
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
+	# and s390x, Debian's big-endian one
+	gcc-s390x-linux-gnu
 	qemu-user-static
 	# and musl, OpenWrt's C library
 	musl-tools

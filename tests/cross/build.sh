@@ -6,7 +6,7 @@
 # qemu-user; natkeep.ko built against Debian's kernel headers of that
 # architecture (kernel-tree.sh).
 #
-#   tests/cross/build.sh [ARCH...]     default: arm64 armhf mipsel musl
+#   tests/cross/build.sh [ARCH...]     default: arm64 armhf mipsel s390x musl
 #
 # "musl" compiles natkeep's userspace against musl's headers, OpenWrt's C
 # library (Debian has no musl builds of sofia-sip and libmnl to link).
@@ -17,7 +17,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-[ $# -gt 0 ] || set -- arm64 armhf mipsel musl
+[ $# -gt 0 ] || set -- arm64 armhf mipsel s390x musl
 work=$(mktemp -d /tmp/natkeep-cross.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -32,13 +32,16 @@ result() {
 	fi
 }
 
-# triplet, qemu-user name, readelf's Machine and Class, and the kernel's
-# name for each architecture
+# triplet, qemu-user name, readelf's Machine, Class and byte order, and
+# the kernel's name for each architecture. s390x is no gateway's, but
+# Debian 12's only big-endian one: it stands for big-endian MIPS and ARM
+# (OpenWrt's ath79, ...), which Debian 12 does not build.
 target() {
 	case $1 in
-	arm64) echo "aarch64-linux-gnu aarch64 AArch64 ELF64 arm64" ;;
-	armhf) echo "arm-linux-gnueabihf arm ARM ELF32 arm" ;;
-	mipsel) echo "mipsel-linux-gnu mipsel MIPS ELF32 mips" ;;
+	arm64) echo "aarch64-linux-gnu aarch64 AArch64 ELF64 little arm64" ;;
+	armhf) echo "arm-linux-gnueabihf arm ARM ELF32 little arm" ;;
+	mipsel) echo "mipsel-linux-gnu mipsel MIPS ELF32 little mips" ;;
+	s390x) echo "s390x-linux-gnu s390x S/390 ELF64 big s390" ;;
 	*) return 1 ;;
 	esac
 }
@@ -53,12 +56,13 @@ copy_tree() {
 		tar -xf - -C "$1"
 }
 
-# The ELF header says the architecture and word size we asked for.
+# elf_is FILE MACHINE CLASS ORDER: the ELF header says the architecture,
+# word size and byte order we asked for.
 elf_is() {
 	local header
 	header=$(LC_ALL=C readelf -h "$1" 2>/dev/null) || return 1
 	grep -q "Machine:.*$2" <<< "$header" && grep -q "Class:.*$3" <<< "$header" &&
-		grep -q "little endian" <<< "$header"
+		grep -q "$4 endian" <<< "$header"
 }
 
 # Every userspace object compiled with musl-gcc, -Werror. The kernel's and
@@ -92,7 +96,7 @@ declare -A sysroots kdirs
 for arch in "$@"; do
 	[ "$arch" = musl ] && continue
 	read -r triplet _ <<< "$(target "$arch")" || {
-		echo "cross: unknown architecture $arch (arm64, armhf, mipsel, musl)" >&2
+		echo "cross: unknown architecture $arch (arm64, armhf, mipsel, s390x, musl)" >&2
 		exit 2
 	}
 	if ! command -v "$triplet-gcc" > /dev/null; then
@@ -107,10 +111,10 @@ done
 
 # check_arch ARCH: its builds and runs.
 check_arch() {
-	local arch=$1 triplet qemu machine class karch sysroot=${sysroots[$1]:-}
+	local arch=$1 triplet qemu machine class order karch sysroot=${sysroots[$1]:-}
 	local kdir=${kdirs[$1]:-} src run out rc sanitize counts release ko vermagic prog
 
-	read -r triplet qemu machine class karch <<< "$(target "$arch")"
+	read -r triplet qemu machine class order karch <<< "$(target "$arch")"
 	echo "== $arch ($triplet)"
 	[ -n "$sysroot" ] && [ -n "$kdir" ] || return
 	src=$work/$arch
@@ -124,8 +128,8 @@ check_arch() {
 	[ $rc = 0 ] || tail -20 "$work/$arch-agent.log"
 	result $rc "$arch: natkeepd and natkeepctl build with -Werror"
 	for prog in natkeepd/natkeepd natkeepctl/natkeepctl; do
-		elf_is "$src/agent/$prog" "$machine" "$class"
-		result $? "$arch: ${prog#*/} is a $class $machine executable"
+		elf_is "$src/agent/$prog" "$machine" "$class" "$order"
+		result $? "$arch: ${prog#*/} is a $class $machine $order-endian executable"
 	done
 	out=$("${run[@]}" "$src/agent/natkeepd/natkeepd" -t -c "$src/packaging/natkeepd.conf" 2>&1)
 	rc=$?
@@ -167,8 +171,8 @@ check_arch() {
 	grep -v '^Skipping BTF generation' "$work/$arch-module.log" | tail -20
 	[ $rc = 0 ] && ! grep -q 'WARNING' "$work/$arch-module.log"
 	result $? "$arch: natkeep.ko builds for $release with -Werror, no modpost warning"
-	elf_is "$ko" "$machine" "$class"
-	result $? "$arch: natkeep.ko is a $class $machine object"
+	elf_is "$ko" "$machine" "$class" "$order"
+	result $? "$arch: natkeep.ko is a $class $machine $order-endian object"
 	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
 	echo "  vermagic: $vermagic"
 	[ "${vermagic%% *}" = "$release" ]

@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A kernel tree to build natkeep.ko against for another architecture:
-# Debian's own headers package of that architecture's kernel, with the
-# build machine's kbuild tools of the same version (fixdep, modpost and
-# the rest run on the build machine; the headers package of the target
-# architecture depends on the target's own binaries of them).
+# Debian's own headers package of that architecture's kernel, with this
+# machine's kbuild tools (linux-kbuild-*, the tools a build runs: fixdep,
+# modpost, ...) in place of that architecture's, which would not run
+# here. They read any architecture's objects: Debian's modpost is a
+# wrapper over one build per word size and byte order. The same version
+# as the headers if apt still has it, else the newest of the series.
 #
 #   tests/cross/kernel-tree.sh ARCH    prints KDIR, unpacking it once
 #
-# ARCH is arm64 (flavour arm64), armhf (armmp) or mipsel (4kc-malta).
+# ARCH is arm64 (flavour arm64), armhf (armmp), mipsel (4kc-malta) or
+# s390x (s390x).
 # Then: make module ARCH=... CROSS_COMPILE=... KDIR=<what it printed>.
 set -euo pipefail
 
@@ -20,7 +23,8 @@ case $arch in
 arm64) flavour=arm64 ;;
 armhf) flavour=armmp ;;
 mipsel) flavour=4kc-malta ;;
-*) echo "kernel-tree: unknown architecture $arch (arm64, armhf, mipsel)" >&2; exit 2 ;;
+s390x) flavour=s390x ;;
+*) echo "kernel-tree: unknown architecture $arch (arm64, armhf, mipsel, s390x)" >&2; exit 2 ;;
 esac
 
 # The flavour's meta package names the kernel's ABI and version.
@@ -46,7 +50,9 @@ if [ ! -f "$root/.done" ]; then
 	{
 		(cd "$root.debs/$arch" && "$here/apt-arch.sh" "$arch" download "$headers=$version") &&
 		(cd "$root.debs/$host" && "$here/apt-arch.sh" "$host" download \
-			"linux-headers-$abi-common=$version" "$kbuild=$version")
+			"linux-headers-$abi-common=$version" &&
+			{ "$here/apt-arch.sh" "$host" download "$kbuild=$version" ||
+				"$here/apt-arch.sh" "$host" download "$kbuild"; })
 	} > "$root.debs/download.log" 2>&1 || {
 		cat "$root.debs/download.log" >&2
 		echo "kernel-tree: could not download $headers $version and its $host kbuild" >&2
