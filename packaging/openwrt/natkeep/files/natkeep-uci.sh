@@ -127,7 +127,7 @@ natkeep_uci_value() {
 natkeep_uci_write() {
 	local section names name value
 
-	natkeep_uci_agent=
+	natkeep_uci_agent='' natkeep_uci_agent_name=''
 	{
 		echo "# natkeepd.conf(5), written by /etc/init.d/natkeepd from $NATKEEP_UCI_FILE:"
 		echo "# edit that file (or use uci), not this one."
