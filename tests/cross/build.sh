@@ -20,17 +20,7 @@ top=$(cd "$here/../.." && pwd)
 [ $# -gt 0 ] || set -- arm64 armhf mipsel s390x musl
 work=$(mktemp -d /tmp/natkeep-cross.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$1" = 0 ]; then
-		echo "PASS: $2"
-		passed=$((passed + 1))
-	else
-		echo "FAIL: $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$top/tests/result.sh"
 
 # triplet, qemu-user name, readelf's Machine, Class and byte order, and
 # the kernel's name for each architecture. s390x is no gateway's, but
@@ -204,5 +194,4 @@ for arch in "$@"; do
 	passed=$((passed + p)) failed=$((failed + f))
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+result_summary

@@ -13,19 +13,14 @@ files=$top/packaging/openwrt/natkeep/files
 natkeepd=$top/agent/natkeepd/natkeepd
 work=$(mktemp -d /tmp/natkeep-openwrt.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-passed=0 failed=0
+. "$top/tests/result.sh"
 
+# check RC WHAT: a result of the shell under test.
 check() {
-	if [ "$1" = 0 ]; then
-		echo "PASS: $sh: $2"
-		passed=$((passed + 1))
-	else
-		echo "FAIL: $sh: $2"
-		failed=$((failed + 1))
-	fi
+	result "$1" "$sh: $2"
 }
 
-[ -x "$natkeepd" ] || { echo "FAIL: no $natkeepd (make userspace)"; echo "0 passed, 1 failed"; exit 1; }
+[ -x "$natkeepd" ] || { result 1 "there is $natkeepd (make userspace)"; result_summary; exit; }
 
 # The init script with its paths under $root: each line must be found,
 # so that a change of the script's shape fails here, not silently.
@@ -83,6 +78,7 @@ config service 'SP2'
 	option AuthUserName 'alice'
 	option AuthPassword 'it'\\''s \$x \\ \`y\`'
 	option Enable 'false'"
+# shellcheck disable=SC2016 # the file's text, $ and ` included
 expected='# natkeepd.conf(5), written by /etc/init.d/natkeepd from ROOT/etc/config/natkeep:
 # edit that file (or use uci), not this one.
 
@@ -246,5 +242,4 @@ if command -v shellcheck > /dev/null; then
 	check $? "natkeepd.init and natkeep-uci.sh are clean"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+result_summary
