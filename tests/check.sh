@@ -77,6 +77,7 @@ tier cross tests/cross/build.sh
 tier deb tests/deb/build.sh
 tier vm vm
 tier kernels tests/vm/kernels.sh
+tier arm64 tests/vm/arm64.sh
 tier debug tests/vm/debug.sh
 tier bench tests/bench/run.sh --smoke
 

@@ -13,6 +13,8 @@ packages=(
 	xz-utils
 	# VM tier: Debian's kernel under qemu, busybox initramfs, the test peers
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod iproute2
+	# the arm64 tier (tests/vm/arm64.sh): Debian's arm64 kernel under qemu
+	qemu-system-arm
 	# kernels tier (tests/vm/kernels.sh): Debian 12's other kernels, 6.12
 	# and 6.12 PREEMPT_RT, to build for and boot
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
@@ -33,6 +35,9 @@ packages=(
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
 	# and s390x, Debian's big-endian one
 	gcc-s390x-linux-gnu
+	# their C libraries (only recommended by the compilers)
+	libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-mipsel-cross
+	libc6-dev-s390x-cross
 	qemu-user-static
 	# and musl, OpenWrt's C library
 	musl-tools

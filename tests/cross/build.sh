@@ -38,12 +38,8 @@ target() {
 
 # The sources a build needs, without the native build's products.
 copy_tree() {
-	mkdir -p "$1"
-	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.d' --exclude='*.a' \
-		--exclude='*.ko' --exclude=build --exclude='build-*' \
-		--exclude=natkeepd/natkeepd --exclude=natkeepctl/natkeepctl \
-		Kbuild kmod include agent packaging/natkeepd.conf tests/unit tests/vectors) |
-		tar -xf - -C "$1"
+	"$top/tests/copy-tree.sh" "$1" Kbuild kmod include agent \
+		packaging/natkeepd.conf tests/unit tests/vectors
 }
 
 # elf_is FILE MACHINE CLASS ORDER: the ELF header says the architecture,

@@ -10,9 +10,12 @@
 # with its output on ttyS1 (run.sh's stdout) while the kernel console stays
 # on ttyS0; print NATKEEP_VM_EXIT=<rc> on the console and power off.
 #
-# Kernel command line: natkeep.job=<host path of the job script>;
+# Kernel command line: natkeep.job=<path of the job script>;
 # optionally natkeep.modules=<host path of a lib/modules dir> (bind-mounted
-# on /lib/modules).
+# on /lib/modules), natkeep.mounts=TAG:PATH[,TAG:PATH...] (more 9p shares,
+# each mounted at PATH with a tmpfs overlay: run.sh -a shares the working
+# directory and the job's directory this way, the root being another
+# architecture's) and natkeep.out=TTY (the job's output, default ttyS1).
 
 BB=/bin/busybox
 STATE=/run/natkeep-vm
@@ -56,15 +59,11 @@ stage1() {
 		die "cannot mount the host root over 9p (mount_tag host)"
 
 	step "9p mounted"
-	job=$(cmdline_arg natkeep.job)
-	[ -n "$job" ] || die "no natkeep.job= on the kernel command line"
-	[ -f "/newroot$job" ] || die "job script $job not found on the host root"
 
 	# /run: fresh and writable (ip netns add needs /run/netns); also holds
 	# our job, this script and busybox for stage 2.
 	$BB mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || die "tmpfs /run"
 	$BB mkdir -p /newroot$STATE
-	$BB cp "/newroot$job" /newroot$STATE/job.sh || die "cannot copy the job script"
 	$BB cp /init /newroot$STATE/init
 	$BB cp $BB /newroot$STATE/busybox
 
@@ -90,6 +89,26 @@ stage1() {
 			die "tmpfs /$d"
 	done
 	[ -d /newroot/var/tmp ] && $BB mount -t tmpfs -o mode=1777 tmpfs /newroot/var/tmp
+
+	# More shares, writable as the host root's dirs are: through an overlay.
+	n=0
+	for m in $(cmdline_arg natkeep.mounts | $BB tr , ' '); do
+		tag=${m%%:*} path=${m#*:} n=$((n + 1))
+		lower=/rw/share$n
+		$BB mkdir -p "$lower" "$lower.upper" "$lower.work" "/newroot$path" ||
+			die "natkeep.mounts: cannot make $path"
+		$BB mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose "$tag" "$lower" ||
+			die "natkeep.mounts: cannot mount the 9p share $tag"
+		$BB mount -t overlay -o "lowerdir=$lower,upperdir=$lower.upper,workdir=$lower.work" \
+			overlay "/newroot$path" || die "natkeep.mounts: cannot overlay $path"
+	done
+
+	job=$(cmdline_arg natkeep.job)
+	[ -n "$job" ] || die "no natkeep.job= on the kernel command line"
+	[ -f "/newroot$job" ] || die "job script $job not found on the root or a share"
+	$BB cp "/newroot$job" /newroot$STATE/job.sh || die "cannot copy the job script"
+	out=$(cmdline_arg natkeep.out)
+	echo "${out:-ttyS1}" >/newroot$STATE/out
 
 	# A kernel not from a Debian package (run.sh -D: the debug kernel) has
 	# its lib/modules tree elsewhere on the host: it replaces /lib/modules.
@@ -127,20 +146,24 @@ stage2() {
 	$BB ip link set lo up
 
 	# raw: no \n -> \r\n translation, the bytes reach run.sh's stdout as is.
-	$BB stty -F /dev/ttyS1 raw -echo || die "no /dev/ttyS1 (second serial port)"
+	# Held open on fd 3 throughout: a virtio console (hvc) resets its
+	# settings at its last close.
+	out=/dev/$($BB cat $STATE/out)
+	exec 3>"$out" || die "no $out (the job's output)"
+	$BB stty -F "$out" raw -echo || die "cannot set $out raw"
 	echo "natkeep-vm: running job, uptime $($BB cut -d' ' -f1 /proc/uptime) s" >/dev/console
 
 	# A clean, predictable environment; the caller adds variables with
-	# `env VAR=value cmd`.  stdout is a tty (ttyS1), so switch off pagers
+	# `env VAR=value cmd`.  stdout is a tty, so switch off pagers
 	# and colours.
 	/usr/bin/env -i PATH="$PATH" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
 		TERM=dumb LANG=C.UTF-8 PAGER=cat GIT_PAGER=cat SYSTEMD_PAGER= NO_COLOR=1 \
-		/bin/bash $STATE/job.sh </dev/null >/dev/ttyS1 2>&1
+		/bin/bash $STATE/job.sh </dev/null >&3 2>&3 3>&-
 	rc=$?
 	step "job done"
 	# stty sets the line with TCSADRAIN: waits until every byte of the job's
 	# output left the UART even if a leftover daemon still holds the tty.
-	$BB stty -F /dev/ttyS1 raw -echo
+	$BB stty -F "$out" raw -echo
 	echo "NATKEEP_VM_EXIT=$rc" >/dev/console
 	$BB poweroff -f
 }

@@ -3,7 +3,8 @@
 #
 #   tests/vm/mkinitramfs.sh KVER OUTFILE [MODDIR]
 #
-# Contents: busybox-static, the modules needed to mount the host's root over
+# Contents: busybox-static ($BUSYBOX, default /bin/busybox: another
+# architecture's for run.sh -a), the modules needed to mount the host's root over
 # virtio-9p (plus overlay, for writable-but-populated dirs), and tests/vm/init.sh
 # as /init.  Everything else (bash, ip, nft, python3, /lib/modules/KVER for
 # modprobe) comes from the host root that /init mounts read-only.
@@ -30,9 +31,10 @@ case $moddir in
 esac
 
 # Load order matters: insmod does no dependency resolution.  overlay is
-# optional (init falls back to plain tmpfs without it).
+# optional (init falls back to plain tmpfs without it); virtio_console
+# carries the job's output where the machine has one UART (run.sh -a).
 boot_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
-optional_modules="overlay"
+optional_modules="overlay virtio_console"
 
 busybox=${BUSYBOX:-/bin/busybox}
 [ -d "$moddir" ] || { echo "$0: $moddir missing (install linux-image-$kver)" >&2; exit 1; }

@@ -2,12 +2,16 @@
 # Run a command inside a throw-away qemu VM (TCG) booting Debian's kernel,
 # with the host's root mounted read-only, in the current working directory.
 #
-#   tests/vm/run.sh [-k KVER | -D DIR] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
+#   tests/vm/run.sh [-k KVER | -D DIR | -a ARCH] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
 #
 #   -k KVER   kernel version (default: the one the module builds for,
 #             tests/kernels.sh default)
 #   -D DIR    boot the debug kernel in DIR (tests/vm/debug-kernel.sh) instead,
 #             on a q35 machine: its lib/modules on /lib/modules, -W, -m 2048M
+#   -a ARCH   boot another architecture (arm64: qemu-system-aarch64's virt
+#             machine) with its Debian kernel and a root of its Debian
+#             packages (tests/cross/rootfs.sh) instead of the host's; the
+#             working directory, which must be under /tmp, is shared
 #   -m MEM    guest memory (default 1024M; 2048M with -D)
 #   -t SECS   kill the VM after SECS seconds (default 1200)
 #   -p SPEC   load a TCG plugin into qemu (-plugin SPEC: FILE.so,ARG=...)
@@ -28,15 +32,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
-	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-kver='' mem='' timeout_s=1200 verbose=0 panic_on_warn='' plugin=() debug_dir=''
-while getopts k:D:m:t:p:vWwh opt; do
+kver='' mem='' timeout_s=1200 verbose=0 panic_on_warn='' plugin=() debug_dir='' arch=''
+while getopts k:D:a:m:t:p:vWwh opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	D) debug_dir=$OPTARG ;;
+	a) arch=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	p) plugin=(-plugin "$OPTARG") ;;
@@ -49,7 +54,18 @@ done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] || usage
 
-if [ -n "$debug_dir" ]; then
+root=/
+if [ -n "$arch" ]; then
+	# Another architecture: its own root, kernel and busybox.
+	[ -z "$kver$debug_dir" ] || { echo "run.sh: -a excludes -k and -D" >&2; exit 2; }
+	[ "$arch" = arm64 ] || { echo "run.sh: -a: only arm64 boots (not $arch)" >&2; exit 2; }
+	root=$("$here/../cross/rootfs.sh" "$arch")
+	kver=$(cd "$root/lib/modules" && echo *)
+	kernel=$root/boot/vmlinuz-$kver
+	moddir=$root/lib/modules/$kver
+	export BUSYBOX=$root/bin/busybox
+	: "${mem:=1024M}" "${panic_on_warn:=0}"
+elif [ -n "$debug_dir" ]; then
 	# The debug kernel: everything the VM needs is built in; its
 	# lib/modules tree (modules.builtin, for modprobe) replaces the host's.
 	[ -z "$kver" ] || { echo "run.sh: -k and -D exclude each other" >&2; exit 2; }
@@ -83,6 +99,15 @@ case $cwd in
 	exit 2
 	;;
 esac
+# Another root: the working directory is a share of its own, mounted where
+# the root is writable (an overlay).
+if [ -n "$arch" ]; then
+	case $cwd in
+	/tmp/?* | /root/?*) ;;
+	*) echo "run.sh: -a: the working directory must be under /tmp or /root ($cwd)" >&2; exit 2 ;;
+	esac
+	case $cwd in *[[:space:],:]*) echo "run.sh: -a: the working directory's path must not contain spaces, commas or colons" >&2; exit 2 ;; esac
+fi
 
 # (Re)build the cached initramfs when its inputs changed.
 mkdir -p "$cache"
@@ -108,7 +133,7 @@ extract_vmlinux() {
 	notes=$(readelf -n "$vmlinux.tmp" 2>/dev/null) || return 1
 	grep -Eq 'Xen.*(0x00000012\)|PHYS32)' <<<"$notes" # PVH entry point note
 }
-if [ -z "$debug_dir" ]; then
+if [ -z "$debug_dir$arch" ]; then
 	if [ ! -e "$vmlinux" ] || [ "$kernel" -nt "$vmlinux" ]; then
 		if extract_vmlinux; then
 			mv -f "$vmlinux.tmp" "$vmlinux"
@@ -121,7 +146,8 @@ if [ -z "$debug_dir" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-vm.XXXXXX")
-case $tmp in *[[:space:]]*) echo "run.sh: TMPDIR must not contain spaces" >&2; exit 2 ;; esac
+case $tmp in *[[:space:],:]*) echo "run.sh: TMPDIR must not contain spaces, commas or colons" >&2; exit 2 ;; esac
+[ -z "$arch" ] || case $tmp in /tmp/?* | /root/?*) ;; *) echo "run.sh: -a: TMPDIR must be under /tmp or /root" >&2; exit 2 ;; esac
 qemu_pid='' tail_pid=''
 cleanup() {
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
@@ -145,12 +171,9 @@ accel=tcg,thread=multi
 	printf '\n'
 } >"$tmp/job.sh"
 
-append="console=ttyS0 loglevel=5 panic=-1 natkeep.job=$tmp/job.sh"
+append="loglevel=5 panic=-1 natkeep.job=$tmp/job.sh"
 # slab_nomerge: the module's own slab cache stays visible in /proc/slabinfo.
-append+=" slab_nomerge"
-# TCG: skip the slow calibrations and checks that mean nothing in an emulator.
-append+=" tsc=reliable no_timer_check random.trust_cpu=on"
-append+=" 8250.nr_uarts=2"
+append+=" slab_nomerge random.trust_cpu=on"
 [ $panic_on_warn = 1 ] && append+=" panic_on_warn=1 oops=panic"
 # The debug kernel: its modules dir; kmemleak on even if a config says
 # default off (it scans only when asked: no auto scan thread).
@@ -161,16 +184,33 @@ append+=" 8250.nr_uarts=2"
 # boot, and no INTx); q35's table is static.
 machine=pc
 [ -n "$debug_dir" ] && machine=q35
+share=security_model=none,multidevs=remap
+if [ -n "$arch" ]; then
+	# virt has one UART, the console; the job's output goes over a virtio
+	# console. cortex-a72, not max: TCG's pointer authentication is slow.
+	qemu=(qemu-system-aarch64 -machine virt -cpu cortex-a72
+		-virtfs "local,path=$cwd,mount_tag=work,$share,readonly=on"
+		-virtfs "local,path=$tmp,mount_tag=job,$share,readonly=on"
+		-serial chardev:con -device virtio-serial-pci
+		-device virtconsole,chardev=out)
+	append="console=ttyAMA0 $append natkeep.mounts=work:$cwd,job:$tmp natkeep.out=hvc0"
+else
+	# Two UARTs: the console and the job's output.
+	qemu=(qemu-system-x86_64 -machine "$machine" -cpu max
+		-serial chardev:con -serial chardev:out)
+	# TCG: skip the slow calibrations and checks that mean nothing in an emulator.
+	append="console=ttyS0 $append tsc=reliable no_timer_check 8250.nr_uarts=2"
+fi
 
 : >"$tmp/console.log"
 # stdin </dev/null: the VM takes no input; qemu then leaves the terminal alone.
-timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+timeout -k 10 "$timeout_s" "${qemu[@]}" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-machine "$machine" -accel "$accel" -cpu max -smp 2 -m "$mem" "${plugin[@]}" \
+	-accel "$accel" -smp 2 -m "$mem" "${plugin[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-	-chardev file,id=con,path="$tmp/console.log" -serial chardev:con \
-	-chardev stdio,id=out,signal=off -serial chardev:out \
+	-virtfs "local,path=$root,mount_tag=host,$share,readonly=on" \
+	-chardev file,id=con,path="$tmp/console.log" \
+	-chardev stdio,id=out,signal=off \
 	</dev/null &
 qemu_pid=$!
 
