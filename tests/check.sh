@@ -75,6 +75,7 @@ tier kunit tests/kunit/run.sh
 tier dkms tests/dkms/check.sh
 tier cross tests/cross/build.sh
 tier deb tests/deb/build.sh
+tier packages tests/deb/packages.sh
 tier vm vm
 tier kernels tests/vm/kernels.sh
 tier arm64 tests/vm/arm64.sh

@@ -65,19 +65,7 @@ result $? "debian/changelog version $clver is NATKEEP_VERSION $ver"
 # --- the export: the source files of the working tree, no build outputs ---
 src=$tmp/natkeep-$ver
 mkdir -p "$src"
-paths=(Kbuild Makefile README.md agent include kmod packaging)
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	# Tracked and untracked files, less what .gitignore names.
-	git ls-files -z -co --exclude-standard -- "${paths[@]}" |
-		while IFS= read -r -d '' f; do
-			[ -e "$f" ] && printf '%s\0' "$f"
-		done | xargs -0 -r cp -a --parents -t "$src"
-else
-	cp -a "${paths[@]}" "$src/"
-fi
-find "$src" \( -name '*.o' -o -name '*.d' -o -name '*.a' -o -name '*.ko' \
-	-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \) -delete
-rm -f "$src/agent/natkeepctl/natkeepctl" "$src/agent/natkeepd/natkeepd"
+tests/copy-tree.sh "$src" Kbuild Makefile README.md agent include kmod packaging
 cp -a "$src/packaging/debian" "$src/debian"
 [ -x "$src/debian/rules" ] && [ ! -e "$top/debian" ]
 result $? "export of the tree with packaging/debian as debian/ (top level has no debian/)"

@@ -58,15 +58,5 @@ out=$work/vm.out
 (cd "$work" && "$here/run.sh" -a arm64 -t 2400 -- \
 	env NK_KO="$ko" "$work/tree/tests/vm/scenarios/all.sh" "$@") | tee "$out"
 rc=${PIPESTATUS[0]}
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
-p=0 f=0
-if [ -n "$line" ]; then
-	p=${line%% passed*} f=${line#*passed, }
-	f=${f%% failed*}
-fi
-if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-	echo "FAIL: the arm64 VM ended with status $rc"
-	f=1
-fi
-passed=$((passed + p)) failed=$((failed + f))
+result_counts "$out" "$rc" "the arm64 VM"
 result_summary

@@ -16,6 +16,9 @@
 # each mounted at PATH with a tmpfs overlay: run.sh -a shares the working
 # directory and the job's directory this way, the root being another
 # architecture's) and natkeep.out=TTY (the job's output, default ttyS1).
+# With natkeep.systemd (run.sh -S) the whole root is writable (a tmpfs
+# overlay over it: packages can be installed) and systemd is PID 1 in
+# stage 2; the job runs as its unit natkeep-vm-job.service.
 
 BB=/bin/busybox
 STATE=/run/natkeep-vm
@@ -55,8 +58,18 @@ stage1() {
 
 	# cache=loose: the host root does not change under a test run and it
 	# makes path walks (bash, python imports, modprobe) much cheaper.
-	$BB mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose host /newroot ||
+	systemd=0
+	case " $($BB cat /proc/cmdline) " in *" natkeep.systemd "*) systemd=1 ;; esac
+	root=/newroot
+	[ $systemd = 1 ] && root=/lower
+	$BB mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose host $root ||
 		die "cannot mount the host root over 9p (mount_tag host)"
+	$BB mount -t tmpfs -o mode=0755 tmpfs /rw || die "tmpfs /rw"
+	if [ $systemd = 1 ]; then
+		$BB mkdir -p /rw/root.upper /rw/root.work
+		$BB mount -t overlay -o lowerdir=/lower,upperdir=/rw/root.upper,workdir=/rw/root.work \
+			overlay /newroot || die "cannot overlay the root"
+	fi
 
 	step "9p mounted"
 
@@ -70,10 +83,11 @@ stage1() {
 	# Writable dirs.  Where the host content matters (cwd under /tmp,
 	# /root's dotfiles, /var/lib state of tools) use an overlay with a tmpfs
 	# upper layer; otherwise a plain tmpfs.  /etc stays read-only.
-	$BB mount -t tmpfs -o mode=0755 tmpfs /rw || die "tmpfs /rw"
 	have_overlay=1
 	$BB grep -qw overlay /proc/filesystems || have_overlay=0
-	for d in tmp root var/lib var/log var/cache var/spool; do
+	dirs="tmp root var/lib var/log var/cache var/spool"
+	[ $systemd = 1 ] && dirs=tmp
+	for d in $dirs; do
 		[ -d "/newroot/$d" ] || continue
 		if [ $have_overlay = 1 ]; then
 			u=/rw/$(echo "$d" | $BB tr / _)
@@ -134,6 +148,23 @@ stage1() {
 	$BB ln -sf /proc/self/fd/2 /newroot/dev/stderr
 	$BB mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 /newroot/sys/fs/cgroup 2>/dev/null
 
+	if [ $systemd = 1 ]; then
+		$BB cat >/newroot/etc/systemd/system/natkeep-vm-job.service <<-EOF
+			[Unit]
+			Description=natkeep VM job
+			Requires=basic.target
+			After=basic.target
+			[Service]
+			Type=oneshot
+			ExecStart=$STATE/busybox sh $STATE/init job
+		EOF
+		# /tmp holds the working directory: not emptied at boot.
+		echo "d /tmp 1777 root root -" >/newroot/etc/tmpfiles.d/tmp.conf
+		# No first-boot questions, no status lines among the job's.
+		exec $BB switch_root /newroot /lib/systemd/systemd \
+			systemd.unit=natkeep-vm-job.service systemd.firstboot=off \
+			systemd.show_status=false
+	fi
 	exec $BB switch_root /newroot $STATE/busybox sh $STATE/init stage2
 	die "switch_root failed"
 }
@@ -144,7 +175,14 @@ stage2() {
 	step "stage 2"
 	$BB hostname natkeep-vm
 	$BB ip link set lo up
+	job
+}
 
+# The job, its output on natkeep.out's tty, then the exit marker and the
+# power off: from stage 2, or as systemd's unit.
+job() {
+	BB=$STATE/busybox
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	# raw: no \n -> \r\n translation, the bytes reach run.sh's stdout as is.
 	# Held open on fd 3 throughout: a virtio console (hvc) resets its
 	# settings at its last close.
@@ -170,5 +208,6 @@ stage2() {
 
 case ${1:-} in
 stage2) stage2 ;;
+job) job ;;
 *) stage1 ;;
 esac

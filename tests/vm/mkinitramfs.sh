@@ -47,7 +47,7 @@ fi
 
 staging=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-initramfs.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
-mkdir -p "$staging"/{bin,dev,proc,sys,newroot,rw,lib/natkeep-modules}
+mkdir -p "$staging"/{bin,dev,proc,sys,newroot,lower,rw,lib/natkeep-modules}
 cp "$busybox" "$staging/bin/busybox"
 ln -s busybox "$staging/bin/sh"
 install -m 0755 "$here/init.sh" "$staging/init"

@@ -2,7 +2,7 @@
 # Run a command inside a throw-away qemu VM (TCG) booting Debian's kernel,
 # with the host's root mounted read-only, in the current working directory.
 #
-#   tests/vm/run.sh [-k KVER | -D DIR | -a ARCH] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
+#   tests/vm/run.sh [-k KVER | -D DIR | -a ARCH] [-S] [-m MEM] [-t TIMEOUT_S] [-p PLUGIN] [-v] [-W] [-w] -- COMMAND [ARGS...]
 #
 #   -k KVER   kernel version (default: the one the module builds for,
 #             tests/kernels.sh default)
@@ -12,6 +12,8 @@
 #             machine) with its Debian kernel and a root of its Debian
 #             packages (tests/cross/rootfs.sh) instead of the host's; the
 #             working directory, which must be under /tmp, is shared
+#   -S        systemd as PID 1, the command its unit; the whole root
+#             writable (a tmpfs overlay): packages install
 #   -m MEM    guest memory (default 1024M; 2048M with -D)
 #   -t SECS   kill the VM after SECS seconds (default 1200)
 #   -p SPEC   load a TCG plugin into qemu (-plugin SPEC: FILE.so,ARG=...)
@@ -32,16 +34,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
-	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-kver='' mem='' timeout_s=1200 verbose=0 panic_on_warn='' plugin=() debug_dir='' arch=''
-while getopts k:D:a:m:t:p:vWwh opt; do
+kver='' mem='' timeout_s=1200 verbose=0 panic_on_warn='' plugin=() debug_dir='' arch='' systemd=0
+while getopts k:D:a:Sm:t:p:vWwh opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	D) debug_dir=$OPTARG ;;
 	a) arch=$OPTARG ;;
+	S) systemd=1 ;;
 	m) mem=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	p) plugin=(-plugin "$OPTARG") ;;
@@ -175,6 +178,7 @@ append="loglevel=5 panic=-1 natkeep.job=$tmp/job.sh"
 # slab_nomerge: the module's own slab cache stays visible in /proc/slabinfo.
 append+=" slab_nomerge random.trust_cpu=on"
 [ $panic_on_warn = 1 ] && append+=" panic_on_warn=1 oops=panic"
+[ $systemd = 1 ] && append+=" natkeep.systemd"
 # The debug kernel: its modules dir; kmemleak on even if a config says
 # default off (it scans only when asked: no auto scan thread).
 [ -n "$debug_dir" ] && append+=" natkeep.modules=$debug_dir/lib/modules kmemleak=on"
