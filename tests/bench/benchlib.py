@@ -14,7 +14,9 @@ TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # BENCH_KO=path (make bench) measures another build, e.g. an older one.
 NATKEEP_KO = (os.environ.get("NATKEEP_BENCH_KO") or
               os.path.join(TOP, "kmod", "natkeep.ko"))
-PROBE_KO = os.path.join(TOP, "tests", "bench", "probe", "nkprobe.ko")
+# Another kernel's builds of both (run.sh's lateness part on PREEMPT_RT).
+PROBE_KO = (os.environ.get("NATKEEP_BENCH_PROBE_KO") or
+            os.path.join(TOP, "tests", "bench", "probe", "nkprobe.ko"))
 NATKEEPCTL = os.path.join(TOP, "agent", "natkeepctl", "natkeepctl")
 USENDER = os.path.join(TOP, "tests", "bench", "usender")
 CPU_TIME = "/sys/kernel/debug/natkeep/cpu_time"

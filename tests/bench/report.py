@@ -60,9 +60,9 @@ def judged(lo, hi, limit):
             "not resolved: the interval spans it")
 
 
-def lateness_table(part):
+def lateness_table(part, title="### 1. Send lateness"):
     out = []
-    out.append("### 1. Send lateness")
+    out.append(title)
     out.append("")
     out.append("One keep-alive every %d ms per sender, all on CPU %d, %s s "
                "per condition. Times in µs. *Paired*: the sender's lateness "
@@ -103,6 +103,18 @@ def lateness_table(part):
                 us(s["paired"]["p50"]), us(s["paired"]["p99"]),
                 us(s["paired"]["p99.9"]), us(s["paired"]["max"]),
                 100.0 * ctx.get("k", 0) / total, rtext))
+    return out
+
+
+def lateness_rt_table(part):
+    out = lateness_table(part, "### 1b. Send lateness on PREEMPT_RT (kernel %s)" %
+                         part.get("kernel", "?"))
+    out.insert(2, "The same part on Debian's PREEMPT_RT kernel, in a boot of its "
+               "own: softirqs are threads there (natkeep's tasklet runs in "
+               "ksoftirqd, at its priority), the hrtimers expire in hard irq "
+               "context as on the stock kernel. Compare the ratios with part 1's, "
+               "not the times: another boot, another kernel.")
+    out.insert(3, "")
     return out
 
 
@@ -356,13 +368,14 @@ def median(values):
     return sorted(values)[len(values) // 2] if values else 0
 
 
-TABLES = {"lateness": lateness_table, "scale": scale_table, "hook": hook_table,
+TABLES = {"lateness": lateness_table, "lateness_rt": lateness_rt_table,
+          "scale": scale_table, "hook": hook_table,
           "control": control_table,
           "agents": agents.table, "relay": relay.table}
 
 
 # The issue's numbering, whatever order the JSON keeps.
-ORDER = ("lateness", "scale", "hook", "control", "agents", "relay")
+ORDER = ("lateness", "lateness_rt", "scale", "hook", "control", "agents", "relay")
 
 
 def render(doc):
@@ -413,21 +426,21 @@ def numbers_in(node, path=""):
         yield path, node
 
 
-def check_lateness(part, result):
+def check_lateness(part, result, name="lateness"):
     for cond in ("idle", "cpu", "net", "cpu+net"):
         senders = part["conditions"].get(cond)
-        result("lateness: condition %s measured" % cond, senders is not None)
+        result("%s: condition %s measured" % (name, cond), senders is not None)
         if senders is None:
             continue
-        for name in SENDER_NAMES:
-            s = senders.get(name, {})
+        for sender in SENDER_NAMES:
+            s = senders.get(sender, {})
             for kind in ("free", "paired", "ref"):
                 p = s.get(kind, {})
                 ok = p.get("n", 0) > 0 and all(
                     isinstance(p.get(q), int) for q in ("p50", "p99", "p99.9", "max")) \
                     and p["p50"] <= p["p99"] <= p["p99.9"] <= p["max"]
-                result("lateness: %s %s %s: %d samples, ordered percentiles" %
-                       (cond, name, kind, p.get("n", 0)), ok)
+                result("%s: %s %s %s: %d samples, ordered percentiles" %
+                       (name, cond, sender, kind, p.get("n", 0)), ok)
 
 
 def is_number(x):
@@ -517,7 +530,14 @@ def check_hook(part, result):
                ["paths", "paths_moved"]))
 
 
-CHECKS = {"lateness": check_lateness, "scale": check_scale, "hook": check_hook,
+def check_lateness_rt(part, result):
+    result("lateness_rt: the kernel named (%s)" % part.get("kernel"),
+           bool(part.get("kernel")))
+    check_lateness(part, result, "lateness_rt")
+
+
+CHECKS = {"lateness": check_lateness, "lateness_rt": check_lateness_rt,
+          "scale": check_scale, "hook": check_hook,
           "agents": agents.check, "relay": relay.check}
 
 

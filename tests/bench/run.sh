@@ -14,6 +14,9 @@
 #                                 commit's, to compare) with the tree's
 #                                 tools; results in $TMPDIR, not merged
 #   HOOK_BOOTS=N                  the hook part in N boots, pooled (3)
+# The lateness part runs twice: on the default kernel and, in a boot of its
+# own, on Debian's PREEMPT_RT kernel (part lateness_rt), with the module
+# and nkprobe built against that kernel's headers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -80,12 +83,13 @@ vm_bench() {
 	local limit=$1 out=$2 marks=$3 rc=0 plugin=()
 	shift 3
 	[ -n "$marks" ] && plugin=(-p "$PWD/tests/bench/tcg/insn_marks.so,out=$marks")
-	tests/vm/run.sh -k "$KVER" -m 3072M -t "$limit" "${plugin[@]}" -- env "${envs[@]}" python3 tests/bench/bench.py "$@" \
+	tests/vm/run.sh -k "$vm_kver" -m 3072M -t "$limit" "${plugin[@]}" -- env "${envs[@]}" python3 tests/bench/bench.py "$@" \
 		>"$work/out" || rc=$?
 	grep -v '^NATKEEP-BENCH-JSON ' "$work/out" || true
 	{ grep '^NATKEEP-BENCH-JSON ' "$work/out" || true; } | tail -n 1 | sed 's/^NATKEEP-BENCH-JSON //' >"$out"
 	return $rc
 }
+vm_kver=$KVER
 rc=0
 # The instructions are counted in the boots that run the hook part alone
 # (the plugin slows the guest by a quarter: not under the lateness part),
@@ -115,6 +119,35 @@ for b in $(seq 2 "$boots"); do
 	echo "bench: hook, boot $b of $boots" >&2
 	vm_bench 900 "$work/boot$b.json" "$work/marks$b" --only hook || true
 done
+# The lateness part on PREEMPT_RT: softirqs are threads there.
+rt_kver=
+case ",${BENCH_ONLY:-lateness}," in
+*,lateness,*)
+	if [ -n "${BENCH_KO:-}" ]; then
+		echo "bench: lateness_rt: not with BENCH_KO (a build for one kernel)" >&2
+	else
+		for k in $(tests/kernels.sh others); do
+			if grep -q '^CONFIG_PREEMPT_RT=y' "/boot/config-$k" 2>/dev/null; then
+				rt_kver=$k
+			fi
+		done
+	fi
+	;;
+esac
+if [ -n "$rt_kver" ]; then
+	echo "bench: lateness on $rt_kver (PREEMPT_RT)" >&2
+	rt_kdir=/usr/src/linux-headers-$rt_kver
+	if rt_ko=$(tests/build-module.sh "$rt_kdir" "$work/rt-module") &&
+		cp -r tests/bench/probe "$work/rt-probe" &&
+		make -s -C "$rt_kdir" M="$work/rt-probe" KCFLAGS=-Werror modules; then
+		rt_args=(--only lateness)
+		[ $smoke = 1 ] && rt_args+=(--smoke)
+		vm_kver=$rt_kver envs=(NATKEEP_BENCH_KO="$rt_ko" NATKEEP_BENCH_PROBE_KO="$work/rt-probe/nkprobe.ko")
+		vm_bench $limit "$work/rt.json" "" "${rt_args[@]}" || true
+	else
+		echo "bench: lateness_rt: the module or nkprobe did not build for $rt_kver" >&2
+	fi
+fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 python3 -c '
@@ -147,12 +180,21 @@ if sys.argv[9] == "1":
         doc["parts"]["relay"] = json.load(open(sys.argv[7] + "/relay.json"))
     except (OSError, ValueError) as e:
         doc["errors"]["relay"] = "relay.py gave no figures (%s)" % e
+if sys.argv[10]:
+    doc["requested"].append("lateness_rt")
+    try:
+        rt = json.load(open(sys.argv[7] + "/rt.json"))
+        part = rt["parts"]["lateness"]
+        part["kernel"] = rt["kernel"]
+        doc["parts"]["lateness_rt"] = part
+    except (OSError, ValueError, KeyError) as e:
+        doc["errors"]["lateness_rt"] = "no figures from %s (%s)" % (sys.argv[10], e)
 # Each part knows what it measured: BENCH_ONLY merges parts of several runs.
 for part in doc["parts"].values():
     part["commit"] = doc["commit"]
 write_json(sys.argv[4], doc)
 ' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}" \
-	"$work/native.json" "$work" "$boots" "$relay_wanted"
+	"$work/native.json" "$work" "$boots" "$relay_wanted" "$rt_kver"
 
 if [ $smoke = 1 ]; then
 	python3 tests/bench/report.py "$work/results.json" --check
@@ -168,17 +210,20 @@ if [ -n "${BENCH_KO:-}" ]; then
 fi
 mkdir -p tests/bench/results
 out=tests/bench/results/$(date -u +%Y-%m-%d).json
-# Some benchmarks only (BENCH_ONLY): the day's other results stay.
+# Some benchmarks only (BENCH_ONLY): the day's other results stay, or the
+# latest day's; each part keeps the commit it was measured at.
 python3 -c '
-import json, os, sys
+import glob, json, os, sys
 sys.path.insert(0, "tests/bench")
 from benchlib import write_json
 new = json.load(open(sys.argv[1]))
-if os.environ.get("BENCH_ONLY") and os.path.exists(sys.argv[2]):
-    old = json.load(open(sys.argv[2]))
+older = sorted(glob.glob(os.path.join(os.path.dirname(sys.argv[2]), "*.json")))
+if os.environ.get("BENCH_ONLY") and (os.path.exists(sys.argv[2]) or older):
+    old = json.load(open(sys.argv[2] if os.path.exists(sys.argv[2]) else older[-1]))
     for part in old["parts"].values():
         part.setdefault("commit", old.get("commit", "?"))
     old["commit"] = new["commit"]
+    old["date"] = new["date"]
     for name in new["requested"]:
         old["parts"].pop(name, None)
         old.setdefault("errors", {}).pop(name, None)

@@ -11,7 +11,7 @@
 #   -a ARCH   boot another architecture (arm64: qemu-system-aarch64's virt
 #             machine) with its Debian kernel and a root of its Debian
 #             packages (tests/cross/rootfs.sh) instead of the host's; the
-#             working directory, which must be under /tmp, is shared
+#             working directory (under /tmp or /root) is shared
 #   -S        systemd as PID 1, the command its unit; the whole root
 #             writable (a tmpfs overlay): packages install
 #   -m MEM    guest memory (default 1024M; 2048M with -D)

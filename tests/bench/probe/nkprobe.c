@@ -96,7 +96,6 @@ struct nkp_channel {
 };
 
 static struct nkp_channel channels[NKP_MAX_CHANNELS];
-static unsigned int nkp_net_id;
 
 static ktime_t nkp_tick_time(const struct nkp_channel *ch, u32 k)
 {
@@ -210,7 +209,6 @@ static void __net_exit nkp_net_exit(struct net *net)
 static struct pernet_operations nkp_net_ops = {
 	.init = nkp_net_init,
 	.exit = nkp_net_exit,
-	.id = &nkp_net_id,
 };
 
 static void *nkp_seq_start(struct seq_file *m, loff_t *pos)
