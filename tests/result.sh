@@ -23,18 +23,21 @@ result_summary() {
 }
 
 # result_counts FILE RC WHAT: add the counts of FILE's last "N passed,
-# N failed" line (a VM's scenarios, say); no such line with RC not 0 is
-# one failure, WHAT named.
+# N failed" line (a VM's scenarios, say); no such line, or RC not 0 with
+# no failure counted, is one failure, WHAT named.
 result_counts() {
 	local line p=0 f=0
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
-	if [ -n "$line" ]; then
+	if [ -z "$line" ]; then
+		echo "FAIL: $3 gave no \"N passed, N failed\" line (status $2)"
+		f=1
+	else
 		p=${line%% passed*} f=${line#*passed, }
 		f=${f%% failed*}
-	fi
-	if [ "$2" != 0 ] && [ "$f" = 0 ]; then
-		echo "FAIL: $3 ended with status $2"
-		f=1
+		if [ "$2" != 0 ] && [ "$f" = 0 ]; then
+			echo "FAIL: $3 ended with status $2"
+			f=1
+		fi
 	fi
 	passed=$((passed + p)) failed=$((failed + f))
 }

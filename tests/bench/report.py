@@ -110,10 +110,10 @@ def lateness_rt_table(part):
     out = lateness_table(part, "### 1b. Send lateness on PREEMPT_RT (kernel %s)" %
                          part.get("kernel", "?"))
     out.insert(2, "The same part on Debian's PREEMPT_RT kernel, in a boot of its "
-               "own: softirqs are threads there (natkeep's tasklet runs in "
-               "ksoftirqd, at its priority), the hrtimers expire in hard irq "
-               "context as on the stock kernel. Compare the ratios with part 1's, "
-               "not the times: another boot, another kernel.")
+               "own: softirqs run in threads there (ksoftirqd, or the thread "
+               "that raised one, as the network's under load), the hard "
+               "hrtimers still expire in hard irq context. Compare the ratios "
+               "with part 1's, not the times: another boot, another kernel.")
     out.insert(3, "")
     return out
 

@@ -138,7 +138,7 @@ if [ -n "$rt_kver" ]; then
 	echo "bench: lateness on $rt_kver (PREEMPT_RT)" >&2
 	rt_kdir=/usr/src/linux-headers-$rt_kver
 	if rt_ko=$(tests/build-module.sh "$rt_kdir" "$work/rt-module") &&
-		cp -r tests/bench/probe "$work/rt-probe" &&
+		mkdir "$work/rt-probe" && cp tests/bench/probe/Kbuild tests/bench/probe/nkprobe.c "$work/rt-probe/" &&
 		make -s -C "$rt_kdir" M="$work/rt-probe" KCFLAGS=-Werror modules; then
 		rt_args=(--only lateness)
 		[ $smoke = 1 ] && rt_args+=(--smoke)

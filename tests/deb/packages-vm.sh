@@ -61,10 +61,15 @@ f = json.load(sys.stdin)
 r = eval(sys.argv[1])
 sys.exit(0 if r else 1)' "$1"
 }
+registered() { account 'a["state"] == "registered"'; }
 bound() { peer_kamailio_bindings srv | grep -q '^alice sip:alice@10.9.0.2:5060'; }
 # REGISTERs kamailio answered with 200 (a refresh, an un-REGISTER: expires=0).
 registers() { peer_kamailio_registers srv | grep ' code=200 ' | grep -c "${1:-.}"; }
 callid() { peer_kamailio_registers srv | grep ' code=200 ' | tail -n 1 | sed -n 's/.* callid=\([^ ]*\) .*/\1/p'; }
+# No un-REGISTER since the start, and the last REGISTER's Call-ID is $1.
+same_registration() { [ "$(registers expires=0)" = 0 ] && [ "$(callid)" = "$1" ]; }
+version_is() { [ "$(modinfo -F version natkeep)" = "$1" ]; }
+status_text() { systemctl show -p StatusText natkeepd | grep -q "$1"; }
 
 # --- install the previous version ---
 check "apt-get install natkeep-dkms and natkeep $prev_version" \
@@ -72,30 +77,28 @@ check "apt-get install natkeep-dkms and natkeep $prev_version" \
 check "DKMS built and installed natkeep $prev_version for the running kernel $kver" \
 	bash -c "dkms status -m natkeep | grep -q '^natkeep/$prev_version, $kver, .*: installed'"
 check "modinfo: natkeep.ko $prev_version in updates/dkms" \
-	bash -c "[ \"\$(modinfo -F version natkeep)\" = $prev_version ] &&
-		modinfo -n natkeep | grep -q '^/lib/modules/$kver/updates/dkms/natkeep.ko'"
+	eval 'version_is "$prev_version" && modinfo -n natkeep | grep -q "^/lib/modules/$kver/updates/dkms/natkeep.ko"'
 check "the system user natkeepd exists" getent passwd natkeepd
 check "$conf: root:natkeepd, 0640" test "$(stat -c %U:%G:%a "$conf")" = root:natkeepd:640
 check "natkeepd.service installed, not enabled, not running" \
 	bash -c '[ "$(systemctl is-enabled natkeepd)" = disabled ] && ! systemctl -q is-active natkeepd'
 
 # --- the administrator's configuration ---
-sed -i -e 's/^ProxyServer = .*/ProxyServer = 10.9.0.1/' \
+# An hour's registration: no refresh falls between the steps below and
+# their "no REGISTER" checks.
+sed -i -e 's/^ProxyServer = .*/ProxyServer = 10.9.0.1\nRegisterExpires = 3600/' \
 	-e 's/^AuthUserName = .*/AuthUserName = alice/' \
 	-e 's/^AuthPassword = .*/AuthPassword = secret/' \
 	-e 's/^X_KeepAliveEnable = true$/&\nX_KeepAliveExpires = 2/' "$conf"
+check "the configuration edited: server, registration time, account, interval" \
+	eval 'grep -qx "ProxyServer = 10.9.0.1" "$conf" && grep -qx "RegisterExpires = 3600" "$conf" &&
+		grep -qx "AuthUserName = alice" "$conf" && grep -qx "X_KeepAliveExpires = 2" "$conf"'
 check "systemctl enable --now natkeepd" systemctl enable --now natkeepd
-check "registered with the registrar within 30 s" wait_for 30 account 'a["state"] == "registered"'
+check "registered with the registrar within 30 s" wait_for 30 registered
 check "kamailio holds alice's binding at 10.9.0.2:5060" wait_for 10 bound
-check "systemctl status: 1 of 1 accounts registered (sd_notify)" \
-	bash -c 'systemctl show -p StatusText natkeepd | grep -q "1 of 1"'
+check "systemctl status: 1 of 1 accounts registered (sd_notify)" wait_for 10 status_text "1 of 1"
 check "one keep-alive flow, every 2 s from the SIP port to the registrar" \
 	wait_for 10 flows 'len(f) == 1 and f[0]["local"].endswith(":5060") and f[0]["remote"] == "10.9.0.1:5060" and f[0]["interval_ms"] == 2000'
-
-registered() { account 'a["state"] == "registered"'; }
-# No un-REGISTER since the start, and the last REGISTER's Call-ID is $1.
-same_registration() { [ "$(registers expires=0)" = 0 ] && [ "$(callid)" = "$1" ]; }
-version_is() { [ "$(modinfo -F version natkeep)" = "$1" ]; }
 
 # --- reload: the flow changes, the registration does not ---
 before=$(registers)
@@ -152,6 +155,6 @@ check "after purge: no $conf, program, unit or run-time file" \
 	eval '[ ! -e "$conf" ] && [ ! -e /usr/sbin/natkeepd ] && [ ! -e /lib/systemd/system/natkeepd.service ] &&
 		[ -z "$(ls -d /run/natkeepd* 2>/dev/null)" ]'
 check "after purge: dpkg knows no natkeep package" \
-	eval '! dpkg-query -W -f "\${Status}\n" natkeep natkeep-dkms 2>/dev/null | grep -q installed'
+	eval '! dpkg-query -W -f "\${Status}\n" natkeep natkeep-dkms 2>/dev/null | grep -qv "not-installed$"'
 
 summary

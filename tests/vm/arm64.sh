@@ -55,7 +55,7 @@ fi
 
 # The scenarios, from the copy, with its arm64 natkeepctl and module.
 out=$work/vm.out
-(cd "$work" && "$here/run.sh" -a arm64 -t 2400 -- \
+(cd "$work" && NK_ROOTFS=$rootfs "$here/run.sh" -a arm64 -t 2400 -- \
 	env NK_KO="$ko" "$work/tree/tests/vm/scenarios/all.sh" "$@") | tee "$out"
 rc=${PIPESTATUS[0]}
 result_counts "$out" "$rc" "the arm64 VM"

@@ -144,6 +144,10 @@ done
 # --- the whole run's kernel log, then kmemleak
 echo "--- debug checks"
 dmesg_check
+# Lockdep switches itself off at its first report, the boot's included
+# (before this job's log mark): it must still be on after the scenarios.
+check "lockdep still on after the boot and the scenarios (debug_locks 1)" \
+	grep -Eq '^ *debug_locks: +1$' /proc/lockdep_stats
 
 # Symbolize an unloaded natkeep's frames from the loads recorded above
 # (stdin to stdout).

@@ -82,11 +82,12 @@ stage1() {
 
 	# Writable dirs.  Where the host content matters (cwd under /tmp,
 	# /root's dotfiles, /var/lib state of tools) use an overlay with a tmpfs
-	# upper layer; otherwise a plain tmpfs.  /etc stays read-only.
+	# upper layer; otherwise a plain tmpfs.  /etc stays read-only (with
+	# natkeep.systemd the whole root is an overlay already).
 	have_overlay=1
 	$BB grep -qw overlay /proc/filesystems || have_overlay=0
 	dirs="tmp root var/lib var/log var/cache var/spool"
-	[ $systemd = 1 ] && dirs=tmp
+	[ $systemd = 1 ] && dirs=
 	for d in $dirs; do
 		[ -d "/newroot/$d" ] || continue
 		if [ $have_overlay = 1 ]; then
@@ -152,7 +153,7 @@ stage1() {
 		$BB cat >/newroot/etc/systemd/system/natkeep-vm-job.service <<-EOF
 			[Unit]
 			Description=natkeep VM job
-			Requires=basic.target
+			Wants=basic.target
 			After=basic.target
 			[Service]
 			Type=oneshot
@@ -187,7 +188,9 @@ job() {
 	# Held open on fd 3 throughout: a virtio console (hvc) resets its
 	# settings at its last close.
 	out=/dev/$($BB cat $STATE/out)
-	exec 3>"$out" || die "no $out (the job's output)"
+	# (A failed redirection of exec ends the shell: test first.)
+	[ -c "$out" ] || die "no $out (the job's output)"
+	exec 3>"$out"
 	$BB stty -F "$out" raw -echo || die "cannot set $out raw"
 	echo "natkeep-vm: running job, uptime $($BB cut -d' ' -f1 /proc/uptime) s" >/dev/console
 

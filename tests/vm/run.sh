@@ -11,7 +11,8 @@
 #   -a ARCH   boot another architecture (arm64: qemu-system-aarch64's virt
 #             machine) with its Debian kernel and a root of its Debian
 #             packages (tests/cross/rootfs.sh) instead of the host's; the
-#             working directory (under /tmp or /root) is shared
+#             working directory (under /tmp or /root) is shared;
+#             NK_ROOTFS=DIR boots that root instead of asking rootfs.sh
 #   -S        systemd as PID 1, the command its unit; the whole root
 #             writable (a tmpfs overlay): packages install
 #   -m MEM    guest memory (default 1024M; 2048M with -D)
@@ -22,7 +23,7 @@
 #   -w        not that (overrides -W and -D's default)
 #
 # The command's stdout+stderr arrive on stdout (via the VM's second serial
-# port).  Kernel WARNING/BUG/Oops blocks from the console are copied to
+# port; with -a a virtio console).  Kernel WARNING/BUG/Oops blocks from the console are copied to
 # stderr as "[kernel] ..." lines.  Exit status: the command's own, or
 # 124 if the VM timed out, 125 if it crashed / never reported a status.
 # The command runs with a minimal environment (PATH, HOME=/root, TERM=dumb,
@@ -34,7 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/vm
 
 usage() {
-	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -62,7 +63,9 @@ if [ -n "$arch" ]; then
 	# Another architecture: its own root, kernel and busybox.
 	[ -z "$kver$debug_dir" ] || { echo "run.sh: -a excludes -k and -D" >&2; exit 2; }
 	[ "$arch" = arm64 ] || { echo "run.sh: -a: only arm64 boots (not $arch)" >&2; exit 2; }
-	root=$("$here/../cross/rootfs.sh" "$arch")
+	[ $systemd = 0 ] || { echo "run.sh: -a excludes -S (the arm64 root has no systemd)" >&2; exit 2; }
+	# NK_ROOTFS: the root rootfs.sh printed (its caller checked it already).
+	root=${NK_ROOTFS:-$("$here/../cross/rootfs.sh" "$arch")}
 	kver=$(cd "$root/lib/modules" && echo *)
 	kernel=$root/boot/vmlinuz-$kver
 	moddir=$root/lib/modules/$kver
@@ -148,9 +151,9 @@ if [ -z "$debug_dir$arch" ]; then
 	[ -s "$vmlinux" ] && kernel=$vmlinux
 fi
 
+case ${TMPDIR:-/tmp} in *[[:space:],:]*) echo "run.sh: TMPDIR must not contain spaces, commas or colons" >&2; exit 2 ;; esac
+[ -z "$arch" ] || case ${TMPDIR:-/tmp}/ in /tmp/* | /root/?*) ;; *) echo "run.sh: -a: TMPDIR must be under /tmp or /root" >&2; exit 2 ;; esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-vm.XXXXXX")
-case $tmp in *[[:space:],:]*) echo "run.sh: TMPDIR must not contain spaces, commas or colons" >&2; exit 2 ;; esac
-[ -z "$arch" ] || case $tmp in /tmp/?* | /root/?*) ;; *) echo "run.sh: -a: TMPDIR must be under /tmp or /root" >&2; exit 2 ;; esac
 qemu_pid='' tail_pid=''
 cleanup() {
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
@@ -178,7 +181,9 @@ append="loglevel=5 panic=-1 natkeep.job=$tmp/job.sh"
 # slab_nomerge: the module's own slab cache stays visible in /proc/slabinfo.
 append+=" slab_nomerge random.trust_cpu=on"
 [ $panic_on_warn = 1 ] && append+=" panic_on_warn=1 oops=panic"
-[ $systemd = 1 ] && append+=" natkeep.systemd"
+# systemd's generators read the kernel's command line: none of the host's
+# mounts (its fstab, crypttab) to wait for.
+[ $systemd = 1 ] && append+=" natkeep.systemd fstab=no luks=no"
 # The debug kernel: its modules dir; kmemleak on even if a config says
 # default off (it scans only when asked: no auto scan thread).
 [ -n "$debug_dir" ] && append+=" natkeep.modules=$debug_dir/lib/modules kmemleak=on"
