@@ -479,14 +479,14 @@ static void add_counts(struct nf_counts *sum, const struct nf_counts *c)
 	/* Every counter up to the messages is a uint64_t. */
 	for (size_t i = 0; i < offsetof(struct nf_counts, msgs) / sizeof(uint64_t); i++)
 		dst[i] += src[i];
-	for (size_t k = 0; k < sizeof(c->msgs) / sizeof(c->msgs[0]) && c->msgs[k].count; k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(c->msgs) && c->msgs[k].count; k++) {
 		size_t j;
 
-		for (j = 0; j < sizeof(sum->msgs) / sizeof(sum->msgs[0]) && sum->msgs[j].count; j++)
+		for (j = 0; j < ARRAY_SIZE(sum->msgs) && sum->msgs[j].count; j++)
 			if (sum->msgs[j].err == c->msgs[k].err &&
 			    !strcmp(sum->msgs[j].text, c->msgs[k].text))
 				break;
-		if (j == sizeof(sum->msgs) / sizeof(sum->msgs[0]))
+		if (j == ARRAY_SIZE(sum->msgs))
 			continue;
 		if (!sum->msgs[j].count) {
 			memcpy(sum->msgs[j].text, c->msgs[k].text, sizeof(sum->msgs[j].text));
@@ -585,7 +585,7 @@ static void summary(const struct nf_opts *o, const char *mode)
 	printf("  peers answered: STUN %llu, SIP %llu, left unanswered %llu\n",
 	       (unsigned long long)sum.peer_stun, (unsigned long long)sum.peer_sip,
 	       (unsigned long long)sum.peer_silent);
-	while (n_msgs < sizeof(sum.msgs) / sizeof(sum.msgs[0]) && sum.msgs[n_msgs].count)
+	while (n_msgs < ARRAY_SIZE(sum.msgs) && sum.msgs[n_msgs].count)
 		n_msgs++;
 	qsort(sum.msgs, n_msgs, sizeof(sum.msgs[0]), by_count);
 	if (n_msgs)

@@ -24,6 +24,7 @@
 #include <linux/natkeep.h>
 #include <linux/netlink.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NF_MSG_MAX	(64 * 1024)	/* the largest buffer sent */
 #define NF_RX_MAX	(256 * 1024)	/* acks echo 64 KiB requests */
 #define NF_ERRNO_MAX	160

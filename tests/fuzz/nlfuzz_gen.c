@@ -20,7 +20,6 @@
 
 #include "nlfuzz.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define GENL_HDR_END	(NLMSG_HDRLEN + GENL_HDRLEN)
 
 static const uint8_t lo4[16] = { 127, 0, 0, 1 };

@@ -282,7 +282,7 @@ void nf_msg_end(struct nf_msg *m)
 
 void nf_msg_allow(struct nf_msg *m, int err)
 {
-	if (m->n_allow < (int)(sizeof(m->allow) / sizeof(m->allow[0])))
+	if (m->n_allow < (int)(ARRAY_SIZE(m->allow)))
 		m->allow[m->n_allow++] = err;
 }
 
@@ -296,7 +296,7 @@ static const char *cmd_name(unsigned int cmd)
 		"STATS_GET",
 	};
 
-	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : "cmd?";
+	return cmd < ARRAY_SIZE(names) ? names[cmd] : "cmd?";
 }
 
 static void hexdump(const uint8_t *p, size_t len, size_t max)
@@ -352,7 +352,7 @@ static void note(struct nf_worker *w, const struct nf_msg *m, const char *what,
 
 static void count_msg(struct nf_counts *c, int err, const char *text)
 {
-	const size_t n = sizeof(c->msgs) / sizeof(c->msgs[0]);
+	const size_t n = ARRAY_SIZE(c->msgs);
 	size_t i;
 
 	for (i = 0; i < n && c->msgs[i].count; i++) {
@@ -631,7 +631,7 @@ static const char *check_stats(const struct nlattr *nest, bool net)
 		return "stats without NLA_F_NESTED";
 	if (!parse_attrs(adata(nest), alen(nest), tb, NATKEEP_STATS_MAX, &why))
 		return why;
-	for (size_t i = 0; i < sizeof(flow_u64) / sizeof(flow_u64[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flow_u64); i++) {
 		if (net && i > 2)
 			break;
 		if (!tb[flow_u64[i]] || alen(tb[flow_u64[i]]) != 8)
@@ -680,10 +680,10 @@ static const char *check_flow(const struct nlattr *const *tb, bool with_stats,
 	uint32_t family, interval, type, timeout;
 	const char *why;
 
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		if (!tb[fixed[i].type] || alen(tb[fixed[i].type]) != fixed[i].len)
 			return "a FLOW_NEW attribute is missing or has a bad length";
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		if (tb[strings[i].type] && !good_string(tb[strings[i].type], strings[i].max))
 			return "a string that is empty, too long or not NUL-terminated";
 	*id = get_u(tb[NATKEEP_A_FLOW_ID]);
@@ -892,6 +892,15 @@ static bool may_lack_text(int err)
 	       err == EPROTONOSUPPORT || err == ENOBUFS || err == EMSGSIZE;
 }
 
+/* A dump earlier in @x than @s that has not ended. */
+static bool dump_running_before(const struct exchange *x, const struct sub *s)
+{
+	for (const struct sub *e = x->sub; e < s; e++)
+		if (e->dump && !e->answered)
+			return true;
+	return false;
+}
+
 static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h)
 {
 	struct nf_worker *w = x->w;
@@ -960,6 +969,14 @@ static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h
 	} else {
 		w->c->err_other++;
 	}
+	/*
+	 * One dump at a time per socket: while an earlier dump of the batch
+	 * waits for our recv() (its first part did not fit the receive
+	 * buffer, or it has more), af_netlink's netlink_dump_start() refuses
+	 * the next with EBUSY and no text, before natkeep sees it.
+	 */
+	if (err == EBUSY && !text && s->dump && dump_running_before(x, s))
+		return;
 	if (s->natkeep && (err == EMSGSIZE || err == ENOMEM || err == ENOBUFS || err == EBUSY ||
 			   err == EFAULT || err == EIO || err == ENOSPC))
 		note(w, m, cmd_name(s->cmd), err, text);

@@ -210,12 +210,20 @@ show_run last-fuzz "-"
 show_run last-stress "-"
 after_step last-fuzz "$before"
 after_step last-stress "$before"
-for run in last-fuzz last-stress; do
-	check "$run: no violation; it saw the family go" \
-		bash -c '[ "$1" = 0 ] && grep -qE "^[0-9]+ passed, 0 failed$" "$2" &&
-			grep -q "family went away" "$2"' _ "$([ $run = last-fuzz ] && echo $fuzz_rc || echo $stress_rc)" \
-		"$NK_TMP/$run.out"
-done
+# On failure the check's output says which part failed, next to the FAIL.
+ran_to_the_family_gone() {
+	local rc=$1 out=$2 ok=0
+	echo "exit status $rc"
+	grep -qE "^[0-9]+ passed, 0 failed$" "$out" || { ok=1; echo "no '0 failed' line:"; }
+	grep -E "^[0-9]+ passed, [0-9]+ failed$|^  violations:" "$out"
+	grep -q "family went away" "$out" || { ok=1; echo "no 'family went away' line"; }
+	grep -m 10 -A 3 -E "^(VIOLATION|nlfuzz:)" "$out"
+	[ "$rc" = 0 ] && [ $ok = 0 ]
+}
+check "last-fuzz: no violation; it saw the family go" \
+	ran_to_the_family_gone "$fuzz_rc" "$NK_TMP/last-fuzz.out"
+check "last-stress: no violation; it saw the family go" \
+	ran_to_the_family_gone "$stress_rc" "$NK_TMP/last-stress.out"
 check "the natkeep_flow cache is gone" bash -c '! grep -q "^natkeep_flow " /proc/slabinfo'
 
 step "done"
