@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <linux/natkeep.h>
 
+#include "nk_array.h"
+
 /* The uapi names without the prefix, and also the JSON keys where there is one. */
 static const char *const attr_names[] = {
 	[NATKEEP_A_PAD]		= "pad",
@@ -36,7 +38,7 @@ static const char *const attr_names[] = {
 
 const char *nk_attr_name(unsigned int type)
 {
-	if (type >= sizeof(attr_names) / sizeof(attr_names[0]))
+	if (type >= ARRAY_SIZE(attr_names))
 		return NULL;
 	return attr_names[type];
 }

@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "nk_array.h"
+
 static const struct {
 	uint64_t ns;
 	const char *suffix;
@@ -12,7 +14,7 @@ static const struct {
 	{ 1000000, "ms" },
 	{ 1000000000, "s" },
 };
-#define N_UNITS (sizeof(units) / sizeof(units[0]))
+#define N_UNITS (ARRAY_SIZE(units))
 
 /* ns in tenths of unit, rounded half up, without overflowing 64 bits. */
 static uint64_t tenths_of(uint64_t ns, uint64_t unit)

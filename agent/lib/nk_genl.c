@@ -9,6 +9,7 @@
 #include <linux/natkeep.h>
 #include <linux/netlink.h>
 
+#include "nk_array.h"
 #include "nk_msg.h"
 
 /* Dump messages can be up to 32 KiB; leave room for more. */
@@ -81,7 +82,7 @@ int nk_genl_transact(struct nk_genl *genl, struct nlmsghdr *req,
 		errno = 0;
 		run = mnl_cb_run2(genl->rx_buf, (size_t)len, req->nlmsg_seq,
 				  genl->portid, on_data, &t, ctl_callbacks,
-				  sizeof(ctl_callbacks) / sizeof(ctl_callbacks[0]));
+				  ARRAY_SIZE(ctl_callbacks));
 	} while (run == MNL_CB_OK);
 	if (run == MNL_CB_ERROR && !err->code) {
 		/* libmnl's own checks: wrong sequence, interrupted dump, ... */

@@ -3,6 +3,8 @@
 
 #include <linux/natkeep.h>
 
+#include "nk_array.h"
+
 static const char *const source_names[] = {
 	[NATKEEP_MAPPING_SRC_STUN]	= "stun",
 	[NATKEEP_MAPPING_SRC_VIA]	= "via",
@@ -10,7 +12,7 @@ static const char *const source_names[] = {
 
 const char *nk_mapping_source_name(unsigned int source)
 {
-	if (source >= sizeof(source_names) / sizeof(source_names[0]))
+	if (source >= ARRAY_SIZE(source_names))
 		return NULL;
 	return source_names[source];
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <linux/natkeep.h>
 
+#include "nk_array.h"
+
 static const char *const msg_type_names[] = {
 	[NATKEEP_MSG_KEEPALIVE]	= "keep-alive",
 	[NATKEEP_MSG_EMPTY]	= "empty",
@@ -16,7 +18,7 @@ static const char *const msg_type_names[] = {
 
 const char *nk_msg_type_name(unsigned int type)
 {
-	if (type >= sizeof(msg_type_names) / sizeof(msg_type_names[0]))
+	if (type >= ARRAY_SIZE(msg_type_names))
 		return NULL;
 	return msg_type_names[type];
 }
@@ -25,7 +27,7 @@ int nk_msg_type_from_name(const char *name)
 {
 	unsigned int type;
 
-	for (type = 0; type < sizeof(msg_type_names) / sizeof(msg_type_names[0]); type++)
+	for (type = 0; type < ARRAY_SIZE(msg_type_names); type++)
 		if (msg_type_names[type] && !strcmp(msg_type_names[type], name))
 			return (int)type;
 	return -1;

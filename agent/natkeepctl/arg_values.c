@@ -7,6 +7,7 @@
 #include <linux/natkeep.h>
 
 #include "custom_spec.h"
+#include "nk_array.h"
 #include "nk_msg_type.h"
 #include "sip.h"
 
@@ -220,7 +221,7 @@ int nkctl_parse_dscp(const char *text, uint8_t *dscp, char *err, size_t errlen)
 	uint64_t value;
 	size_t i;
 
-	for (i = 0; i < sizeof(dscp_names) / sizeof(dscp_names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dscp_names); i++) {
 		if (!strcasecmp(text, dscp_names[i].name)) {
 			*dscp = dscp_names[i].value;
 			return 0;

@@ -6,6 +6,7 @@
 
 #include "arg_values.h"
 #include "flow_args.h"
+#include "nk_array.h"
 #include "nk_msg_type.h"
 #include "nkctl.h"
 
@@ -94,7 +95,7 @@ static const struct command *find_command(const char *name)
 {
 	size_t i, n;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		for (n = 0; n < 3 && commands[i].names[n]; n++)
 			if (!strcmp(name, commands[i].names[n]))
 				return &commands[i];
@@ -105,7 +106,7 @@ static const struct keyword *find_keyword(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
 		if (!strcmp(name, keywords[i].name))
 			return &keywords[i];
 	return NULL;
@@ -234,7 +235,7 @@ static const char *first_missing(uint32_t missing)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
 		if (missing & KW(keywords[i].id))
 			return keywords[i].name;
 	return "?";

@@ -11,13 +11,10 @@
 
 #include "batch.h"
 #include "genl_session.h"
+#include "nk_array.h"
 #include "nkctl.h"
 #include "options.h"
 #include "report.h"
-
-#ifndef NATKEEP_VERSION
-#define NATKEEP_VERSION "0.1.0"
-#endif
 
 static const struct nkctl_object objects[] = {
 	{ "flow",	nkctl_flow_run,		nkctl_flow_usage },
@@ -41,7 +38,7 @@ static void usage(FILE *out)
 		"           would follow OPTIONS, on one netlink socket; \"#\" comments,\n"
 		"           sh quoting; stops at the first that fails (its status)\n"
 		"  -force   with -b: run every line; status 1 if any failed\n\n");
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(objects); i++) {
 		objects[i].usage(out);
 		fputc('\n', out);
 	}
@@ -62,7 +59,7 @@ static int run_object(const struct nkctl_opts *opts, int argc, char **argv)
 		nkctl_error("monitor cannot run in a batch: it runs until interrupted");
 		return NKCTL_EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (!strcmp(argv[0], objects[i].name))
 			return objects[i].run(opts, argc - 1, argv + 1);
 	snprintf(message, sizeof(message), "unknown object \"%s\"", argv[0]);

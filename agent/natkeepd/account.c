@@ -21,13 +21,10 @@
 #include "keepalive.h"
 #include "local_addr.h"
 #include "log.h"
+#include "nk_array.h"
 #include "registration.h"
 #include "relay.h"
 #include "sip_gate.h"
-
-#ifndef NATKEEP_VERSION
-#define NATKEEP_VERSION "0.1.0"
-#endif
 
 /* How long a stopping account waits for its un-REGISTERs. */
 #define NKD_STOP_GRACE_MS	10000
@@ -406,7 +403,7 @@ static const char *bind_failure(uint16_t port)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 
-	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
 		struct sockaddr_storage ss = { .ss_family = (sa_family_t)families[i] };
 		int fd = socket(families[i], SOCK_DGRAM | SOCK_CLOEXEC, 0), err, one = 1;
 		socklen_t len;

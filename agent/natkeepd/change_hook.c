@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "hook.h"
+#include "change_hook.h"
 #include "log.h"
 #include "registration.h"
 

@@ -3,14 +3,14 @@
  * ServerChangeHook: a command run (without waiting for it) each time an
  * account's current server, secondary or state changes, so that the
  * gateway's call handling sends INVITE and SUBSCRIBE where the account is
- * registered. One run per account at a time (main.c): changes during a
+ * registered. One run per account at a time (agent.c): changes during a
  * run make one more run after it, with the state then.
  * Environment: NATKEEP_ACCOUNT (SP1), NATKEEP_STATE (registered, ...),
  * NATKEEP_SERVER (ADDR:PORT, empty when none), NATKEEP_SERVER_HOST (its
  * DNS name), NATKEEP_SECONDARY (ADDR:PORT or empty), NATKEEP_AOR.
  */
-#ifndef NKD_HOOK_H
-#define NKD_HOOK_H
+#ifndef NKD_CHANGE_HOOK_H
+#define NKD_CHANGE_HOOK_H
 
 #include "account.h"
 

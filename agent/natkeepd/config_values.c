@@ -14,6 +14,7 @@
 #include <linux/natkeep.h>
 
 #include "nk_agent_socket.h"
+#include "nk_array.h"
 #include "nk_msg_type.h"
 
 /* A ControlSocket must fit sockaddr_un, with its NUL. */
@@ -80,7 +81,7 @@ static const struct nkd_param account_params[] = {
 	ACCOUNT(local_user_agent, "X_LocalUserAgent", NKD_VAL_ENDPOINT, 0, 0),
 };
 
-#define PARAMS(title, table) { title, table, sizeof(table) / sizeof(table[0]) }
+#define PARAMS(title, table) { title, table, ARRAY_SIZE(table) }
 
 const struct nkd_section_params nkd_section_params[NKD_SECTION_KINDS] = {
 	[NKD_SECTION_AGENT] = PARAMS("[natkeepd]", agent_params),
@@ -88,9 +89,9 @@ const struct nkd_section_params nkd_section_params[NKD_SECTION_KINDS] = {
 	[NKD_SECTION_ACCOUNT] = PARAMS("[SP1..SP8 Service]", account_params),
 };
 
-_Static_assert(sizeof(account_params) / sizeof(account_params[0]) <=
+_Static_assert(ARRAY_SIZE(account_params) <=
 	       NKD_SECTION_PARAMS_MAX, "room for the lines of every parameter");
-_Static_assert(sizeof(profile_params) / sizeof(profile_params[0]) <=
+_Static_assert(ARRAY_SIZE(profile_params) <=
 	       NKD_SECTION_PARAMS_MAX, "room for the lines of every parameter");
 
 /* Indexed by enum nkd_log_level. */
@@ -416,7 +417,7 @@ static int set_log_level(enum nkd_log_level *field, const char *value,
 	char q[QUOTED_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(log_levels) / sizeof(log_levels[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(log_levels); i++) {
 		if (!strcmp(value, log_levels[i])) {
 			*field = (enum nkd_log_level)i;
 			return 0;

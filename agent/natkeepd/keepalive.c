@@ -12,10 +12,6 @@
 #include "nk_msg_type.h"
 #include "registration.h"
 
-#ifndef NATKEEP_VERSION
-#define NATKEEP_VERSION "0.1.0"
-#endif
-
 bool nkd_keepalive_tells_liveness(uint8_t msg_type)
 {
 	return msg_type == NATKEEP_MSG_OPTIONS || msg_type == NATKEEP_MSG_NOTIFY;
@@ -103,11 +99,23 @@ static void apply(struct nkd_account *acct, const struct nk_endpoint *remote,
 	}
 }
 
-static void delete(const struct nkd_account *acct, uint32_t *flow_id)
+static void delete_flow(const struct nkd_account *acct, uint32_t *flow_id)
 {
 	if (*flow_id && nkd_kernel_available() && !acct->handing_over)
 		nkd_kernel_flow_delete(*flow_id);
 	*flow_id = 0;
+}
+
+void nkd_keepalive_drop(struct nkd_registration *reg)
+{
+	delete_flow(reg->account, &reg->flow_id);
+}
+
+void nkd_keepalive_delete_orphan(uint32_t flow_id)
+{
+	nkd_notice("natkeep.ko: deleting flow %u: from one of our SIP ports, and no "
+		   "account of ours needs it", flow_id);
+	nkd_kernel_flow_delete(flow_id);
 }
 
 static bool wants_flow(const struct nkd_account *acct, const struct nkd_registration *reg)
@@ -117,7 +125,7 @@ static bool wants_flow(const struct nkd_account *acct, const struct nkd_registra
 	if (!acct->cfg.keepalive_enable || acct->cfg.keepalive_server[0] || acct->stopping ||
 	    reg->state == NKD_REG_UNREGISTERING)
 		return false;
-	s = nkd_redundancy_find((struct nkd_redundancy *)&acct->red, reg->server_id);
+	s = nkd_redundancy_find_const(&acct->red, reg->server_id);
 	return s && (s->role == NKD_ROLE_PRIMARY || s->role == NKD_ROLE_SECONDARY);
 }
 
@@ -130,22 +138,22 @@ void nkd_keepalive_sync(struct nkd_account *acct)
 			if (nkd_kernel_available())
 				apply(acct, &reg->hop, &reg->flow_id);
 		} else {
-			delete(acct, &reg->flow_id);
+			delete_flow(acct, &reg->flow_id);
 		}
 	}
 	if (acct->cfg.keepalive_enable && acct->has_ka_target && !acct->stopping) {
 		if (nkd_kernel_available())
 			apply(acct, &acct->ka_target, &acct->ka_flow_id);
 	} else {
-		delete(acct, &acct->ka_flow_id);
+		delete_flow(acct, &acct->ka_flow_id);
 	}
 }
 
 void nkd_keepalive_delete_all(struct nkd_account *acct)
 {
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
-		delete(acct, &acct->regs[i].flow_id);
-	delete(acct, &acct->ka_flow_id);
+		delete_flow(acct, &acct->regs[i].flow_id);
+	delete_flow(acct, &acct->ka_flow_id);
 }
 
 static struct nk_endpoint mapping_endpoint(const struct nk_mapping *m)

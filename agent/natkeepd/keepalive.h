@@ -13,6 +13,10 @@
 
 /* Make the flows match the registrations (after any change). */
 void nkd_keepalive_sync(struct nkd_account *acct);
+/* Delete reg's flow (not when handing over: the next natkeepd keeps it). */
+void nkd_keepalive_drop(struct nkd_registration *reg);
+/* Delete a flow from one of our ports that no account claims. */
+void nkd_keepalive_delete_orphan(uint32_t flow_id);
 /* Delete every flow of the account. */
 void nkd_keepalive_delete_all(struct nkd_account *acct);
 /*

@@ -12,10 +12,6 @@
 #include "nk_msg_type.h"
 #include "registration.h"
 
-#ifndef NATKEEP_VERSION
-#define NATKEEP_VERSION "0.1.0"
-#endif
-
 void nkd_liveness_cancel(struct nkd_registration *reg)
 {
 	if (reg->probe)

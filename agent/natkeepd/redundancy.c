@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "nk_array.h"
 #include "redundancy.h"
 
 static int64_t check_ms(const struct nkd_redundancy *r)
@@ -29,12 +30,17 @@ void nkd_redundancy_init(struct nkd_redundancy *r,
 	r->next_id = 1;
 }
 
-struct nkd_server *nkd_redundancy_find(struct nkd_redundancy *r, uint32_t id)
+const struct nkd_server *nkd_redundancy_find_const(const struct nkd_redundancy *r, uint32_t id)
 {
 	for (size_t i = 0; i < r->count; i++)
 		if (r->servers[i].id == id)
 			return &r->servers[i];
 	return NULL;
+}
+
+struct nkd_server *nkd_redundancy_find(struct nkd_redundancy *r, uint32_t id)
+{
+	return (struct nkd_server *)nkd_redundancy_find_const(r, id);
 }
 
 static struct nkd_server *with_role(const struct nkd_redundancy *r,
@@ -564,7 +570,7 @@ const char *nkd_failure_name(enum nkd_failure why)
 		[NKD_FAIL_GONE] = "not-in-dns",
 	};
 
-	return (unsigned int)why < sizeof(names) / sizeof(names[0]) ? names[why] : "?";
+	return (unsigned int)why < ARRAY_SIZE(names) ? names[why] : "?";
 }
 
 const char *nkd_role_name(enum nkd_role role)
@@ -578,7 +584,7 @@ const char *nkd_role_name(enum nkd_role role)
 		[NKD_ROLE_PROBE] = "checking-fallback",
 	};
 
-	return (unsigned int)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";
+	return (unsigned int)role < ARRAY_SIZE(names) ? names[role] : "?";
 }
 
 const char *nkd_account_state_name(enum nkd_account_state state)
@@ -591,5 +597,5 @@ const char *nkd_account_state_name(enum nkd_account_state state)
 		[NKD_ACCOUNT_STOPPED] = "stopped",
 	};
 
-	return (unsigned int)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+	return (unsigned int)state < ARRAY_SIZE(names) ? names[state] : "?";
 }

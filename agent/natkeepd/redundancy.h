@@ -177,7 +177,9 @@ void nkd_redundancy_timer(struct nkd_redundancy *r, int64_t now);
 /* Un-register from every server and do nothing more. */
 void nkd_redundancy_stop(struct nkd_redundancy *r);
 
+/* The server with this id, or NULL. */
 struct nkd_server *nkd_redundancy_find(struct nkd_redundancy *r, uint32_t id);
+const struct nkd_server *nkd_redundancy_find_const(const struct nkd_redundancy *r, uint32_t id);
 const struct nkd_server *nkd_redundancy_primary(const struct nkd_redundancy *r);
 const struct nkd_server *nkd_redundancy_secondary(const struct nkd_redundancy *r);
 enum nkd_account_state nkd_redundancy_state(const struct nkd_redundancy *r,

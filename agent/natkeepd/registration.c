@@ -18,7 +18,7 @@
 
 #include "agent.h"
 #include "candidates.h"
-#include "kernel.h"
+#include "keepalive.h"
 #include "liveness.h"
 #include "local_addr.h"
 #include "log.h"
@@ -322,14 +322,6 @@ struct nkd_registration *nkd_reg_begin(struct nkd_account *acct, uint32_t server
 	return reg;
 }
 
-/* Its keep-alive flow goes with the registration. */
-static void drop_flow(struct nkd_registration *reg)
-{
-	if (reg->flow_id && nkd_kernel_available() && !reg->account->handing_over)
-		nkd_kernel_flow_delete(reg->flow_id);
-	reg->flow_id = 0;
-}
-
 /* Nothing of sofia's left: the transaction, the timer, the credentials. */
 static void drop_transport(struct nkd_registration *reg)
 {
@@ -347,7 +339,7 @@ static void drop_transport(struct nkd_registration *reg)
 
 static void release(struct nkd_registration *reg)
 {
-	drop_flow(reg);
+	nkd_keepalive_drop(reg);
 	drop_transport(reg);
 	reg->in_use = false;
 	nkd_account_check_stopped(reg->account);
@@ -357,7 +349,7 @@ void nkd_reg_close_all(struct nkd_account *acct)
 {
 	for (size_t i = 0; i < NKD_MAX_SERVERS; i++)
 		if (acct->regs[i].in_use) {
-			drop_flow(&acct->regs[i]);
+			nkd_keepalive_drop(&acct->regs[i]);
 			drop_transport(&acct->regs[i]);
 			acct->regs[i].in_use = false;
 		}
@@ -372,7 +364,7 @@ void nkd_reg_end(struct nkd_registration *reg, bool unregister)
 		return;
 	}
 	reg->state = NKD_REG_UNREGISTERING;
-	drop_flow(reg);
+	nkd_keepalive_drop(reg);
 	nkd_liveness_cancel(reg);
 	su_timer_reset(reg->refresh_timer);
 	nkd_info("%s: un-REGISTER at %s", reg->account->cfg.name, reg->next_hop);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "runner.h"
 
 extern const struct test_suite addr_suite, msg_type_suite, lateness_suite,
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 	int passed = 0, failed = 0;
 	size_t s, c;
 
-	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+	for (s = 0; s < ARRAY_SIZE(suites); s++) {
 		if ((only && strcmp(only, suites[s]->name)) ||
 		    excluded(suites[s]->name, argc, argv))
 			continue;

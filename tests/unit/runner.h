@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nk_array.h"
+
 struct test_case {
 	const char *name;
 	void (*run)(void);
@@ -26,7 +28,7 @@ struct test_suite {
 #define TEST_CASE(fn) { #fn, fn }
 #define TEST_SUITE(var, cases_array) \
 	const struct test_suite var = { #var, cases_array, \
-		sizeof(cases_array) / sizeof(cases_array[0]) }
+		ARRAY_SIZE(cases_array) }
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -66,5 +68,25 @@ struct capture {
 };
 void capture_start(struct capture *cap);
 char *capture_end(struct capture *cap);
+
+/*
+ * Defines check_topic(topic): check_fn() on each element of vectors[] (the
+ * shared vectors, tests/vectors) whose name begins with topic. A topic that
+ * names no vector fails: a renamed vector must not silently go unchecked.
+ */
+#define DEFINE_CHECK_TOPIC(vectors, check_fn) \
+static void check_topic(const char *topic) \
+{ \
+	size_t n = 0; \
+ \
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++) { \
+		if (strncmp((vectors)[i].name, topic, strlen(topic))) \
+			continue; \
+		check_fn(&(vectors)[i]); \
+		n++; \
+	} \
+	if (!n) \
+		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic); \
+}
 
 #endif

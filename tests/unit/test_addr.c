@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "nk_addr.h"
+#include "nk_array.h"
 #include "runner.h"
 
 static void parses_ipv4_endpoint(void)
@@ -75,7 +76,7 @@ static void rejects_bad_endpoints(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nk_endpoint ep;
 		char err[160] = "";
 

@@ -6,6 +6,7 @@
 #include <linux/natkeep.h>
 
 #include "config_internal.h"
+#include "nk_array.h"
 #include "runner.h"
 
 #define FILE_NAME	"natkeepd.conf"
@@ -247,13 +248,13 @@ static void names_of_enumerations(void)
 	char text[256];
 	size_t i;
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		snprintf(text, sizeof(text), "[SP1 Service]\nEnable = false\n"
 			 "X_KeepAliveMsgType = %s\n", types[i].name);
 		CHECK_OK(text);
 		CHECK_INT(cfg.accounts[0].keepalive_msg_type, types[i].type);
 	}
-	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
 		snprintf(text, sizeof(text), "[natkeepd]\nLogLevel = %s\n", levels[i]);
 		CHECK_OK(text);
 		CHECK_INT(cfg.agent.log_level, i);
@@ -480,13 +481,13 @@ static void hosts(void)
 	char text[512], want[512];
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		snprintf(text, sizeof(text), PROFILE_A "OutboundProxy = %s\n",
 			 good[i].value);
 		CHECK_OK(text);
 		CHECK_STR(cfg.profiles[0].outbound_proxy, good[i].stored);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(text, sizeof(text), PROFILE_A "OutboundProxy = %s\n", bad[i]);
 		snprintf(want, sizeof(want),
 			 "natkeepd.conf:3: OutboundProxy: \"%s\" is not a host name or IP address",
@@ -844,7 +845,7 @@ static void reload_same_registration(void)
 	/* The same servers under another letter. */
 	CHECK(same_registration(BASE, "[ITSP Profile B - SIP]\nProxyServer = sip.example.com\n"
 				SP1 "AuthPassword = pw\nX_ServProvProfile = B\n"));
-	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(changes); i++) {
 		snprintf(text, sizeof(text), "[SP1 Service]\nAuthUserName = 1001\n"
 			 "AuthPassword = pw\n[ITSP Profile A - SIP]\n%s%s",
 			 strncmp(changes[i], "ProxyServer =", 13) ?
@@ -852,7 +853,7 @@ static void reload_same_registration(void)
 		if (same_registration(BASE, text))
 			test_fail(__FILE__, __LINE__, "same after %s", changes[i]);
 	}
-	for (i = 0; i < sizeof(account_changes) / sizeof(account_changes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(account_changes); i++) {
 		snprintf(text, sizeof(text), PROFILE_A "[SP1 Service]\n%s%s%s",
 			 strncmp(account_changes[i], "AuthUserName", 12) ?
 			 "AuthUserName = 1001\n" : "",
@@ -883,7 +884,7 @@ static void reload_same_keepalive(void)
 			     "X_KeepAliveEnable = true\nX_UserAgentPort = 5070\n"));
 	CHECK(same_keepalive(BASE, PROFILE_A SP1 "X_KeepAliveEnable = true\n"
 			     "X_KeepAliveExpires = 29\nURI = 2001\n"));
-	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(changes); i++) {
 		snprintf(text, sizeof(text), PROFILE_A SP1 "%s%s",
 			 strncmp(changes[i], "X_KeepAliveEnable", 17) ?
 			 "X_KeepAliveEnable = true\n" : "", changes[i]);

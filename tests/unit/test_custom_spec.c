@@ -2,6 +2,7 @@
 /* X_CustomKeepAliveMsg parse (kmod/proto/custom_spec.c). */
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "proto_vectors.h"
 #include "runner.h"
 
@@ -51,20 +52,7 @@ static void check_vector(const struct nk_custom_spec_vector *v)
 		test_fail(__FILE__, __LINE__, "%s: the builder refuses a field", v->name);
 }
 
-/* The shared vectors whose name begins with @topic; there must be some. */
-static void check_topic(const char *topic)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(nk_custom_spec_vectors) / sizeof(nk_custom_spec_vectors[0]); i++) {
-		if (strncmp(nk_custom_spec_vectors[i].name, topic, strlen(topic)))
-			continue;
-		check_vector(&nk_custom_spec_vectors[i]);
-		n++;
-	}
-	if (!n)
-		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic);
-}
+DEFINE_CHECK_TOPIC(nk_custom_spec_vectors, check_vector)
 
 static void every_shared_vector(void)
 {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "flow_args.h"
+#include "nk_array.h"
 #include "nkctl.h"
 #include "runner.h"
 
@@ -150,7 +151,7 @@ static void usage_errors(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nkctl_flow_request req;
 		char err[200];
 
@@ -180,7 +181,7 @@ static void add_sip_flows(void)
 		"user-agent", "OBi202 natkeep", "timeout", "2s", "misses", "5",
 	};
 
-	CHECK_INT(parse_argv(sizeof(options) / sizeof(options[0]), options, &req,
+	CHECK_INT(parse_argv(ARRAY_SIZE(options), options, &req,
 			     err, sizeof(err)), 0);
 	CHECK_STR(err, "");
 	CHECK_INT(flow->fields, NK_FLOW_NEW_REQUIRED | NK_FLOW_SIP_FROM_USER |
@@ -281,7 +282,7 @@ static void sip_usage_errors(void)
 #undef ADD
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nkctl_flow_request req;
 		char err[200];
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "nk_array.h"
 #include "nk_attr_walk.h"
 #include "nk_msg.h"
 #include "runner.h"
@@ -182,7 +183,7 @@ static void rejects_wrong_attribute_lengths(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nlmsghdr *nlh = empty_reply();
 		struct nk_flow got;
 		char err[128] = "";
@@ -495,7 +496,7 @@ static void rejects_bad_strings(void)
 	longest[sizeof(longest) - 1] = '\0';
 	memset(longer, 'h', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nlmsghdr *nlh = empty_reply();
 		const char *value = cases[i].value;
 		struct nk_flow got;
@@ -551,7 +552,7 @@ static void mappings_are_checked(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nlmsghdr *nlh = empty_reply();
 		struct nk_flow got;
 		char err[128] = "";
@@ -592,7 +593,7 @@ static void rejects_bad_new_stats(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nlmsghdr *nlh = empty_reply();
 		struct nlattr *nest = mnl_attr_nest_start(nlh, NATKEEP_A_STATS);
 		struct nk_flow got;

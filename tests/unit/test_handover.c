@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "handover.h"
+#include "nk_array.h"
 #include "runner.h"
 
 static struct nk_endpoint ep4(const char *ip, uint16_t port)
@@ -164,7 +165,7 @@ static void a_damaged_file_is_refused_whole(void)
 	static struct nkd_saved_account out[NKD_MAX_ACCOUNTS];
 	char err[128];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		err[0] = '\0';
 		CHECK_INT(read_text(cases[i].text, out, err, sizeof(err)), -1);
 		CHECK_CONTAINS(err, cases[i].err);

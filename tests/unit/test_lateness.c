@@ -2,6 +2,7 @@
 /* Histogram bucket bounds and labels, durations (nk_lateness.c, nk_duration.c). */
 #include <linux/natkeep.h>
 
+#include "nk_array.h"
 #include "nk_duration.h"
 #include "nk_lateness.h"
 #include "runner.h"
@@ -60,7 +61,7 @@ static void durations_for_people(void)
 	char text[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		nk_duration_format(cases[i].ns, text, sizeof(text));
 		CHECK_STR(text, cases[i].text);
 	}

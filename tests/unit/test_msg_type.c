@@ -2,6 +2,7 @@
 /* Message type names (agent/lib/nk_msg_type.c). */
 #include <linux/natkeep.h>
 
+#include "nk_array.h"
 #include "nk_msg_type.h"
 #include "runner.h"
 
@@ -20,8 +21,8 @@ static void names_every_type_both_ways(void)
 	};
 	size_t i;
 
-	CHECK_INT(sizeof(table) / sizeof(table[0]), NATKEEP_MSG_MAX);
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	CHECK_INT(ARRAY_SIZE(table), NATKEEP_MSG_MAX);
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		CHECK_STR(nk_msg_type_name(table[i].type), table[i].name);
 		CHECK_INT(nk_msg_type_from_name(table[i].name), table[i].type);
 		CHECK_CONTAINS(nk_msg_type_choices(), table[i].name);

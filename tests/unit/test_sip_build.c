@@ -2,6 +2,7 @@
 /* SIP keep-alive requests and the checks of their strings (kmod/proto/sip_build.c). */
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "proto_vectors.h"
 #include "runner.h"
 
@@ -32,20 +33,7 @@ static void check_vector(const struct nk_sip_build_vector *v)
 	free(text);
 }
 
-/* The shared vectors whose name begins with @topic; there must be some. */
-static void check_topic(const char *topic)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(nk_sip_build_vectors) / sizeof(nk_sip_build_vectors[0]); i++) {
-		if (strncmp(nk_sip_build_vectors[i].name, topic, strlen(topic)))
-			continue;
-		check_vector(&nk_sip_build_vectors[i]);
-		n++;
-	}
-	if (!n)
-		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic);
-}
+DEFINE_CHECK_TOPIC(nk_sip_build_vectors, check_vector)
 
 static void every_shared_vector(void)
 {
@@ -125,10 +113,10 @@ static void valid_tokens(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		if (!nk_sip_valid_token(good[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" refused", good[i]);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		if (nk_sip_valid_token(bad[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" accepted", bad[i]);
 	CHECK(!nk_sip_valid_token(NULL));
@@ -148,10 +136,10 @@ static void valid_users(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		if (!nk_sip_valid_user(good[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" refused", good[i]);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		if (nk_sip_valid_user(bad[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" accepted", bad[i]);
 	CHECK(!nk_sip_valid_user(NULL));
@@ -175,10 +163,10 @@ static void valid_hosts(void)
 	char longest[NK_SIP_HOST_MAX + 2];
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		if (!nk_sip_valid_host(good[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" refused", good[i]);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		if (nk_sip_valid_host(bad[i]))
 			test_fail(__FILE__, __LINE__, "\"%s\" accepted", bad[i]);
 	CHECK(!nk_sip_valid_host(NULL));
@@ -215,10 +203,10 @@ static void valid_texts(void)
 	char longest[NK_SIP_TEXT_MAX + 2];
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		if (!nk_sip_valid_text(good[i]))
 			test_fail(__FILE__, __LINE__, "case %zu refused", i);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		if (nk_sip_valid_text(bad[i]))
 			test_fail(__FILE__, __LINE__, "case %zu accepted", i);
 	CHECK(!nk_sip_valid_text(NULL));

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "proto_vectors.h"
 #include "runner.h"
 
@@ -106,20 +107,7 @@ static void check_vector(const struct nk_sip_vector *v)
 		check_addr(v->name, "mapping", &map, v->mapping.ip, v->mapping.port);
 }
 
-/* The shared vectors whose name begins with @topic; there must be some. */
-static void check_topic(const char *topic)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(nk_sip_vectors) / sizeof(nk_sip_vectors[0]); i++) {
-		if (strncmp(nk_sip_vectors[i].name, topic, strlen(topic)))
-			continue;
-		check_vector(&nk_sip_vectors[i]);
-		n++;
-	}
-	if (!n)
-		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic);
-}
+DEFINE_CHECK_TOPIC(nk_sip_vectors, check_vector)
 
 static void every_shared_vector(void)
 {
@@ -359,20 +347,20 @@ static void ip_literals(void)
 	uint8_t want[16];
 	size_t i;
 
-	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(v4); i++) {
 		inet_pton(AF_INET, v4[i], want);
 		if (!nk_sip_parse_ip(v4[i], strlen(v4[i]), &a) ||
 		    a.family != NK_PROTO_AF_INET || memcmp(a.addr, want, 4) ||
 		    a.port)
 			test_fail(__FILE__, __LINE__, "\"%s\" misparsed", v4[i]);
 	}
-	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(v6); i++) {
 		CHECK_INT(inet_pton(AF_INET6, v6[i], want), 1);
 		if (!nk_sip_parse_ip(v6[i], strlen(v6[i]), &a) ||
 		    a.family != NK_PROTO_AF_INET6 || memcmp(a.addr, want, 16))
 			test_fail(__FILE__, __LINE__, "\"%s\" misparsed", v6[i]);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (nk_sip_parse_ip(bad[i], strlen(bad[i]), &a))
 			test_fail(__FILE__, __LINE__, "\"%s\" accepted", bad[i]);
 		if (inet_pton(AF_INET, bad[i], want) == 1 ||

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "proto_vectors.h"
 #include "runner.h"
 
@@ -82,20 +83,7 @@ static void check_vector(const struct nk_stun_vector *v)
 		check_address(v, &r.mapped);
 }
 
-/* The shared vectors whose name begins with @topic; there must be some. */
-static void check_topic(const char *topic)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(nk_stun_vectors) / sizeof(nk_stun_vectors[0]); i++) {
-		if (strncmp(nk_stun_vectors[i].name, topic, strlen(topic)))
-			continue;
-		check_vector(&nk_stun_vectors[i]);
-		n++;
-	}
-	if (!n)
-		test_fail(__FILE__, __LINE__, "no vector of topic \"%s\"", topic);
-}
+DEFINE_CHECK_TOPIC(nk_stun_vectors, check_vector)
 
 static void every_shared_vector(void)
 {

@@ -2,6 +2,7 @@
 /* Batch lines into words (natkeepctl/tokenize.c). */
 #include <stdlib.h>
 
+#include "nk_array.h"
 #include "runner.h"
 #include "tokenize.h"
 
@@ -76,7 +77,7 @@ static void blank_lines_and_comments_have_no_words(void)
 	char err[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
 		CHECK_INT(split(lines[i], &w, err), NKCTL_TOKENIZE_OK);
 		CHECK_INT(w.argc, 0);
 		CHECK(w.argv && !w.argv[0]);
