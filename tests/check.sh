@@ -4,7 +4,7 @@
 # as one failure. The last line is the sum over all tiers.
 # TIERS="unit openwrt" (make check TIERS=...) runs only the tiers named.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 export WERROR=${WERROR:-1}
 KDIR=${KDIR:-$(tests/kernels.sh kdir)}
@@ -67,6 +67,7 @@ vm() {
 
 tier build build
 tier style tests/style.sh
+tier lint tests/lint.sh
 tier spec /usr/bin/python3 tests/spec/check.py
 tier unit make -s -C tests/unit check
 tier openwrt tests/openwrt/test.sh

@@ -235,19 +235,8 @@ in_ns gw dig +short +time=3 @"$NK_SIP_DNS" SRV _sip._udp.natkeep.test | sort
 
 say "natkeepd's configuration (OBi parameter names)"
 INTERVAL=2
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-RegisterExpires = 300
-X_ProxyServerRedundancy = true
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-X_KeepAliveEnable = true
-X_KeepAliveExpires = $INTERVAL
-X_KeepAliveMsgType = options
-X_LocalProxy = 127.0.0.1:5070
-EOF
+nkd_conf_alice RegisterExpires=300 X_ProxyServerRedundancy=true \
+	X_KeepAliveExpires=$INTERVAL X_LocalProxy=127.0.0.1:5070
 echo "$ cat natkeepd.conf"
 sed 's/^/  /' "$NKD_CONF"
 

@@ -45,8 +45,8 @@ packages=(
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
 	lintian systemd
-	# the OpenWrt tier: a check of its shell scripts
-	shellcheck
+	# the lint tier: shell and Python
+	shellcheck python3-pyflakes
 )
 
 missing=()

@@ -2,7 +2,7 @@
 # Kernel coding style: checkpatch.pl from Debian's linux-source, over every
 # kernel source file of the module and its KUnit suites.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 cache=${NATKEEP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep}
 tarball=/usr/src/linux-source-6.1.tar.xz

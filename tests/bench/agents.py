@@ -30,7 +30,7 @@ import os
 import subprocess
 import sys
 
-from benchlib import TOP, percentile
+from benchlib import TOP, is_number, percentile
 
 AGENTS_SH = os.path.join(TOP, "tests", "bench", "agents.sh")
 PRIMARY, SECONDARY, THIRD = "10.3.0.11", "10.3.0.12", "10.3.0.13"
@@ -319,10 +319,6 @@ def table(part):
         out.append("")
         out.append("baresip's dual registration was not measured.")
     return out
-
-
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def check(part, result):

@@ -190,19 +190,8 @@ start_natkeepd() {  # TEST DIR
 	[ "$1" = dual ] && dual=true
 	NKD_LOG=$2/agent.log
 	rm -f "$NKD_SOCK"
-	nkd_conf <<-EOF
-		[ITSP Profile A - SIP]
-		ProxyServer = natkeep.test
-		RegisterExpires = $EXPIRES
-		X_ProxyServerRedundancy = true
-		X_SecondaryRegistration = $dual
-		[SP1 Service]
-		AuthUserName = alice
-		AuthPassword = secret
-		X_KeepAliveEnable = true
-		X_KeepAliveExpires = $INTERVAL
-		X_KeepAliveMsgType = options
-	EOF
+	nkd_conf_alice RegisterExpires="$EXPIRES" X_ProxyServerRedundancy=true \
+		X_SecondaryRegistration="$dual" X_KeepAliveExpires="$INTERVAL"
 	cp "$NKD_CONF" "$2/natkeepd.conf"
 	nkd_start
 	AGENT_PID=$NKD_PID

@@ -154,6 +154,20 @@ def hold_netfilter_keys(c):
     sh(*in_ns(KEYS_NS, "nft", "-f", HOLD_NF_KEYS))
 
 
+def is_number(x):
+    """A finite int or float (not a bool): a figure a result may hold."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+TRACEFS = "/sys/kernel/tracing"
+
+
+def tracefs(name, value=None):
+    """Read a tracefs file, or write VALUE to it."""
+    with open(os.path.join(TRACEFS, name), "r" if value is None else "w") as f:
+        return f.read().strip() if value is None else f.write(value)
+
+
 def percentile(sorted_values, q):
     """Nearest-rank percentile of an ascending list (q in 0..100)."""
     if not sorted_values:

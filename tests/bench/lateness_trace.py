@@ -19,10 +19,9 @@ import os
 import re
 import time
 
-from benchlib import (NATKEEP_KO, NATKEEPCTL, Cleanup, drop_udp, in_ns,
-                      percentile, sh)
+from benchlib import (NATKEEP_KO, NATKEEPCTL, TRACEFS, Cleanup, drop_udp, in_ns,
+                      percentile, sh, tracefs)
 
-TRACEFS = "/sys/kernel/tracing"
 EVENTS = ("irq_vectors/local_timer_entry", "irq_vectors/local_timer_exit",
           "timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
           "irq/softirq_entry", "irq/tasklet_entry", "natkeep/natkeep_send")
@@ -35,11 +34,6 @@ STEPS = (("the interrupt's entry to natkeep's callback", "entry", "callback"),
          ("natkeep's tasklet to the IP layer", "tasklet", "sent"),
          ("the interrupt's entry to the IP layer", "entry", "sent"))
 LINE = re.compile(r"\s(\d+)\.(\d+): (\w+): (.*)")
-
-
-def tracefs(name, value):
-    with open(os.path.join(TRACEFS, name), "w") as f:
-        f.write(value)
 
 
 def parse_sends(text):

@@ -28,7 +28,7 @@ import platform
 import subprocess
 import sys
 
-from benchlib import TOP, percentile
+from benchlib import TOP, is_number, percentile
 
 RELAY_SH = os.path.join(TOP, "tests", "bench", "relay.sh")
 EDGES = ("direct", "kamailio", "natkeepd")
@@ -165,10 +165,6 @@ def table(part):
         out.append("CPU per call at %d calls/s: natkeepd / kamailio %.2f." % (
             s["cpu_rate"], s["cpu_ratio"]))
     return out
-
-
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def check(part, result):

@@ -101,6 +101,7 @@ check "one keep-alive flow, every 2 s from the SIP port to the registrar" \
 	wait_for 10 flows 'len(f) == 1 and f[0]["local"].endswith(":5060") and f[0]["remote"] == "10.9.0.1:5060" and f[0]["interval_ms"] == 2000'
 
 # --- reload: the flow changes, the registration does not ---
+# shellcheck disable=SC2034 # read by the eval below
 before=$(registers)
 sed -i 's/^X_KeepAliveExpires = 2$/X_KeepAliveExpires = 3/' "$conf"
 check "systemctl reload natkeepd" systemctl reload natkeepd

@@ -4,7 +4,7 @@
 # gateway.
 # A version suffix keeps this clear of a natkeep that DKMS already manages.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 kver=${KVER:?KVER: the kernel version to build for}
 base=$(sed -n 's/^#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)

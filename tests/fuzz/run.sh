@@ -5,7 +5,7 @@
 # leaves its input in build/ as crash-TARGET-*.
 #   run.sh SECONDS TARGET...
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 
 seconds=$1
 shift

@@ -12,7 +12,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nkraw import A, CMD, Natkeep, addr, attr, flow_attrs, string, u8, u16, u32  # noqa: E402
+from nkraw import A, Natkeep, addr, attr, flow_attrs, string, u8, u16, u32  # noqa: E402
 
 nl = Natkeep()
 results = []

@@ -166,6 +166,7 @@ stage1() {
 			systemd.unit=natkeep-vm-job.service systemd.firstboot=off \
 			systemd.show_status=false
 	fi
+	# shellcheck disable=SC2093 # exec returns only if switch_root failed
 	exec $BB switch_root /newroot $STATE/busybox sh $STATE/init stage2
 	die "switch_root failed"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # natkeep helpers for VM scenarios; source after lib.sh.
 #
 #   nk_load [PARAM=VALUE...]   insmod the module built in kmod/ (rmmod on exit)
@@ -157,8 +158,10 @@ nk_nat_ports() {
 			}
 		}
 	NFT
+	# shellcheck disable=SC2034 # for the scenarios
 	NK_NAT_FLUSH_NS=$(date +%s%N)
 	in_ns nat conntrack -F >/dev/null 2>&1
+	# shellcheck disable=SC2034 # for the scenarios
 	NK_NAT_FLUSHED_NS=$(date +%s%N)
 	return 0
 }

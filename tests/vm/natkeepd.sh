@@ -8,8 +8,11 @@
 #   nkd_conf                write $NKD_CONF: stdin, after a [natkeepd]
 #                           section with the socket, resolv.conf and
 #                           StateFile ($NK_TMP/natkeepd.state)
-#   nkd_conf_alice          nkd_conf: alice at natkeep.test (the SRV
-#                           records), RegisterExpires 20, OPTIONS every 5 s
+#   nkd_conf_alice [KEY=VALUE...]
+#                           nkd_conf: alice/secret at natkeep.test (the SRV
+#                           records), RegisterExpires 20, OPTIONS every 5 s;
+#                           each KEY=VALUE sets or adds a parameter in its
+#                           section (KEY= leaves it out: natkeepd's default)
 #   nkd_start [ARGS...]     natkeepd -f -d in gw (log $NKD_LOG); NKD_PID
 #   nkd_stop                SIGTERM and wait for the exit (15 s)
 #   nkd_show [-j]           natkeepctl account show through the socket
@@ -48,18 +51,42 @@ nkd_conf() {
 	} >"$NKD_CONF"
 }
 
+# The parameters of natkeepd.conf's [natkeepd] and [ITSP Profile] sections
+# (agent/natkeepd/config_values.c); any other is an [SP1 Service] one.
+NKD_AGENT_KEYS=" RequireModule ControlSocket StateFile ServerChangeHook ResolvConf LogLevel TransactionTimeout "
+NKD_PROFILE_KEYS=" ProxyServer ProxyServerPort RegistrarServer RegistrarServerPort OutboundProxy \
+OutboundProxyPort RegisterExpires X_ProxyServerRedundancy X_SecondaryRegistration \
+X_CheckPrimaryServerInterval X_RegisterIncludeInstance X_AcceptSipFromRegistrarOnly "
+
 nkd_conf_alice() {
-	nkd_conf <<-EOF
-		[ITSP Profile A - SIP]
-		ProxyServer = natkeep.test
-		RegisterExpires = 20
-		[SP1 Service]
-		AuthUserName = alice
-		AuthPassword = secret
-		X_KeepAliveEnable = true
-		X_KeepAliveExpires = 5
-		X_KeepAliveMsgType = options
-	EOF
+	local keys=(ProxyServer RegisterExpires AuthUserName AuthPassword X_KeepAliveEnable
+		X_KeepAliveExpires X_KeepAliveMsgType)
+	local -A val=([ProxyServer]=natkeep.test [RegisterExpires]=20 [AuthUserName]=alice
+		[AuthPassword]=secret [X_KeepAliveEnable]=true [X_KeepAliveExpires]=5
+		[X_KeepAliveMsgType]=options)
+	local kv key agent=() profile=() account=()
+	for kv; do
+		key=${kv%%=*}
+		[ -n "${val[$key]+set}" ] || keys+=("$key")
+		val[$key]=${kv#*=}
+	done
+	for key in "${keys[@]}"; do
+		[ -n "${val[$key]}" ] || continue
+		if [[ $NKD_AGENT_KEYS == *" $key "* ]]; then
+			agent+=("$key = ${val[$key]}")
+		elif [[ $NKD_PROFILE_KEYS == *" $key "* ]]; then
+			profile+=("$key = ${val[$key]}")
+		else
+			account+=("$key = ${val[$key]}")
+		fi
+	done
+	{
+		[ ${#agent[@]} = 0 ] || printf '%s\n' "${agent[@]}"
+		echo "[ITSP Profile A - SIP]"
+		printf '%s\n' "${profile[@]}"
+		echo "[SP1 Service]"
+		printf '%s\n' "${account[@]}"
+	} | nkd_conf
 }
 
 nkd_start() {

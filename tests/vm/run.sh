@@ -197,6 +197,7 @@ share=security_model=none,multidevs=remap
 if [ -n "$arch" ]; then
 	# virt has one UART, the console; the job's output goes over a virtio
 	# console. cortex-a72, not max: TCG's pointer authentication is slow.
+	# shellcheck disable=SC2054 # the commas are within -virtfs options
 	qemu=(qemu-system-aarch64 -machine virt -cpu cortex-a72
 		-virtfs "local,path=$cwd,mount_tag=work,$share,readonly=on"
 		-virtfs "local,path=$tmp,mount_tag=job,$share,readonly=on"

@@ -126,6 +126,7 @@ check "the location table (kamcmd ul.dump) has alice" location_has_alice
 # --- kamailio's modes ---------------------------------------------------------
 
 # options_silent [sip_client.py ARGS]: no answer at all (sip_client.py exit 2).
+# shellcheck disable=SC2120 # its arguments are optional
 options_silent() {
 	local out=$NK_TMP/silent.out rc=0
 	in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5060 -t 4 "$@" $SRV 5060 >"$out" || rc=$?
@@ -345,9 +346,9 @@ reg_log_k1() {
 check "srv@$K1's REGISTER log: alice's 401 and 200 (source = the NAT's public address:port, Contact, Expires), nothing of bob's" \
 	reg_log_k1
 count_registers() {
-	local before after i
+	local before after
 	before=$(reg_count srv@$K2 'user=bob')
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		in_ns gw python3 "$NK_PEERS/sip_client.py" -s 5082 -m REGISTER -u bob -p secret2 -e 600 --expect 200 $K2 5060 ||
 			return 1
 	done

@@ -23,6 +23,7 @@ check "natkeep_flow slab holds 110 objects" test "$(nk_slab_objs)" = 110
 sleep 1
 
 ip netns del doomed
+# shellcheck disable=SC2034 # lib.sh deletes these at exit
 NK_NAMESPACES=(keep)
 # Namespace teardown runs in a workqueue: wait for it.
 deleted() { dmesg | grep -c "natkeep: flow [0-9]* deleted"; }

@@ -13,18 +13,7 @@ INTERVAL=2
 nk_load
 nk_sip_topology
 check "two registrars and DNS (SRV priorities 10, 20)" nkd_servers 10 20
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-RegisterExpires = 120
-X_ProxyServerRedundancy = true
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-X_KeepAliveEnable = true
-X_KeepAliveExpires = $INTERVAL
-X_KeepAliveMsgType = options
-EOF
+nkd_conf_alice RegisterExpires=120 X_ProxyServerRedundancy=true X_KeepAliveExpires=$INTERVAL
 check "natkeepd starts" nkd_start
 
 # a) the highest-priority server, with the NAT's public address as Contact
@@ -59,7 +48,6 @@ check "account show (text) names the primary and the flow" \
 		NATKEEPD_SOCKET=$NKD_SOCK $NK_CTL account show | grep -q 'keep-alive flow'"
 
 # d) a NAT rebinding: re-REGISTER with the new Contact within one interval
-before=$(nkd_registers srv@10.3.0.11)
 nk_nat_ports 20100-20199
 check "after the rebinding kamailio's binding has the new port" \
 	wait_for 15 nkd_rebound 10.3.0.11 "$nat_port"

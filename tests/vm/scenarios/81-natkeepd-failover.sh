@@ -31,21 +31,10 @@ EOF
 chmod +x "$NK_TMP/hook.sh"
 
 write_conf() {
-	nkd_conf <<-EOF
-		ServerChangeHook = $NK_TMP/hook.sh
-		[ITSP Profile A - SIP]
-		ProxyServer = natkeep.test
-		RegisterExpires = 300
-		X_ProxyServerRedundancy = true
-		X_SecondaryRegistration = $1
-		X_CheckPrimaryServerInterval = $CHECK
-		[SP1 Service]
-		AuthUserName = alice
-		AuthPassword = secret
-		X_KeepAliveEnable = true
-		X_KeepAliveExpires = $INTERVAL
-		X_KeepAliveMsgType = $2
-	EOF
+	nkd_conf_alice ServerChangeHook="$NK_TMP/hook.sh" RegisterExpires=300 \
+		X_ProxyServerRedundancy=true X_SecondaryRegistration="$1" \
+		X_CheckPrimaryServerInterval="$CHECK" X_KeepAliveExpires="$INTERVAL" \
+		X_KeepAliveMsgType="$2"
 }
 
 

@@ -14,15 +14,8 @@ nk_sip_topology
 check "three registrars and DNS (SRV priorities 10, 20, 30)" nkd_servers 10 20 30
 
 single_server_conf() {
-	nkd_conf <<-EOF
-		[ITSP Profile A - SIP]
-		ProxyServer = natkeep.test
-		RegistrarServer = $1
-		RegisterExpires = 60
-		[SP1 Service]
-		AuthUserName = alice
-		AuthPassword = secret
-	EOF
+	nkd_conf_alice RegistrarServer="$1" RegisterExpires=60 X_KeepAliveEnable= \
+		X_KeepAliveExpires= X_KeepAliveMsgType=
 }
 
 # 423: sip1 wants at least 3600 s.
@@ -67,15 +60,8 @@ rm -f "$NKD_SOCK"
 # 503 with Retry-After under redundancy: the next server at once.
 check "sip1 back to normal" peer_kamailio_mode srv@10.3.0.11 normal
 check "sip1 answers 503 with Retry-After: 5 to everything" peer_kamailio_mode srv@10.3.0.11 503-short
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-X_ProxyServerRedundancy = true
-X_CheckPrimaryServerInterval = 30
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-EOF
+nkd_conf_alice RegisterExpires= X_ProxyServerRedundancy=true X_CheckPrimaryServerInterval=30 \
+	X_KeepAliveEnable= X_KeepAliveExpires= X_KeepAliveMsgType=
 check "sip2 back to normal" peer_kamailio_mode srv@10.3.0.12 normal
 check "natkeepd starts (redundancy)" nkd_start
 check "503 from sip1: registered with sip2 within 3 s" \
@@ -125,6 +111,7 @@ rm -f "$NKD_SOCK"
 # A server that fills in no rport (RFC 3581 is optional): its 503 is its
 # own, a server error, not a local "unreachable".
 nk_addr srv eth0 10.3.0.14/24
+# shellcheck disable=SC2034 # read by peer_sipp_uas (peers.sh)
 PEER_SIPP_STATUS="503 Service Unavailable"
 check "sipp on 10.3.0.14 answers 503, its Via as it came" peer_sipp_uas srv 10.3.0.14 5060
 unset PEER_SIPP_STATUS
@@ -143,17 +130,8 @@ check "DNS with a 10 s TTL: natkeep.test -> sip1" \
 	--srv-host=_sip._udp.natkeep.test,sip1.natkeep.test,5060,10,10 \
 	--host-record=sip1.natkeep.test,10.3.0.11 --host-record=sip2.natkeep.test,10.3.0.12 \
 	--local-ttl=10
-nkd_conf <<EOF
-[ITSP Profile A - SIP]
-ProxyServer = natkeep.test
-X_ProxyServerRedundancy = true
-[SP1 Service]
-AuthUserName = alice
-AuthPassword = secret
-X_KeepAliveEnable = true
-X_KeepAliveExpires = 1
-X_KeepAliveMsgType = stun
-EOF
+nkd_conf_alice RegisterExpires= X_ProxyServerRedundancy=true X_KeepAliveExpires=1 \
+	X_KeepAliveMsgType=stun
 check "natkeepd starts (stun keep-alives)" nkd_start
 check "stun: registered with sip1" nkd_wait 15 'a["current_server"] == "10.3.0.11:5060"'
 check "stun: the flow learned the NAT's mapping from STUN" \

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Lint for what checkpatch (tests/style.sh) does not read: shellcheck on
+# every shell script in the tree (warnings and errors; .shellcheckrc says
+# which checks are off and why), pyflakes on every Python file.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/result.sh
+
+# Shell: *.sh, and the files whose first line names a shell.
+mapfile -t scripts < <(git ls-files | while read -r f; do
+	[ -f "$f" ] || continue
+	case $f in
+	*.sh) echo "$f" ;;
+	*.py | *.c | *.h | *.md | *.json | *.xml | *.cfg) ;;
+	*) head -c 64 "$f" | head -n 1 | grep -qE '^#!.*/(env )?(ba|da)?sh( |$)' && echo "$f" ;;
+	esac
+done)
+for f in "${scripts[@]}"; do
+	out=$(shellcheck -f gcc -S warning "$f" 2>&1)
+	result $? "shellcheck $f"
+	[ -z "$out" ] || echo "$out"
+done
+
+mapfile -t python < <(git ls-files '*.py')
+for f in "${python[@]}"; do
+	out=$(pyflakes3 "$f" 2>&1)
+	result $? "pyflakes $f"
+	[ -z "$out" ] || echo "$out"
+done
+result_summary
