@@ -47,8 +47,6 @@ struct nk_flow {
 	/* Owned by the timer (timer.c): the flow's place in a CPU's queue. */
 	u16 timer_cpu;
 	u8 timer_state;
-	u8 timer_soft:1;		/* softirq_timers: 0.1's soft hrtimer */
-	u8 timer_ahead:1;		/* build_ahead: packet built in advance */
 	union {
 		struct timerqueue_node timer_node;
 		struct rcu_head rcu;	/* once the timer has stopped */

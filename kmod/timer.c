@@ -7,10 +7,9 @@
  * exit, and (up to 6.1 at least) is never deferred to ksoftirqd. The tasklet
  * sends what is due, arms the hrtimer again and builds, in advance, the
  * next packet of the flow the hrtimer now waits for: at its due time only
- * the IP layer's part of the send is left. A soft hrtimer that sends from
- * its callback waits instead behind NET_RX (HRTIMER_SOFTIRQ comes after it)
- * and, once a packet flood has woken ksoftirqd, behind the scheduler: make
- * bench measures both (module parameter softirq_timers).
+ * the IP layer's part of the send is left. A soft hrtimer that sent from
+ * its callback would wait behind NET_RX (HRTIMER_SOFTIRQ comes after it)
+ * and, once a packet flood has woken ksoftirqd, behind the scheduler.
  *
  * On PREEMPT_RT softirqs run in threads (ksoftirqd), the tasklet too; the
  * hrtimer still expires in hard irq context (a _HARD mode), where it takes
@@ -18,8 +17,7 @@
  * only by the tasklet, the netfilter hook and process context.
  *
  * One queue per CPU instead of an hrtimer per flow: a flow carries a 32-byte
- * rbtree node instead of a 64-byte hrtimer and the lock and list that went
- * with it, which is most of what make bench's memory target asked for.
+ * rbtree node instead of a 64-byte hrtimer and a lock and list of its own.
  *
  * More due than a CPU can send (flows x rate beyond it): since HI is never
  * deferred to ksoftirqd, a run that rescheduled itself would never let the
@@ -48,16 +46,6 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-static bool softirq_timers;
-module_param(softirq_timers, bool, 0644);
-MODULE_PARM_DESC(softirq_timers,
-		 "Flows created from now on send from a soft hrtimer's callback, natkeep 0.1's way (kept to compare, make bench; default N)");
-
-static bool build_ahead = true;
-module_param(build_ahead, bool, 0644);
-MODULE_PARM_DESC(build_ahead,
-		 "Flows created from now on have each packet built before it is due (default Y; N builds it when due, as before, to compare: make bench)");
-
 /* nk_flow.timer_state, changed under its queue's lock. */
 enum {
 	NK_TIMER_IDLE,		/* not started */
@@ -75,17 +63,6 @@ enum {
 /* The most slack any flow gets (nk_timer_slack_ns()). */
 #define NK_TIMER_SLACK_MAX_NS	NSEC_PER_MSEC
 
-/*
- * A hard queue counts its flows by the 10 ms window of their next send, in
- * a ring of windows (40.96 s: the windows of longer intervals alias, which
- * only makes the choice below less informed). A randomised flow's next
- * interval is the less loaded of two random draws within 80..100 %: random
- * times alone put ~3x the mean in the busiest window at a few sends a
- * window; two choices bring that close to the mean.
- */
-#define NK_LOAD_WINDOW_NS	(10 * NSEC_PER_MSEC)
-#define NK_LOAD_WINDOWS		4096
-
 /* A flow's next keep-alive, built ahead of its due time. */
 struct nk_ahead {
 	struct nk_flow *flow;		/* NULL: none */
@@ -96,28 +73,18 @@ struct nk_timer_queue {
 	spinlock_t lock;		/* the tree, timer_state, the next packet */
 	struct timerqueue_head flows;	/* by latest acceptable service time */
 	struct hrtimer timer;
-	struct tasklet_struct tasklet;	/* hard queues only */
-	/* Hard queues: the first flow's next keep-alive, built in advance. */
+	struct tasklet_struct tasklet;
+	/* The first flow's next keep-alive, built in advance. */
 	struct nk_ahead ahead;
-	/* Hard queues: the flows in the tree by the window of next_send. */
+	/* The flows in the tree by the window of next_send (schedule.h). */
 	u16 *load;
-	bool soft;
 };
 
-/* Per CPU: the hard queue, and the soft one of softirq_timers. */
-struct nk_timer_queues {
-	struct nk_timer_queue hard;
-	struct nk_timer_queue soft;
-};
-
-static DEFINE_PER_CPU(struct nk_timer_queues, nk_timer_queues);
+static DEFINE_PER_CPU(struct nk_timer_queue, nk_timer_queues);
 
 static struct nk_timer_queue *nk_queue_of(const struct nk_flow *flow)
 {
-	struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues,
-						 flow->timer_cpu);
-
-	return flow->timer_soft ? &qs->soft : &qs->hard;
+	return per_cpu_ptr(&nk_timer_queues, flow->timer_cpu);
 }
 
 /* A flow's interval, drawn from 80..100 % if it is randomised. */
@@ -129,44 +96,26 @@ static u64 nk_draw_interval_ns(const struct nk_flow *flow)
 			      p->randomize ? get_random_u32() : 0);
 }
 
-static unsigned int nk_load_window(ktime_t t)
-{
-	return div_u64(ktime_to_ns(t), NK_LOAD_WINDOW_NS) % NK_LOAD_WINDOWS;
-}
-
 /* Queue lock held: @flow joins (@delta 1) or leaves (-1) the tree. */
-static void nk_load_count(struct nk_timer_queue *queue,
+static void nk_queue_load(struct nk_timer_queue *queue,
 			  const struct nk_flow *flow, int delta)
 {
-	u16 *n;
-
-	if (!queue->load)
-		return;
-	n = &queue->load[nk_load_window(flow->next_send)];
-	/* Saturated counts only make the choice less informed. */
-	if (delta > 0 && *n < U16_MAX)
-		WRITE_ONCE(*n, *n + 1);
-	else if (delta < 0 && *n)
-		WRITE_ONCE(*n, *n - 1);
+	nk_load_count(queue->load, ktime_to_ns(flow->next_send), delta);
 }
 
 /*
- * The interval after the send due at @due: a randomised flow's is the one,
- * of two drawn, whose window has fewer of its queue's flows (read without
- * the lock: a hint).
+ * The interval after the send due at @due: a randomised flow's is the less
+ * loaded, in its queue, of two drawn (the counts read without the lock: a
+ * hint).
  */
 static u64 nk_next_interval_ns(const struct nk_flow *flow, ktime_t due)
 {
-	const u16 *load = nk_queue_of(flow)->load;
-	u64 a = nk_draw_interval_ns(flow), b;
+	u64 a = nk_draw_interval_ns(flow);
 
-	if (!flow->params.randomize || !load)
+	if (!flow->params.randomize)
 		return a;
-	b = nk_draw_interval_ns(flow);
-	if (READ_ONCE(load[nk_load_window(ktime_add_ns(due, b))]) <
-	    READ_ONCE(load[nk_load_window(ktime_add_ns(due, a))]))
-		return b;
-	return a;
+	return nk_load_pick_ns(nk_queue_of(flow)->load, ktime_to_ns(due), a,
+			       nk_draw_interval_ns(flow));
 }
 
 /*
@@ -205,11 +154,10 @@ static ktime_t nk_send(struct nk_flow *flow, ktime_t due,
 	s64 late;
 	int err;
 
-	/* 0.1's soft timers are measured as they were: no spare skb. */
 	if (pkt && pkt->skb)
 		err = nk_xmit_send(flow, pkt, &sent_at, &ps);
 	else
-		err = nk_xmit(flow, &sent_at, !flow->timer_soft, &ps);
+		err = nk_xmit(flow, &sent_at, &ps);
 	trace_natkeep_send(flow, due, sent_at, err);
 	late = ktime_to_ns(ktime_sub(sent_at, due));
 	nk_stats_record_send(flow->nn->stats, late, !err);
@@ -251,13 +199,7 @@ static void nk_queue_insert(struct nk_timer_queue *queue, struct nk_flow *flow,
 	flow->timer_node.expires = ktime_add_ns(due, nk_timer_slack_ns(flow));
 	flow->timer_state = NK_TIMER_QUEUED;
 	timerqueue_add(&queue->flows, &flow->timer_node);
-	nk_load_count(queue, flow, 1);
-}
-
-static enum hrtimer_mode nk_queue_mode(const struct nk_timer_queue *queue)
-{
-	return queue->soft ? HRTIMER_MODE_ABS_PINNED_SOFT :
-			     HRTIMER_MODE_ABS_PINNED_HARD;
+	nk_queue_load(queue, flow, 1);
 }
 
 /*
@@ -273,7 +215,7 @@ static void nk_queue_arm(struct nk_timer_queue *queue)
 		return;
 	flow = container_of(first, struct nk_flow, timer_node);
 	hrtimer_start_range_ns(&queue->timer, nk_timer_due(flow),
-			       nk_timer_slack_ns(flow), nk_queue_mode(queue));
+			       nk_timer_slack_ns(flow), HRTIMER_MODE_ABS_PINNED_HARD);
 }
 
 /* Queue lock held: @flow's packet built ahead, if it has one, to @out. */
@@ -312,7 +254,7 @@ static unsigned int nk_queue_take_due(struct nk_timer_queue *queue,
 		if (ktime_after(nk_timer_due(flow), now))
 			continue;
 		timerqueue_del(&queue->flows, node);
-		nk_load_count(queue, flow, -1);
+		nk_queue_load(queue, flow, -1);
 		flow->timer_state = NK_TIMER_SENDING;
 		nk_queue_take_ahead(queue, flow, ahead);
 		batch[n++] = flow;
@@ -373,7 +315,7 @@ static void nk_queue_pause(struct nk_timer_queue *queue, ktime_t until)
 	if (ktime_after(nk_timer_due(flow), until))
 		nk_queue_arm(queue);
 	else
-		hrtimer_start(&queue->timer, until, nk_queue_mode(queue));
+		hrtimer_start(&queue->timer, until, HRTIMER_MODE_ABS_PINNED_HARD);
 }
 
 /*
@@ -388,17 +330,17 @@ static void nk_queue_build_next(struct nk_timer_queue *queue)
 	struct timerqueue_node *first = timerqueue_getnext(&queue->flows);
 	struct nk_flow *flow;
 
-	if (queue->soft || !first)
+	if (!first)
 		return;
 	flow = container_of(first, struct nk_flow, timer_node);
-	if (flow == queue->ahead.flow || !flow->timer_ahead)
+	if (flow == queue->ahead.flow)
 		return;
 	if (queue->ahead.flow) {
 		nk_xmit_discard(&queue->ahead.pkt);
 		queue->ahead.flow = NULL;
 	}
 	/* A failure is left to the send, which tries again and counts it. */
-	if (!nk_xmit_build(flow, &queue->ahead.pkt, true))
+	if (!nk_xmit_build(flow, &queue->ahead.pkt))
 		queue->ahead.flow = flow;
 }
 
@@ -467,20 +409,8 @@ static void nk_tasklet_run(struct tasklet_struct *tasklet)
 	nk_cpu_time_add(start);
 }
 
-/* 0.1's way: the soft hrtimer's callback sends. */
-static enum hrtimer_restart nk_soft_expired(struct hrtimer *timer)
-{
-	struct nk_timer_queue *queue = container_of(timer, struct nk_timer_queue,
-						    timer);
-
-	nk_cpu_time_add(nk_queue_run(queue));
-	return HRTIMER_NORESTART;
-}
-
 void nk_timers_init(struct nk_flow *flow)
 {
-	flow->timer_soft = READ_ONCE(softirq_timers);
-	flow->timer_ahead = !flow->timer_soft && READ_ONCE(build_ahead);
 	flow->timer_state = NK_TIMER_IDLE;
 	timerqueue_init(&flow->timer_node);
 }
@@ -540,7 +470,7 @@ ktime_t nk_timers_stop(struct nk_flow *flow)
 	switch (flow->timer_state) {
 	case NK_TIMER_QUEUED:
 		timerqueue_del(&queue->flows, &flow->timer_node);
-		nk_load_count(queue, flow, -1);
+		nk_queue_load(queue, flow, -1);
 		fallthrough;
 	case NK_TIMER_IDLE:
 		flow->timer_state = NK_TIMER_STOPPED;
@@ -571,38 +501,25 @@ s64 nk_timers_next_send_ns(const struct nk_flow *flow)
 	return max_t(s64, left, 0);
 }
 
-static void nk_queue_init(struct nk_timer_queue *queue, bool soft)
-{
-	spin_lock_init(&queue->lock);
-	timerqueue_init_head(&queue->flows);
-	queue->soft = soft;
-	if (soft) {
-		hrtimer_setup(&queue->timer, nk_soft_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_ABS_PINNED_SOFT);
-	} else {
-		hrtimer_setup(&queue->timer, nk_hard_expired, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_ABS_PINNED_HARD);
-		tasklet_setup(&queue->tasklet, nk_tasklet_run);
-	}
-}
-
 int nk_timers_module_init(void)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues, cpu);
+		struct nk_timer_queue *queue = per_cpu_ptr(&nk_timer_queues, cpu);
 
-		nk_queue_init(&qs->hard, false);
-		nk_queue_init(&qs->soft, true);
+		spin_lock_init(&queue->lock);
+		timerqueue_init_head(&queue->flows);
+		hrtimer_setup(&queue->timer, nk_hard_expired, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_PINNED_HARD);
+		tasklet_setup(&queue->tasklet, nk_tasklet_run);
 	}
 	/* Every queue set up first: the exit below cancels them all. */
 	for_each_possible_cpu(cpu) {
-		struct nk_timer_queue *hard = per_cpu_ptr(&nk_timer_queues.hard,
-							  cpu);
+		struct nk_timer_queue *queue = per_cpu_ptr(&nk_timer_queues, cpu);
 
-		hard->load = kcalloc(NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
-		if (!hard->load) {
+		queue->load = kcalloc(NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+		if (!queue->load) {
 			nk_timers_module_exit();
 			return -ENOMEM;
 		}
@@ -616,17 +533,16 @@ void nk_timers_module_exit(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct nk_timer_queues *qs = per_cpu_ptr(&nk_timer_queues, cpu);
+		struct nk_timer_queue *queue = per_cpu_ptr(&nk_timer_queues, cpu);
 
 		/* A late run of the tasklet finds the queue empty: no arming. */
-		hrtimer_cancel(&qs->hard.timer);
-		tasklet_kill(&qs->hard.tasklet);
-		hrtimer_cancel(&qs->soft.timer);
+		hrtimer_cancel(&queue->timer);
+		tasklet_kill(&queue->tasklet);
 		/* Each flow's stop took its next packet. */
-		if (WARN_ON_ONCE(qs->hard.ahead.flow))
-			nk_xmit_discard(&qs->hard.ahead.pkt);
-		kfree(qs->hard.load);
-		qs->hard.load = NULL;
+		if (WARN_ON_ONCE(queue->ahead.flow))
+			nk_xmit_discard(&queue->ahead.pkt);
+		kfree(queue->load);
+		queue->load = NULL;
 	}
 	nk_xmit_free_spares();
 }

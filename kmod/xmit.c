@@ -28,9 +28,9 @@
 static DEFINE_PER_CPU(struct sk_buff *, nk_spare_skb);
 
 /* A fresh skb with room for @size bytes; softirq context. */
-static struct sk_buff *nk_skb_get(unsigned int size, bool spare)
+static struct sk_buff *nk_skb_get(unsigned int size)
 {
-	struct sk_buff *skb = spare ? this_cpu_xchg(nk_spare_skb, NULL) : NULL;
+	struct sk_buff *skb = this_cpu_xchg(nk_spare_skb, NULL);
 
 	if (skb && skb_tailroom(skb) >= size)
 		return skb;
@@ -205,11 +205,10 @@ static u32 nk_route_cookie(const struct dst_entry *dst, bool ipv4)
 
 /*
  * Build the flow's next keep-alive, routed, numbered and checksummed, into
- * @pkt, to be sent by nk_xmit_send() now or later; @spare: take this CPU's
- * spare skb. Returns 0 or a negative errno (no route, no memory).
+ * @pkt, to be sent by nk_xmit_send() now or later, in this CPU's spare skb
+ * if it has one. Returns 0 or a negative errno (no route, no memory).
  */
-int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt,
-		  bool spare)
+int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt)
 {
 	const struct nk_payload_ops *payload = nk_flow_payload(flow);
 	bool ipv4 = flow->params.key.family == AF_INET;
@@ -229,7 +228,7 @@ int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 	len = payload->prepare(&flow->params, &send);
 
 	headroom = LL_RESERVED_SPACE(dst->dev) + iphlen + sizeof(struct udphdr);
-	skb = nk_skb_get(headroom + len + dst->dev->needed_tailroom, spare);
+	skb = nk_skb_get(headroom + len + dst->dev->needed_tailroom);
 	if (!skb) {
 		dst_release(dst);
 		return -ENOMEM;
@@ -287,7 +286,7 @@ int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 
 	if (!dst_check(skb_dst(pkt->skb), pkt->route_cookie)) {
 		nk_xmit_discard(pkt);
-		err = nk_xmit_build(flow, pkt, true);
+		err = nk_xmit_build(flow, pkt);
 		if (err) {
 			*sent_at = ktime_get();
 			return err;
@@ -298,12 +297,11 @@ int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 	return nk_xmit_out(flow, skb, sent_at, ps);
 }
 
-/* Build one keep-alive and send it now; @spare as for nk_xmit_build(). */
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare,
-	    struct nk_peer_send *ps)
+/* Build one keep-alive and send it now. */
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, struct nk_peer_send *ps)
 {
 	struct nk_xmit_packet pkt;
-	int err = nk_xmit_build(flow, &pkt, spare);
+	int err = nk_xmit_build(flow, &pkt);
 
 	if (err) {
 		*sent_at = ktime_get();

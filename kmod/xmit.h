@@ -24,13 +24,11 @@ struct nk_xmit_packet {
 	u32 route_cookie;
 };
 
-int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt,
-		  bool spare);
+int nk_xmit_build(struct nk_flow *flow, struct nk_xmit_packet *pkt);
 int nk_xmit_send(struct nk_flow *flow, struct nk_xmit_packet *pkt,
 		 ktime_t *sent_at, struct nk_peer_send *ps);
 void nk_xmit_discard(struct nk_xmit_packet *pkt);
-int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, bool spare,
-	    struct nk_peer_send *ps);
+int nk_xmit(struct nk_flow *flow, ktime_t *sent_at, struct nk_peer_send *ps);
 void nk_xmit_refill(void);
 void nk_xmit_free_spares(void);
 

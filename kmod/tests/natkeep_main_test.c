@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites for natkeep's pure logic: interval randomisation, lateness
- * histogram, payload templates and the netlink attribute validation. The
+ * KUnit suites for natkeep's pure logic: interval randomisation and the
+ * spreading of sends over load windows, lateness histogram, payload
+ * templates and the netlink attribute validation. The
  * code under test is compiled into this module from the module's own files.
  */
 #include <kunit/test.h>
@@ -81,12 +82,80 @@ static void nk_test_next_due_after_stall(struct kunit *test)
 			3600LL * NSEC_PER_SEC + 20 * NSEC_PER_MSEC);
 }
 
+/* Counts go up and down by window, saturate, and never go below zero. */
+static void nk_test_load_count(struct kunit *test)
+{
+	u16 *load = kunit_kcalloc(test, NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+	s64 t = 5 * NK_LOAD_WINDOW_NS + 1;
+
+	KUNIT_ASSERT_NOT_NULL(test, load);
+	nk_load_count(load, t, 1);
+	nk_load_count(load, t + NK_LOAD_WINDOW_NS - 2, 1);
+	KUNIT_EXPECT_EQ(test, load[5], 2);
+	/* The ring: 40.96 s later is the same window. */
+	nk_load_count(load, t + (s64)NK_LOAD_WINDOWS * NK_LOAD_WINDOW_NS, -1);
+	KUNIT_EXPECT_EQ(test, load[5], 1);
+	nk_load_count(load, t, -1);
+	nk_load_count(load, t, -1);
+	KUNIT_EXPECT_EQ(test, load[5], 0);
+	load[6] = U16_MAX;
+	nk_load_count(load, 6 * NK_LOAD_WINDOW_NS, 1);
+	KUNIT_EXPECT_EQ(test, load[6], U16_MAX);
+}
+
+/* Of two intervals, the one landing in the emptier window; a tie: the first. */
+static void nk_test_load_pick(struct kunit *test)
+{
+	u16 *load = kunit_kcalloc(test, NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+	u64 a = 3 * NK_LOAD_WINDOW_NS, b = 7 * NK_LOAD_WINDOW_NS;
+
+	KUNIT_ASSERT_NOT_NULL(test, load);
+	KUNIT_EXPECT_EQ(test, nk_load_pick_ns(load, 0, a, b), a);
+	load[3] = 2;
+	KUNIT_EXPECT_EQ(test, nk_load_pick_ns(load, 0, a, b), b);
+	load[7] = 3;
+	KUNIT_EXPECT_EQ(test, nk_load_pick_ns(load, 0, a, b), a);
+}
+
+/*
+ * 20 000 sends drawn over 400 windows: the busiest window, with the less
+ * loaded of two draws, stays near the mean (50), well below where one
+ * draw puts it.
+ */
+static void nk_test_load_spreads(struct kunit *test)
+{
+	u16 *one = kunit_kcalloc(test, NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+	u16 *two = kunit_kcalloc(test, NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
+	unsigned int i, max_one = 0, max_two = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	KUNIT_ASSERT_NOT_NULL(test, two);
+	for (i = 0; i < 20000; i++) {
+		u64 a = nk_interval_ns(20000, true, get_random_u32());
+		u64 b = nk_interval_ns(20000, true, get_random_u32());
+
+		nk_load_count(one, a, 1);
+		nk_load_count(two, nk_load_pick_ns(two, 0, a, b), 1);
+	}
+	for (i = 0; i < NK_LOAD_WINDOWS; i++) {
+		max_one = max_t(unsigned int, max_one, one[i]);
+		max_two = max_t(unsigned int, max_two, two[i]);
+	}
+	kunit_info(test, "busiest window: %u with one draw, %u with two\n",
+		   max_one, max_two);
+	KUNIT_EXPECT_LE(test, max_two, 60);
+	KUNIT_EXPECT_LT(test, max_two, max_one);
+}
+
 static struct kunit_case nk_schedule_cases[] = {
 	KUNIT_CASE(nk_test_interval_fixed),
 	KUNIT_CASE(nk_test_interval_random_bounds),
 	KUNIT_CASE(nk_test_interval_random_spread),
 	KUNIT_CASE(nk_test_next_due_on_schedule),
 	KUNIT_CASE(nk_test_next_due_after_stall),
+	KUNIT_CASE(nk_test_load_count),
+	KUNIT_CASE(nk_test_load_pick),
+	KUNIT_CASE(nk_test_load_spreads),
 	{}
 };
 

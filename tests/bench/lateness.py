@@ -1,19 +1,16 @@
 #!/usr/bin/env python3
 """make bench, part 1: send lateness of natkeep against a userspace sender.
 
-Four senders on one CPU, each on its own grid of PERIOD (phases apart, so
-that they do not delay each other): natkeep's flow as built (hard hrtimer
-+ HI tasklet, its packet built ahead of its due time), one created with
-build_ahead=0 (the packet built when due: the step before), one created
-with softirq_timers=1 (the soft hrtimer that sent from its callback: 0.1,
-the first "before"), and usender (timerfd + sendto). nkprobe puts a
-reference hard irq hrtimer on each grid, on the same CPU, and timestamps
-every packet at LOCAL_OUT; per tick, sender minus reference is the paired
-lateness. A fifth grid has no sender: its reference raises a HI tasklet
-that takes the time (the floor: the earliest moment any sender, which
-needs softirq or process context, could send on that tick). Conditions:
-idle, CPU load (stress-ng on every vCPU), network load (iperf3 UDP flood
-between two other namespaces), both.
+Two senders on one CPU, each on its own grid of PERIOD (phases apart, so
+that they do not delay each other): natkeep's flow (hard hrtimer + HI
+tasklet, its packet built ahead of its due time) and usender (timerfd +
+sendto). nkprobe puts a reference hard irq hrtimer on each grid, on the
+same CPU, and timestamps every packet at LOCAL_OUT; per tick, sender minus
+reference is the paired lateness. A third grid has no sender: its
+reference raises a HI tasklet that takes the time (the floor: the earliest
+moment any sender, which needs softirq or process context, could send on
+that tick). Conditions: idle, CPU load (stress-ng on every vCPU), network
+load (iperf3 UDP flood between two other namespaces), both.
 
     lateness.py OUT.json [--seconds S] [--period-ms P] [--conditions a,b]
 """
@@ -23,23 +20,19 @@ import os
 import re
 import time
 
-from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, USENDER, Cleanup,
-                      drop_udp, in_ns, now_ns, percentiles, sh, write_json)
+from benchlib import (NATKEEP_KO, NATKEEPCTL, PROBE_KO, TRACEFS, USENDER, Cleanup,
+                      drop_udp, in_ns, now_ns, percentiles, sh, tracefs, write_json)
 
 SND, RCV, FLOOD_A, FLOOD_B = "nkb-snd", "nkb-rcv", "nkb-fa", "nkb-fb"
 SND_ADDR, RCV_ADDR = "10.9.0.1", "10.9.0.2"
 CONDITIONS = ("idle", "cpu", "net", "cpu+net")
-# name, source port, natkeep's module parameters for its flow, or USENDER,
+# name, source port, and what sends: a natkeep flow (NATKEEP; the module
+# of NATKEEP_BENCH_KO, if set: make bench BENCH_KO= or BENCH_REF=), USENDER,
 # or FLOOR: no sender, nkprobe's HI tasklet on its reference's tick (port 0)
-FLOOR = "floor"
-SENDERS = (("natkeep", 5061, {"softirq_timers": "N", "build_ahead": "Y"}),
-           ("natkeep-when-due", 5064,
-            {"softirq_timers": "N", "build_ahead": "N"}),
-           ("natkeep-softirq", 5062,
-            {"softirq_timers": "Y", "build_ahead": "Y"}),
+NATKEEP, FLOOR = "natkeep", "floor"
+SENDERS = (("natkeep", 5061, NATKEEP),
            ("userspace", 5063, USENDER),
            ("floor", 0, FLOOR))
-TRACEFS = "/sys/kernel/tracing"
 SEND_EVENT = "events/natkeep/natkeep_send/enable"
 
 
@@ -72,15 +65,11 @@ def delete_flow(sport):
             sh(*in_ns(SND, NATKEEPCTL, "flow", "del", "id", str(f["id"])))
 
 
-def natkeep_flow(cpu, sport, period_ms, params, phases, tick):
-    """A keep-alive flow whose timer lives on CPU (created from there), made
-    with natkeep's module PARAMS, on a phase clear of the ticks and of the
-    other senders' PHASES (a flow sends one interval after its creation:
-    re-created until it is)."""
+def natkeep_flow(cpu, sport, period_ms, phases, tick):
+    """A keep-alive flow whose timer lives on CPU (created from there), on a
+    phase clear of the ticks and of the other senders' PHASES (a flow sends
+    one interval after its creation: re-created until it is)."""
     period = period_ms * 1000000
-    for name, value in params.items():
-        with open("/sys/module/natkeep/parameters/" + name, "w") as f:
-            f.write(value)
     local = "%s:%d" % (SND_ADDR, sport)
     for _ in range(40):
         sh("taskset", "-c", str(cpu), *in_ns(
@@ -95,16 +84,10 @@ def natkeep_flow(cpu, sport, period_ms, params, phases, tick):
     raise RuntimeError("no natkeep flow on a phase clear of the ticks")
 
 
-def tracefs(name, value=None):
-    """Read a tracefs file, or write VALUE to it."""
-    with open(os.path.join(TRACEFS, name), "r" if value is None else "w") as f:
-        return f.read().strip() if value is None else f.write(value)
-
-
 def quiet_tracing(c):
     """Recording off, and off for good the sched_switch probe an event's
     enabling adds (record-cmd): enabling an event patches kernel text, and
-    so does that probe, in __schedule (README, Tests: under TCG a text
+    so does that probe, in __schedule (tests/README.md: under TCG a text
     patch hangs the guest if another vCPU runs it meanwhile). Put back
     when C closes: call this before the module is loaded, so that it is
     put back after the module, and its event, are gone."""
@@ -222,15 +205,15 @@ def run(args):
         c.netns(FLOOD_B)
         c.veth(FLOOD_A, "f0", "10.9.1.1/24", FLOOD_B, "f1", "10.9.1.2/24")
         ports = [p for _, p, _ in SENDERS]
-        flow_ports = [p for _, p, kind in SENDERS if isinstance(kind, dict)]
+        flow_ports = [p for _, p, kind in SENDERS if kind == NATKEEP]
         user_port = [p for _, p, kind in SENDERS if kind == USENDER][0]
         floor_port = [p for _, p, kind in SENDERS if kind == FLOOR][0]
         tick = tick_ns()
         taken = []
         for _, port, kind in SENDERS:
-            if isinstance(kind, dict):
-                taken.append(natkeep_flow(cpu, port, args.period_ms, kind,
-                                          taken, tick))
+            if kind == NATKEEP:
+                taken.append(natkeep_flow(cpu, port, args.period_ms, taken,
+                                          tick))
         user_phase = free_phase(period_ns, taken, tick)
         floor_phase = free_phase(period_ns, taken + [user_phase], tick)
         for condition in args.conditions:

@@ -2,7 +2,7 @@
 """make bench's table, from a results document (bench.py's JSON).
 
     report.py RESULTS.json                  the table, Markdown, on stdout
-    report.py RESULTS.json --readme FILE    and between FILE's bench markers
+    report.py RESULTS.json --markdown FILE  and the tables into FILE
     report.py RESULTS.json --check          make check's smoke: PASS/FAIL per
                                             figure that must exist and be a
                                             number; "N passed, N failed"
@@ -20,14 +20,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import agents  # noqa: E402 -- part 5 renders and checks itself
 import relay  # noqa: E402 -- part 6 too
 import hook  # noqa: E402 -- its costs and rates, by name
+import lateness  # noqa: E402 -- the senders it measures
+from benchlib import is_number  # noqa: E402
 
-README_BEGIN = "<!-- bench:begin (make bench UPDATE_README=1 writes this) -->"
-README_END = "<!-- bench:end -->"
 
 SENDER_NAMES = {
     "natkeep": "natkeep (hard hrtimer + HI tasklet, packet built ahead)",
-    "natkeep-when-due": "natkeep, packet built when due (before, build_ahead=0)",
-    "natkeep-softirq": "natkeep 0.1 (soft hrtimer; before)",
+    # Senders of older results files: module parameters since removed.
+    "natkeep-when-due": "natkeep, packet built when due (build_ahead=0, since removed)",
+    "natkeep-softirq": "natkeep, soft hrtimer sending (softirq_timers=1, since removed)",
     "userspace": "userspace (timerfd + sendto)",
     "floor": "floor: a HI tasklet that only takes the time (no sender)",
 }
@@ -432,7 +433,7 @@ def check_lateness(part, result, name="lateness"):
         result("%s: condition %s measured" % (name, cond), senders is not None)
         if senders is None:
             continue
-        for sender in SENDER_NAMES:
+        for sender in [n for n, _, _ in lateness.SENDERS]:
             s = senders.get(sender, {})
             for kind in ("free", "paired", "ref"):
                 p = s.get(kind, {})
@@ -441,10 +442,6 @@ def check_lateness(part, result, name="lateness"):
                     and p["p50"] <= p["p99"] <= p["p99.9"] <= p["max"]
                 result("%s: %s %s %s: %d samples, ordered percentiles" %
                        (name, cond, sender, kind, p.get("n", 0)), ok)
-
-
-def is_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def check_scale(part, result):
@@ -564,21 +561,17 @@ def check(doc):
     return counts[1] == 0
 
 
-def update_readme(path, table):
-    with open(path) as f:
-        text = f.read()
-    if README_BEGIN not in text or README_END not in text:
-        sys.exit("report.py: %s has no bench markers" % path)
-    head, rest = text.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
+def write_markdown(path, table):
+    """The tables alone, as a file of their own (tests/bench/results/LATEST.md)."""
     with open(path, "w") as f:
-        f.write(head + README_BEGIN + "\n" + table + README_END + tail)
+        f.write("<!-- written by make bench UPDATE_README=1 (tests/bench/report.py) -->\n")
+        f.write(table)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
-    ap.add_argument("--readme")
+    ap.add_argument("--markdown")
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
     with open(args.results) as f:
@@ -587,8 +580,8 @@ def main():
         sys.exit(0 if check(doc) else 1)
     table = render(doc)
     sys.stdout.write(table)
-    if args.readme:
-        update_readme(args.readme, table)
+    if args.markdown:
+        write_markdown(args.markdown, table)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 #
 #   tests/bench/run.sh            results in tests/bench/results/<date>.json,
 #                                 the table on stdout
-#   UPDATE_README=1 tests/bench/run.sh    also the README's performance section
+#   UPDATE_README=1 tests/bench/run.sh    also the tables in
+#                                 tests/bench/results/LATEST.md
 #   tests/bench/run.sh --smoke    make check's tier: each benchmark for a
 #                                 second or two, then only checks that the
 #                                 numbers exist and are well formed
@@ -13,6 +14,9 @@
 #   BENCH_KO=/abs/path/natkeep.ko another build of the module (an older
 #                                 commit's, to compare) with the tree's
 #                                 tools; results in $TMPDIR, not merged
+#   BENCH_REF=COMMIT              as BENCH_KO, with that commit's module
+#                                 built here (e.g. BENCH_REF=HEAD~10); the
+#                                 results name the commit
 #   HOOK_BOOTS=N                  the hook part in N boots, pooled (3)
 # The lateness part runs twice: on the default kernel and, in a boot of its
 # own, on Debian's PREEMPT_RT kernel (part lateness_rt), with the module
@@ -39,6 +43,18 @@ args=()
 [ $smoke = 1 ] && args+=(--smoke)
 [ -n "$vm_only" ] && args+=(--only "$vm_only")
 envs=()
+ko_label=${BENCH_KO:-} ko_suffix=ko
+if [ -n "${BENCH_REF:-}" ]; then
+	[ -z "${BENCH_KO:-}" ] || { echo "BENCH_REF and BENCH_KO: give one" >&2; exit 2; }
+	ref=$(git rev-parse --verify -q "$BENCH_REF^{commit}") ||
+		{ echo "BENCH_REF: $BENCH_REF: no such commit" >&2; exit 2; }
+	mkdir "$work/ref"
+	git archive "$ref" Kbuild Makefile kmod include | tar -x -C "$work/ref"
+	make -s -C "$work/ref" module KDIR="$KDIR" ||
+		{ echo "BENCH_REF: the module of $ref does not build" >&2; exit 2; }
+	BENCH_KO=$work/ref/kmod/natkeep.ko
+	ko_label="the module of commit $ref" ko_suffix=${ref:0:12}
+fi
 if [ -n "${BENCH_KO:-}" ]; then
 	case $BENCH_KO in
 	/*) [ -f "$BENCH_KO" ] || { echo "BENCH_KO: $BENCH_KO: no such file" >&2; exit 2; } ;;
@@ -193,7 +209,7 @@ if sys.argv[10]:
 for part in doc["parts"].values():
     part["commit"] = doc["commit"]
 write_json(sys.argv[4], doc)
-' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "${BENCH_KO:-}" \
+' "$(date -u +%Y-%m-%d)" "$host_cpu" "$commit" "$work/results.json" "$ko_label" \
 	"$work/native.json" "$work" "$boots" "$relay_wanted" "$rt_kver"
 
 if [ $smoke = 1 ]; then
@@ -202,7 +218,7 @@ if [ $smoke = 1 ]; then
 fi
 if [ -n "${BENCH_KO:-}" ]; then
 	# Another build's figures stay out of the tree's results.
-	out=${TMPDIR:-/tmp}/natkeep-bench-$(date -u +%Y-%m-%dT%H%M%S)-ko.json
+	out=${TMPDIR:-/tmp}/natkeep-bench-$(date -u +%Y-%m-%dT%H%M%S)-$ko_suffix.json
 	cp "$work/results.json" "$out"
 	echo "results (BENCH_KO, not the tree's): $out"
 	python3 tests/bench/report.py "$out"
@@ -235,7 +251,7 @@ write_json(sys.argv[2], new)
 ' "$work/results.json" "$out"
 echo "results: $out"
 if [ "${UPDATE_README:-0}" = 1 ]; then
-	python3 tests/bench/report.py "$out" --readme README.md
+	python3 tests/bench/report.py "$out" --markdown tests/bench/results/LATEST.md
 else
 	python3 tests/bench/report.py "$out"
 fi
