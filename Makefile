@@ -2,7 +2,7 @@
 # `make check` runs every test tier; `make demo` shows it working in a VM.
 # Both install the Debian packages they need (`make deps`, as root).
 #
-# A cross build, for a gateway of another architecture (README.md):
+# A cross build, for a gateway of another architecture (packaging/README.md):
 #   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 #        KDIR=$(tests/cross/kernel-tree.sh arm64) SYSROOT=$(tests/cross/sysroot.sh arm64)
 
@@ -48,7 +48,7 @@ demo: deps
 
 # Timing, scale and hook cost in one VM run (tests/bench/run.sh):
 # tests/bench/results/<date>.json and a table; UPDATE_README=1 also
-# rewrites the README's performance section.
+# writes the tables to tests/bench/results/LATEST.md.
 bench: deps
 	@KDIR=$(KDIR) tests/bench/run.sh
 
@@ -100,7 +100,7 @@ help:
 	@echo "make deps       install the Debian packages the build and tests need"
 	@echo "make check      every test tier; ends with 'N passed, N failed'"
 	@echo "make demo       boot a VM, load the module, show live flows"
-	@echo "make bench      benchmarks in a VM; UPDATE_README=1 updates README.md"
+	@echo "make bench      benchmarks in a VM; UPDATE_README=1 writes results/LATEST.md"
 	@echo "make style      checkpatch on the kernel code"
 	@echo "make fuzz       the protocol parsers' fuzzers, FUZZ_SECONDS each (600), then"
 	@echo "                NLFUZZ_MESSAGES (1000000) netlink messages under the debug kernel"

@@ -30,8 +30,8 @@ struct nk_mapping {
 /*
  * What the sends and the replies told: kept across a flow change, copied
  * for readers. Counters are 32-bit and stop at their top (at one send a
- * second that is 136 years; the namespace's are 64-bit, stats.h), times
- * in microseconds: make bench's memory target counts every byte of a flow.
+ * second that is 136 years; the namespace's are 64-bit, stats.h), and
+ * times are in microseconds: they keep a flow at 192 bytes, 21 to a page.
  */
 struct nk_peer_state {
 	u32 last_send_us;	/* nk_peer_stamp() of the last send attempt */

@@ -136,7 +136,7 @@ struct nkd_account {
 	uint32_t ka_flow_id;
 	char flow_error[160];		/* the module's last refusal */
 
-	/* What the log and ServerChangeHook were last told (main.c). */
+	/* What the log and ServerChangeHook were last told (agent.c). */
 	char reported_server[NK_ENDPOINT_STRLEN];
 	char reported_secondary[NK_ENDPOINT_STRLEN];
 	char reported_state[16];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * SIP proxy server redundancy and dual registration (OBi behaviour, see
- * OBI-SPEC.md), as a state machine without I/O: the caller feeds it the
+ * SIP proxy server redundancy and dual registration, as the OBi's
+ * X_ProxyServerRedundancy and X_SecondaryRegistration behave, as a state
+ * machine without I/O: the caller feeds it the
  * candidate servers, the outcome of each REGISTER, keep-alive liveness and
  * the time; it answers through nkd_redundancy_ops (register with this
  * server, drop that one, wake me at T). Time is in milliseconds on any

@@ -94,7 +94,10 @@ void nkd_reg_via(const struct nkd_registration *reg, char *buf, size_t len)
 {
 	char hp[NK_ENDPOINT_STRLEN];
 
-	/* ;rport kept, or sofia writes the local port back in (SOFIA-NOTES). */
+	/*
+	 * The public address and port, with ";rport": without it sofia writes
+	 * the socket's local port back into the Via it was given.
+	 */
 	format_host_port(nkd_reg_advertised(reg), hp, sizeof(hp));
 	snprintf(buf, len, "SIP/2.0/UDP %s;rport", hp);
 }

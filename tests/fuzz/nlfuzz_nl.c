@@ -971,9 +971,9 @@ static void on_error(struct exchange *x, struct sub *s, const struct nlmsghdr *h
 	}
 	/*
 	 * One dump at a time per socket: while an earlier dump of the batch
-	 * waits for our recv() (its first part did not fit the receive
-	 * buffer, or it has more), af_netlink's netlink_dump_start() refuses
-	 * the next with EBUSY and no text, before natkeep sees it.
+	 * waits for our recv() (its first part filled its skb: more flows,
+	 * or no room left for NLMSG_DONE), af_netlink's netlink_dump_start()
+	 * refuses the next with EBUSY and no text, before natkeep sees it.
 	 */
 	if (err == EBUSY && !text && s->dump && dump_running_before(x, s))
 		return;

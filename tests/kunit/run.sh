@@ -1,5 +1,5 @@
 #!/bin/bash
-# natkeep KUnit runner (test tier 2, see DESIGN.md "Test tiers").
+# natkeep KUnit runner (tier kunit of make check, tests/README.md).
 #
 # Builds (once, cached) a User-Mode-Linux KUnit kernel with KASAN + lockdep from
 # Debian's linux-source-6.1, builds the KUnit test module (default: kmod/tests)

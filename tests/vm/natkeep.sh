@@ -126,8 +126,8 @@ nk_sip_topology() {
 	done
 }
 
-# /etc is read-only in the VM (and /etc/netns/NS cannot be created): see
-# DESIGN.md, facts measured.
+# /etc is read-only in the VM, so /etc/netns/NS (ip netns exec's own way)
+# cannot be created.
 nk_with_resolv() {
 	local ns=$1 dns=$2 conf
 	shift 2
@@ -145,8 +145,8 @@ nk_with_resolv() {
 	"${cmd[@]}"
 }
 
-# Linux keeps a mapping's port when it is free: a real rebinding needs a
-# new port range as well as a flush (DESIGN.md, facts measured).
+# Linux's masquerade gives a flushed mapping its old port again when it is
+# free: a real rebinding needs a new port range as well as a flush.
 nk_nat_ports() {
 	in_ns nat nft -f - <<-NFT
 		table ip nat

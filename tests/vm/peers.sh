@@ -262,7 +262,7 @@ peer_kamailio() {
 # The nftables table that silences STUN to the instances in drop mode,
 # made once per namespace, before its first instance: later only the set's
 # elements change (a hook registered under traffic patches kernel text,
-# which hangs qemu's TCG: README, Tests). STUN is told by its magic cookie,
+# which hangs qemu's TCG: tests/README.md). STUN is told by its magic cookie,
 # the payload's bytes 4-7.
 _peer_kam_stun_table() {
 	local ns=$1

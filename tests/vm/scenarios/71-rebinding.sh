@@ -1,7 +1,7 @@
 #!/bin/bash
 # A NAT rebinding while STUN keep-alives run: the NAT starts using another
-# outside port for the SIP socket's mapping (a new port range and a flush,
-# DESIGN.md "Forcing a NAT rebinding"). MAPPING_CHANGED must arrive within
+# outside port for the SIP socket's mapping (a new port range and a flush:
+# nk_nat_ports). MAPPING_CHANGED must arrive within
 # one keep-alive interval plus the round trip, with the right old and new
 # values (the new one as conntrack shows it); before that, over many
 # intervals, no event at all. A Via-learned mapping follows the same rules.
