@@ -45,8 +45,8 @@ packages=(
 	dkms debhelper dh-dkms
 	# checks of the packages: lintian, systemd-analyze for the unit
 	lintian systemd
-	# the lint tier: shell and Python
-	shellcheck python3-pyflakes
+	# the lint tier: the module, shell and Python
+	sparse shellcheck python3-pyflakes
 )
 
 missing=()

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Lint for what checkpatch (tests/style.sh) does not read: shellcheck on
-# every shell script in the tree (warnings and errors), pyflakes on every
-# Python file.
+# Lint beyond checkpatch (tests/style.sh): sparse on the module (make C=2,
+# every source file checked), shellcheck on every shell script in the tree
+# (warnings and errors), pyflakes on every Python file.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/result.sh
@@ -25,6 +25,16 @@ for f in "${scripts[@]}"; do
 	result $? "shellcheck $f"
 	[ -z "$out" ] || echo "$out"
 done
+
+# sparse: the kernel's own checks (address spaces, endianness, locking
+# annotations, symbols that should be static). Any warning fails.
+kdir=${KDIR:-$(tests/kernels.sh kdir)}
+out=$(make -s module KDIR="$kdir" WERROR=1 C=2 2>&1)
+rc=$?
+out=$(grep -v "^Skipping BTF generation" <<<"$out")
+[ "$rc" = 0 ] && ! grep -qE "(warning|error):" <<<"$out"
+result $? "sparse (make C=2) on the module, $(basename "$(realpath "$kdir")")"
+[ -z "$out" ] || echo "$out"
 
 mapfile -t python < <(git ls-files '*.py')
 for f in "${python[@]}"; do
