@@ -2,8 +2,8 @@
 /*
  * KUnit suites for natkeep's pure logic: interval randomisation and the
  * spreading of sends over load windows, lateness histogram, payload
- * templates and the netlink attribute validation. The
- * code under test is compiled into this module from the module's own files.
+ * templates and the netlink attribute validation. The code under test is
+ * compiled into this module from the module's own files.
  */
 #include <kunit/test.h>
 #include <linux/socket.h>

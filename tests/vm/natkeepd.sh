@@ -51,12 +51,14 @@ nkd_conf() {
 	} >"$NKD_CONF"
 }
 
-# The parameters of natkeepd.conf's [natkeepd] and [ITSP Profile] sections
-# (agent/natkeepd/config_values.c); any other is an [SP1 Service] one.
-NKD_AGENT_KEYS=" RequireModule ControlSocket StateFile ServerChangeHook ResolvConf LogLevel TransactionTimeout "
-NKD_PROFILE_KEYS=" ProxyServer ProxyServerPort RegistrarServer RegistrarServerPort OutboundProxy \
-OutboundProxyPort RegisterExpires X_ProxyServerRedundancy X_SecondaryRegistration \
-X_CheckPrimaryServerInterval X_RegisterIncludeInstance X_AcceptSipFromRegistrarOnly "
+# The parameters of natkeepd.conf's [natkeepd] and [ITSP Profile] sections,
+# as natkeepd's own table names them; any other is an [SP1 Service] one.
+nkd_section_keys() {
+	echo " $(sed -n "s/^[[:space:]]*$1([a-z_0-9]*, \"\([A-Za-z_0-9]*\)\".*/\1/p" \
+		"$NK_TOP/agent/natkeepd/config_values.c" | tr '\n' ' ')"
+}
+NKD_AGENT_KEYS=$(nkd_section_keys AGENT)
+NKD_PROFILE_KEYS=$(nkd_section_keys PROFILE)
 
 nkd_conf_alice() {
 	local keys=(ProxyServer RegisterExpires AuthUserName AuthPassword X_KeepAliveEnable
