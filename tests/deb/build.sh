@@ -11,9 +11,6 @@
 # warnings are shown), where installed.
 #
 # NK_DEB_OUT=DIR: the .deb files are copied to DIR.
-#
-# Until agent/Makefile builds natkeepd, the natkeep package cannot be built:
-# that case alone is reported as SKIP, and natkeep-dkms is built on its own.
 # Needs the packages of tests/deps.sh ("# packaging" and the build ones).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -23,22 +20,13 @@ ver=$(sed -n 's/^#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
 arch=$(dpkg --print-architecture)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0 skipped=0
-
-result() {
-	if [ "$1" = 0 ]; then
-		echo "PASS: $2"; passed=$((passed + 1))
-	else
-		echo "FAIL: $2"; failed=$((failed + 1))
-	fi
-}
+. tests/result.sh
+skipped=0
 skip() { echo "SKIP: $1"; skipped=$((skipped + 1)); }
 finish() {
-	local more=
 	[ -z "${NK_DEB_OUT:-}" ] || cp "$tmp"/*.deb "$NK_DEB_OUT"/ 2>/dev/null
-	[ "$skipped" = 0 ] || more=", $skipped skipped"
-	echo "$passed passed, $failed failed$more"
-	[ "$failed" = 0 ]
+	[ "$skipped" = 0 ] || echo "($skipped skipped)"
+	result_summary
 	exit
 }
 # check DESCRIPTION COMMAND...: one PASS/FAIL line for a command's status.
@@ -71,35 +59,18 @@ cp -a "$src/packaging/debian" "$src/debian"
 result $? "export of the tree with packaging/debian as debian/ (top level has no debian/)"
 
 # --- the build ---
-full=1
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1
 rc=$?
-if [ $rc = 0 ]; then
-	result 0 "dpkg-buildpackage -us -uc -b (natkeep, natkeep-dkms)"
-else
-	# The one tolerated failure: natkeepd is not built yet, so dh_install
-	# misses it and its man pages, and nothing else.
-	missing_files=$(sed -n 's/^dh_install: warning: natkeep missing files: //p' "$tmp/build.log")
-	others=$(printf '%s\n' "$missing_files" | tr ' ' '\n' | grep -v '^$' |
-		grep -Evx 'usr/sbin/natkeepd|usr/share/man/man8/natkeepd\.8|usr/share/man/man5/natkeepd\.conf\.5')
-	if [ ! -e "$src/agent/natkeepd/natkeepd" ] &&
-	   printf '%s\n' "$missing_files" | grep -qw 'usr/sbin/natkeepd' && [ -z "$others" ]; then
-		full=0
-		skip "natkeep (agent/natkeepd not built yet)"
-		(cd "$src" && dpkg-buildpackage -us -uc -A) >"$tmp/build-indep.log" 2>&1
-		rc=$?
-		[ $rc = 0 ] || tail -n 40 "$tmp/build-indep.log"
-		result $rc "dpkg-buildpackage -us -uc -A (natkeep-dkms)"
-	else
-		full=0
-		tail -n 60 "$tmp/build.log"
-		why=$(grep -E -m 1 "cannot stat|missing files:|error:" "$tmp/build.log")
-		result 1 "dpkg-buildpackage -us -uc -b (natkeep, natkeep-dkms)${why:+: $why}"
-		# natkeep-dkms is still checked, on its own.
-		(cd "$src" && dpkg-buildpackage -us -uc -A) >"$tmp/build-indep.log" 2>&1 ||
-			tail -n 40 "$tmp/build-indep.log"
-	fi
+full=1 why=
+if [ $rc != 0 ]; then
+	full=0
+	tail -n 60 "$tmp/build.log"
+	why=$(grep -E -m 1 "cannot stat|missing files:|error:" "$tmp/build.log")
+	# natkeep-dkms is still checked, on its own.
+	(cd "$src" && dpkg-buildpackage -us -uc -A) >"$tmp/build-indep.log" 2>&1 ||
+		tail -n 40 "$tmp/build-indep.log"
 fi
+result $rc "dpkg-buildpackage -us -uc -b (natkeep, natkeep-dkms)${why:+: $why}"
 
 # field DEB FIELD: one control field of a .deb.
 field() { dpkg-deb -f "$1" "$2" 2>/dev/null; }

@@ -10,7 +10,7 @@ kver=${KVER:?KVER: the kernel version to build for}
 base=$(sed -n 's/^#define NATKEEP_VERSION "\(.*\)"/\1/p' kmod/version.h)
 ver=$base-check
 tmp=$(mktemp -d)
-passed=0 failed=0
+. tests/result.sh
 
 cleanup() {
 	dkms remove "natkeep/$ver" --all >/dev/null 2>&1
@@ -19,21 +19,15 @@ cleanup() {
 trap cleanup EXIT
 cleanup
 
-result() {
-	if [ "$1" = 0 ]; then
-		echo "PASS: $2"; passed=$((passed + 1))
-	else
-		echo "FAIL: $2"; failed=$((failed + 1))
-	fi
-}
-
 make -s dkms-install DESTDIR="$tmp" NK_VERSION="$base" >/dev/null
 src=$tmp/usr/src/natkeep-$base
 sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$ver\"/" "$src/dkms.conf"
 cp -a "$src" "/usr/src/natkeep-$ver"
 
 dkms add "natkeep/$ver" >"$tmp/add.log" 2>&1
-result $? "dkms add natkeep/$ver" || cat "$tmp/add.log"
+rc=$?
+[ $rc = 0 ] || cat "$tmp/add.log"
+result $rc "dkms add natkeep/$ver"
 # The default kernel, then the others installed (tests/kernels.sh others).
 for k in "$kver" $(tests/kernels.sh others); do
 	dkms build "natkeep/$ver" -k "$k" >"$tmp/build.log" 2>&1
@@ -47,5 +41,4 @@ for k in "$kver" $(tests/kernels.sh others); do
 		result 1 "DKMS built natkeep.ko for $k (found: ${ko:-nothing})"
 	fi
 done
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+result_summary

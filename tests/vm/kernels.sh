@@ -27,19 +27,13 @@ if [ $# -gt 0 ]; then
 else
 	mapfile -t kernels < <("$top/tests/kernels.sh" others)
 fi
-passed=0 failed=0 summary=()
-result() {
-	if [ "$1" = 0 ]; then
-		echo "PASS: $2"; passed=$((passed + 1))
-	else
-		echo "FAIL: $2"; failed=$((failed + 1))
-	fi
-}
+. "$top/tests/result.sh"
+summary=()
 
 if [ ${#kernels[@]} -eq 0 ]; then
 	result 1 "no other kernel installed (make deps installs Debian 12's 6.12 and 6.12-rt)"
-	echo "$passed passed, $failed failed"
-	exit 1
+	result_summary
+	exit
 fi
 
 make -s -C "$top" userspace ${WERROR:+WERROR=1} || result 1 "make userspace"
@@ -49,6 +43,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/natkeep-kernels.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 for k in "${kernels[@]}"; do
+	# shellcheck disable=SC2154 # tests/result.sh's counters
 	start=$SECONDS p0=$passed f0=$failed
 	rt=0
 	grep -q '^CONFIG_PREEMPT_RT=y' "/boot/config-$k" 2>/dev/null && rt=1
@@ -75,20 +70,10 @@ for k in "${kernels[@]}"; do
 	(cd "$top" && tests/vm/run.sh -k "$k" -t 1800 -- \
 		env NK_KO="$ko" tests/vm/scenarios/all.sh "${scenarios[@]}") |
 		tee "$out"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
-	if [ -n "$line" ]; then
-		p=${line%% passed*} f=${line#*passed, }
-		f=${f%% failed*}
-	else
-		p=0 f=0
-	fi
-	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1 && echo "FAIL: the VM on $k ended with status $rc"
-	passed=$((passed + p)) failed=$((failed + f))
+	result_counts "$out" "${PIPESTATUS[0]}" "the VM on $k"
 	summary+=("$(printf '%-28s %4d passed, %d failed (%d s)' "$k" \
 		$((passed - p0)) $((failed - f0)) $((SECONDS - start)))")
 done
 echo "=== kernels"
 printf '%s\n' "${summary[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+result_summary

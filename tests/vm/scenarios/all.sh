@@ -4,7 +4,8 @@
 # scenario's lines, then the time each took and the sum.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-passed=0 failed=0 times=()
+. "$here/../../result.sh"
+times=()
 
 scripts=("$here"/[0-9][0-9]-*.sh)
 if [ $# -gt 0 ]; then
@@ -20,16 +21,7 @@ for s in "${scripts[@]}"; do
 	start=$SECONDS
 	out=$(mktemp)
 	bash "$s" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
-	p=${line%% passed*} f=${line#*passed, }
-	f=${f%% failed*}
-	[ -n "$line" ] || p=0 f=0
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		echo "FAIL: $(basename "$s") exited with status $rc"
-		f=1
-	fi
-	passed=$((passed + p)) failed=$((failed + f))
+	result_counts "$out" "${PIPESTATUS[0]}" "$(basename "$s")"
 	times+=("$(printf '%-34s %4d s' "$(basename "$s")" $((SECONDS - start)))")
 	rm -f "$out"
 	# A scenario that left the module loaded would spoil the next one.
@@ -37,5 +29,4 @@ for s in "${scripts[@]}"; do
 done
 echo "=== scenario times"
 printf '%s\n' "${times[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+result_summary
