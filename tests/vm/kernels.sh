@@ -7,19 +7,21 @@
 #
 #   tests/vm/kernels.sh [KVER...]
 #
-# Each kernel runs the send, bad-input, namespace-teardown, rebinding,
-# hostile and spoofed-answer scenarios, and natkeepd's registration; a
-# PREEMPT_RT kernel (CONFIG_PREEMPT_RT in its /boot/config-*) also the
-# module's removal with many flows and the teardown under traffic, where
-# threaded softirqs change most. NK_KERNEL_SCENARIOS (names,
-# space-separated) replaces both lists.
+# Each kernel runs the send, namespace-teardown, rebinding, hostile and
+# spoofed-answer scenarios. A kernel without PREEMPT_RT also runs the
+# bad-input and natkeepd registration ones (netlink and natkeepd run in
+# process context, the same on both); a PREEMPT_RT kernel
+# (CONFIG_PREEMPT_RT in its /boot/config-*) instead the module's removal
+# with many flows and the teardown under traffic, where threaded softirqs
+# change most. NK_KERNEL_SCENARIOS (names, space-separated) replaces
+# these lists.
 # The last line is "N passed, N failed" over all kernels.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-common="10-send 30-bad-input 50-netns-delete 71-rebinding 75-hostile
-	76-spoofed-answers 80-natkeepd-register"
+common="10-send 50-netns-delete 71-rebinding 75-hostile 76-spoofed-answers"
+not_rt="30-bad-input 80-natkeepd-register"
 rt_only="40-rmmod-scale 51-teardown-under-traffic"
 
 if [ $# -gt 0 ]; then
@@ -47,8 +49,13 @@ for k in "${kernels[@]}"; do
 	start=$SECONDS p0=$passed f0=$failed
 	rt=0
 	grep -q '^CONFIG_PREEMPT_RT=y' "/boot/config-$k" 2>/dev/null && rt=1
-	list=${NK_KERNEL_SCENARIOS:-$common}
-	[ -z "${NK_KERNEL_SCENARIOS:-}" ] && [ $rt = 1 ] && list+=" $rt_only"
+	if [ -n "${NK_KERNEL_SCENARIOS:-}" ]; then
+		list=$NK_KERNEL_SCENARIOS
+	elif [ $rt = 1 ]; then
+		list="$common $rt_only"
+	else
+		list="$common $not_rt"
+	fi
 	read -r -d '' -a scenarios <<<"$list"
 	echo "=== kernel $k$([ $rt = 1 ] && echo ' (PREEMPT_RT)'): ${scenarios[*]}"
 
