@@ -18,7 +18,7 @@ static int __init nk_mod_init(void)
 	int err;
 
 	nk_cpu_time_init();
-	err = nk_timers_module_init();
+	err = nk_timer_queues_init();
 	if (err)
 		goto err_timers;
 	err = nk_hook_init();
@@ -38,7 +38,7 @@ err_netlink:
 err_flow:
 	nk_hook_uninit();
 err_hook:
-	nk_timers_module_exit();
+	nk_timer_queues_uninit();
 err_timers:
 	nk_cpu_time_uninit();
 	return err;
@@ -50,7 +50,7 @@ static void __exit nk_mod_exit(void)
 	nk_netlink_uninit();
 	nk_flow_uninit();
 	nk_hook_uninit();
-	nk_timers_module_exit();
+	nk_timer_queues_uninit();
 	nk_cpu_time_uninit();
 	pr_info("unloaded\n");
 }

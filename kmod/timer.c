@@ -501,7 +501,7 @@ s64 nk_timers_next_send_ns(const struct nk_flow *flow)
 	return max_t(s64, left, 0);
 }
 
-int nk_timers_module_init(void)
+int nk_timer_queues_init(void)
 {
 	int cpu;
 
@@ -520,7 +520,7 @@ int nk_timers_module_init(void)
 
 		queue->load = kcalloc(NK_LOAD_WINDOWS, sizeof(u16), GFP_KERNEL);
 		if (!queue->load) {
-			nk_timers_module_exit();
+			nk_timer_queues_uninit();
 			return -ENOMEM;
 		}
 	}
@@ -528,7 +528,7 @@ int nk_timers_module_init(void)
 }
 
 /* After every flow has stopped: the queues are empty. */
-void nk_timers_module_exit(void)
+void nk_timer_queues_uninit(void)
 {
 	int cpu;
 

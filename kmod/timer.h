@@ -14,8 +14,8 @@
 
 struct nk_flow;
 
-int nk_timers_module_init(void);
-void nk_timers_module_exit(void);
+int nk_timer_queues_init(void);
+void nk_timer_queues_uninit(void);
 void nk_timers_init(struct nk_flow *flow);
 void nk_timers_start(struct nk_flow *flow, ktime_t first);
 ktime_t nk_timers_first_expiry(const struct nk_flow *flow);
