@@ -12,7 +12,7 @@ if [ $# -gt 0 ]; then
 	scripts=()
 	for s; do
 		s=$here/${s%.sh}.sh
-		[ -f "$s" ] || { echo "FAIL: no scenario $s"; echo "0 passed, 1 failed"; exit 1; }
+		[ -f "$s" ] || { result 1 "no scenario $s"; result_summary; exit; }
 		scripts+=("$s")
 	done
 fi
