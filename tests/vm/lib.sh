@@ -18,7 +18,8 @@
 # Kernel:    the kernel log is marked when this file is sourced; dmesg_check
 #            fails on WARNING/BUG/Oops/... lines since then.  DMESG_IGNORE
 #            (an ERE) exempts lines a scenario provokes on purpose.
-# Waiting:   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds.
+# Waiting:   wait_for SECS CMD...   retry CMD every 0.1 s until it succeeds,
+#                                    for SECS seconds at most.
 # Hooks:     nk_hold_nf_keys: netfilter's static keys held on to the end, so
 #            that hooks can come and go under traffic (TCG; see there).
 
@@ -64,13 +65,14 @@ summary() {
 	[ "$FAIL_COUNT" -eq 0 ]
 }
 
-# Run CMD until it succeeds or SECS seconds have passed.
+# Run CMD every 0.1 s until it succeeds; fail once SECS seconds have
+# passed, CMD's own time included (a python3 start alone takes half a
+# second under TCG).
 wait_for() {
-	local secs=$1 i=0
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
 	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $((secs * 10)) ] && return 1
+	until "$@" >/dev/null 2>&1; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
 }
