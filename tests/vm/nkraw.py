@@ -5,6 +5,8 @@ from one socket (bulk flow creation).
 
 As a library:  nl = Natkeep(); err, msg, replies = nl.request(cmd, attrs)
 As a command:  nkraw.py bulk-add N LOCAL_ADDR FIRST_PORT REMOTE_ADDR:PORT INTERVAL_MS [random]
+               nkraw.py churn N LOCAL_ADDR:PORT REMOTE_ADDR:PORT INTERVAL_MS stun
+                                         (N times: delete that flow, add it again)
                nkraw.py count            (number of flows in this namespace)
 """
 import ipaddress
@@ -170,10 +172,39 @@ def bulk_add(n, local, first_port, remote, interval, randomize):
     return 0
 
 
+def churn(n, local, remote, interval, msg_type):
+    """n deletions of the flow from local to remote, each added back at
+    once: one socket, no process started between them."""
+    laddr, lport = local.rsplit(":", 1)
+    raddr, rport = remote.rsplit(":", 1)
+    nl = Natkeep()
+    ids = [f[A["FLOW_ID"]] for f in nl.dump()
+           if f.get(A["LOCAL_ADDR"]) == ipaddress.ip_address(laddr).packed
+           and f.get(A["LOCAL_PORT"]) == struct.pack("H", int(lport))]
+    if len(ids) != 1:
+        print("churn: %d flows from %s, not one" % (len(ids), local), file=sys.stderr)
+        return 1
+    flow_id = ids[0]
+    for i in range(n):
+        for cmd, payload in (("FLOW_DEL", attr(A["FLOW_ID"], flow_id)),
+                             ("FLOW_NEW", flow_attrs(laddr, int(lport), raddr, int(rport),
+                                                     interval, msg_type))):
+            err, msg, replies = nl.request(cmd, payload, NLM_F_ACK)
+            if err:
+                print("churn: round %d: %s: %s: %s" % (i, cmd, os.strerror(err), msg),
+                      file=sys.stderr)
+                return 1
+        flow_id = parse_attrs(replies[0])[A["FLOW_ID"]]
+    print(n)
+    return 0
+
+
 def main(argv):
     if argv[:1] == ["bulk-add"] and len(argv) >= 6:
         return bulk_add(int(argv[1]), argv[2], int(argv[3]), argv[4], int(argv[5]),
                         1 if argv[6:7] == ["random"] else 0)
+    if argv[:1] == ["churn"] and argv[5:6] == ["stun"]:
+        return churn(int(argv[1]), argv[2], argv[3], int(argv[4]), MSG_STUN)
     if argv[:1] == ["count"]:
         print(len(Natkeep().dump()))
         return 0
