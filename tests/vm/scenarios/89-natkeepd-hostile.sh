@@ -1,7 +1,7 @@
 #!/bin/bash
 # natkeepd against a registrar that flaps and a SIP socket under fire. The
 # registrar alternates 200, 503 and silence every 5 s (NK_FLAP_SECONDS
-# long, 90 by default; NK_FLAP_SECONDS=600 for ten minutes):
+# long, 60 by default; NK_FLAP_SECONDS=600 for ten minutes):
 # REGISTERs stay within natkeepd's bound and far below it, natkeepd's
 # memory and file descriptors stay flat, and it registers again once the
 # registrar is well. Then a flood of garbage, truncated, oversize and
@@ -19,7 +19,7 @@
 SIP1=10.3.0.11
 T0=$SECONDS
 step() { echo "== +$((SECONDS - T0)) s: $*"; }
-FLAP=${NK_FLAP_SECONDS:-90}
+FLAP=${NK_FLAP_SECONDS:-60}
 PHASE=5
 nk_load
 nk_sip_topology
