@@ -43,6 +43,8 @@ packages=(
 	musl-tools
 	# packaging
 	dkms debhelper dh-dkms
+	# the packages tier: the VM's DKMS builds reuse the host's compilations
+	ccache
 	# checks of the packages: lintian, systemd-analyze for the unit
 	lintian systemd
 	# the lint tier: the module, shell and Python

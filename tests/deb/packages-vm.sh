@@ -31,6 +31,11 @@ new_version=$(deb_version "$new")
 # none.
 rm -f /usr/sbin/policy-rc.d
 
+# The DKMS builds take their compilations from ccache when packages.sh
+# filled it (tests/deb/dkms-ccache.sh); its counts from here on are this
+# VM's (the cache is the host's, under the overlay).
+[ -n "${DEBIAN_KERNEL_USE_CCACHE:-}" ] && ccache -z >/dev/null
+
 # One kernel, as on a gateway: DKMS builds for every kernel whose headers
 # are installed (three on this root, two minutes each under TCG).
 for build in /lib/modules/*/build; do
@@ -127,6 +132,17 @@ check "upgrade: $conf still root:natkeepd, 0640" \
 check "upgrade: DKMS has natkeep $new_version, installed for $kver, and no other" \
 	eval '[ "$(dkms status -m natkeep)" = "natkeep/$new_version, $kver, $(uname -m): installed" ]'
 check "upgrade: natkeep.ko on disk is $new_version" version_is "$new_version"
+# Nothing compiled anew: a miss means the host's build no longer matches
+# DKMS's here (paths, flags), and each build costs minutes again.
+ccache_hits_only() {
+	local hits misses
+	hits=$(ccache --print-stats | awk '$1 == "direct_cache_hit" { print $2 }')
+	misses=$(ccache --print-stats | awk '$1 == "cache_miss" { print $2 }')
+	echo "ccache: $hits direct hits, $misses misses"
+	[ "${hits:-0}" -gt 0 ] && [ "${misses:-1}" = 0 ]
+}
+[ -n "${DEBIAN_KERNEL_USE_CCACHE:-}" ] &&
+	check "both DKMS builds took every compilation from the host's (ccache)" ccache_hits_only
 new_pid() {
 	local p
 	p=$(systemctl show -p MainPID --value natkeepd)

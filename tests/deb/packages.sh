@@ -33,8 +33,22 @@ rc=$?
 result $rc "the same sources' packages as version $prev_version build"
 rm -f "$tmp"/*/natkeep-dbgsym_*.deb
 
+# The VM's DKMS builds take their objects from the host's, through ccache
+# (tests/deb/dkms-ccache.sh). The sources are copied just before they
+# are compiled there: the include files' times do not count.
+export CCACHE_DIR=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/natkeep/ccache-dkms
+export CCACHE_MAXSIZE=100M CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime
+kver=$("$top/tests/kernels.sh" default)
+for d in prev new; do
+	"$here/dkms-ccache.sh" "$tmp/$d"/natkeep-dkms_*.deb "$kver" >"$tmp/ccache-$d.log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || cat "$tmp/ccache-$d.log"
+	result $rc "ccache holds the $d packages' DKMS build for $kver (the VM's take it)"
+done
+
 out=$tmp/vm.out
-(cd "$tmp" && "$top/tests/vm/run.sh" -S -t 1800 -- \
+(cd "$tmp" && "$top/tests/vm/run.sh" -S -t 1800 -- env DEBIAN_KERNEL_USE_CCACHE=1 \
+	CCACHE_DIR="$CCACHE_DIR" CCACHE_MAXSIZE="$CCACHE_MAXSIZE" CCACHE_SLOPPINESS="$CCACHE_SLOPPINESS" \
 	"$here/packages-vm.sh" "$tmp/prev" "$tmp/new") | tee "$out"
 rc=${PIPESTATUS[0]}
 result_counts "$out" "$rc" "the packages VM"
