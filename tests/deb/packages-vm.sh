@@ -30,6 +30,9 @@ new_version=$(deb_version "$new")
 # maintainer scripts to start, restart or stop services. A gateway has
 # none.
 rm -f /usr/sbin/policy-rc.d
+# man-db's trigger re-indexes every manual page over 9p after each install
+# and purge (20 s under TCG); a gateway has no man-db.
+rm -f /var/lib/man-db/auto-update
 
 # The DKMS builds take their compilations from ccache when packages.sh
 # filled it (tests/deb/dkms-ccache.sh); its counts from here on are this
