@@ -177,19 +177,23 @@ def churn(n, local, remote, interval, msg_type):
     once: one socket, no process started between them."""
     laddr, lport = local.rsplit(":", 1)
     raddr, rport = remote.rsplit(":", 1)
+    key = {A["LOCAL_ADDR"]: ipaddress.ip_address(laddr).packed,
+           A["LOCAL_PORT"]: struct.pack("H", int(lport)),
+           A["REMOTE_ADDR"]: ipaddress.ip_address(raddr).packed,
+           A["REMOTE_PORT"]: struct.pack("H", int(rport))}
     nl = Natkeep()
     ids = [f[A["FLOW_ID"]] for f in nl.dump()
-           if f.get(A["LOCAL_ADDR"]) == ipaddress.ip_address(laddr).packed
-           and f.get(A["LOCAL_PORT"]) == struct.pack("H", int(lport))]
+           if all(f.get(t) == v for t, v in key.items())]
     if len(ids) != 1:
-        print("churn: %d flows from %s, not one" % (len(ids), local), file=sys.stderr)
+        print("churn: %d flows from %s to %s, not one" % (len(ids), local, remote),
+              file=sys.stderr)
         return 1
     flow_id = ids[0]
     for i in range(n):
         for cmd, payload in (("FLOW_DEL", attr(A["FLOW_ID"], flow_id)),
                              ("FLOW_NEW", flow_attrs(laddr, int(lport), raddr, int(rport),
                                                      interval, msg_type))):
-            err, msg, replies = nl.request(cmd, payload, NLM_F_ACK)
+            err, msg, replies = nl.request(cmd, payload)
             if err:
                 print("churn: round %d: %s: %s: %s" % (i, cmd, os.strerror(err), msg),
                       file=sys.stderr)
