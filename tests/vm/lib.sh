@@ -69,10 +69,10 @@ summary() {
 # passed, CMD's own time included (a python3 start alone takes half a
 # second under TCG).
 wait_for() {
-	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
 }
