@@ -138,11 +138,13 @@ check "upgrade: natkeep.ko on disk is $new_version" version_is "$new_version"
 # Nothing compiled anew: a miss means the host's build no longer matches
 # DKMS's here (paths, flags), and each build costs minutes again.
 ccache_hits_only() {
-	local hits misses
-	hits=$(ccache --print-stats | awk '$1 == "direct_cache_hit" { print $2 }')
-	misses=$(ccache --print-stats | awk '$1 == "cache_miss" { print $2 }')
-	echo "ccache: $hits direct hits, $misses misses"
-	[ "${hits:-0}" -gt 0 ] && [ "${misses:-1}" = 0 ]
+	ccache --print-stats | awk '
+		$1 == "direct_cache_hit" { hits = $2 }
+		$1 == "cache_miss" { misses = $2 }
+		END {
+			printf "ccache: %d direct hits, %s misses\n", hits, misses
+			exit !(hits > 0 && misses == "0")
+		}'
 }
 [ -n "${DEBIAN_KERNEL_USE_CCACHE:-}" ] &&
 	check "both DKMS builds took every compilation from the host's (ccache)" ccache_hits_only

@@ -43,7 +43,7 @@ for d in prev new; do
 	"$here/dkms-ccache.sh" "$tmp/$d"/natkeep-dkms_*.deb "$kver" >"$tmp/ccache-$d.log" 2>&1
 	rc=$?
 	[ $rc = 0 ] || cat "$tmp/ccache-$d.log"
-	result $rc "ccache holds the $d packages' DKMS build for $kver (the VM's take it)"
+	result $rc "DKMS builds the $d packages on the host for $kver, through ccache"
 done
 
 out=$tmp/vm.out
